@@ -1,0 +1,1 @@
+"""Slack channel (slack-bolt): arrives with its own issue."""

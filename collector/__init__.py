@@ -1,0 +1,1 @@
+"""The spine: settings, vocabulary, errors and the CLI; knows nothing of Slack or SMTP."""

@@ -1,0 +1,1 @@
+"""The command line: one typer app, one module per noun."""

@@ -1,0 +1,48 @@
+"""One settings object, read from the environment or .env, and passed to whoever needs it (never global)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every variable in docs/architecture.md's configuration table, typed and documented."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = Field(
+        "sqlite:///var/collector.db",
+        description="SQLAlchemy URL; postgresql+psycopg://user@host/db in production.",
+    )
+    timezone: str = Field("Europe/London", description="Time zone for schedules, due dates and report dates.")
+    mail_domain: str = Field("localhost", description="The domain replies come back to.")
+    mail_from: str | None = Field(None, description="Sender of prompts, reminders, receipts and reports.")
+    mail_listen: str = Field("127.0.0.1:8025", description="host:port where `collector serve mail` listens.")
+    smtp_url: str | None = Field(None, description="Outbound relay, smtp://user:pass@relay:587; unset writes to the outbox.")
+    slack_bot_token: str | None = Field(None, description="Slack bot token (xoxb-...); unset turns Slack off.")
+    slack_signing_secret: str | None = Field(None, description="Slack signing secret for request verification.")
+    slack_app_token: str | None = Field(None, description="Slack app-level token (xapp-...) for Socket Mode.")
+    slack_api_url: str = Field("https://slack.com/api/", description="Base URL of Slack's Web API.")
+    port: int = Field(3000, description="HTTP port of the web process.")
+    var_dir: Path = Field(Path("var"), description="Where the SQLite file, outbox and other local state live.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Europe/London)") from exc
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def sender(self) -> str:
+        return self.mail_from or f"Action Plan Progress <progress@{self.mail_domain}>"

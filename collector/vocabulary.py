@@ -1,0 +1,148 @@
+"""The status vocabulary: canonical statuses, their RAG colours and labels, and the loose words people write.
+
+Decisions as data (Mailman's chains): the word table below is the one place that says what "in hand" or
+"slipped" means; both the plan importer and the reply parser read it.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    COMPLETED = "completed"
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+    NOT_STARTED = "not_started"
+    WITHDRAWN = "withdrawn"
+    NO_CHANGE = "no_change"  # reply-only: "same as last reported"
+
+
+RAG: dict[Status, str] = {
+    Status.COMPLETED: "Blue",
+    Status.ON_TRACK: "Green",
+    Status.AT_RISK: "Amber",
+    Status.OFF_TRACK: "Red",
+    Status.NOT_STARTED: "Grey",
+    Status.WITHDRAWN: "Grey",
+}
+
+DEFAULT_LABELS: dict[Status, str] = {
+    Status.COMPLETED: "Completed",
+    Status.ON_TRACK: "On track",
+    Status.AT_RISK: "At risk",
+    Status.OFF_TRACK: "Off track",
+    Status.NOT_STARTED: "Not started",
+    Status.WITHDRAWN: "Withdrawn",
+    Status.NO_CHANGE: "No change",
+}
+
+# Loose phrases -> status. Longest phrases are tried first, so "not yet started" beats "started" and
+# "no longer relevant" beats "relevant". Phrases are matched on word boundaries, case-insensitively.
+LOOSE_WORDS: dict[str, Status] = {
+    # completed
+    "completed": Status.COMPLETED,
+    "complete": Status.COMPLETED,
+    "done": Status.COMPLETED,
+    "finished": Status.COMPLETED,
+    "achieved": Status.COMPLETED,
+    "delivered": Status.COMPLETED,
+    "in place": Status.COMPLETED,
+    "in place and operating": Status.COMPLETED,
+    "put in place": Status.COMPLETED,
+    "implemented": Status.COMPLETED,
+    "signed off": Status.COMPLETED,
+    "closed": Status.COMPLETED,
+    "launched": Status.COMPLETED,
+    "published": Status.COMPLETED,
+    # on track
+    "on track": Status.ON_TRACK,
+    "on target": Status.ON_TRACK,
+    "on schedule": Status.ON_TRACK,
+    "in progress": Status.ON_TRACK,
+    "in hand": Status.ON_TRACK,
+    "ongoing": Status.ON_TRACK,
+    "progressing": Status.ON_TRACK,
+    "underway": Status.ON_TRACK,
+    "under way": Status.ON_TRACK,
+    "green": Status.ON_TRACK,
+    # at risk
+    "at risk": Status.AT_RISK,
+    "amber": Status.AT_RISK,
+    "some slippage": Status.AT_RISK,
+    "delayed": Status.AT_RISK,
+    "under discussion": Status.AT_RISK,
+    "still under discussion": Status.AT_RISK,
+    # off track
+    "off track": Status.OFF_TRACK,
+    "slipped": Status.OFF_TRACK,
+    "behind": Status.OFF_TRACK,
+    "behind schedule": Status.OFF_TRACK,
+    "overdue": Status.OFF_TRACK,
+    "red": Status.OFF_TRACK,
+    "stalled": Status.OFF_TRACK,
+    "blocked": Status.OFF_TRACK,
+    # not started
+    "not started": Status.NOT_STARTED,
+    "not yet started": Status.NOT_STARTED,
+    "not yet undertaken": Status.NOT_STARTED,
+    "not yet been put in place": Status.NOT_STARTED,
+    "not yet actioned": Status.NOT_STARTED,
+    "not yet in place": Status.NOT_STARTED,
+    "not yet reviewed": Status.NOT_STARTED,
+    "yet to start": Status.NOT_STARTED,
+    "no audits yet undertaken": Status.NOT_STARTED,
+    # withdrawn
+    "withdrawn": Status.WITHDRAWN,
+    "no longer relevant": Status.WITHDRAWN,
+    "no longer required": Status.WITHDRAWN,
+    "cancelled": Status.WITHDRAWN,
+    "canceled": Status.WITHDRAWN,
+    "dropped": Status.WITHDRAWN,
+    "superseded": Status.WITHDRAWN,
+    # reply-only
+    "no change": Status.NO_CHANGE,
+    "no changes": Status.NO_CHANGE,
+    "unchanged": Status.NO_CHANGE,
+    "as before": Status.NO_CHANGE,
+    "as above": Status.NO_CHANGE,
+    "same as last time": Status.NO_CHANGE,
+}
+
+_PHRASES = sorted(LOOSE_WORDS, key=len, reverse=True)
+_LEADING = re.compile(
+    r"^\W*(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in _PHRASES) + r")\b", re.IGNORECASE
+)
+_CANONICAL = {s.value: s for s in Status} | {s.value.replace("_", " "): s for s in Status}
+
+
+def status_from_word(text: str) -> Status | None:
+    """The status a short status cell or word means ("On target", "done", "at_risk"), else None."""
+    key = " ".join(text.strip().strip(".!:;,-").lower().split())
+    if not key:
+        return None
+    return _CANONICAL.get(key) or LOOSE_WORDS.get(key)
+
+
+def status_from_text(text: str) -> Status | None:
+    """The status a progress sentence opens with ("In place and operating ...", "Not yet undertaken").
+
+    Only the opening words count: a narrative that mentions "completed" in its middle says nothing
+    certain about the action as a whole, so it is left for a person to judge.
+    """
+    exact = status_from_word(text)
+    if exact:
+        return exact
+    match = _LEADING.match(text.strip())
+    if not match:
+        return None
+    return LOOSE_WORDS[" ".join(match.group(0).strip(" \t\n\r-–.:;,").lower().split())]
+
+
+def label(status: Status, overrides: dict[str, str] | None = None) -> str:
+    """The plan's label for a status ("On target" where the plan says so), else our default."""
+    if overrides and status.value in overrides:
+        return overrides[status.value]
+    return DEFAULT_LABELS[status]

@@ -1,0 +1,1 @@
+"""Email channel (aiosmtpd inbound, SMTP outbound): arrives with its own issue."""

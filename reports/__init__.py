@@ -1,0 +1,1 @@
+"""Report compiler and renderers: arrives with its own issue."""

@@ -1,0 +1,1 @@
+"""Plan importers: read a file into rows, interpret the rows into one PlanDraft."""

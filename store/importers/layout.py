@@ -1,0 +1,299 @@
+"""From a SourceDoc's lines to logical rows: headers recognised per page, sections, page-break merges.
+
+What this stage undoes is how plans get printed: the header row is repeated on every page (sometimes
+worded differently, sometimes with a cell left blank), a row that ran over a page break arrives as two
+rows, section headings are rows with one filled cell, a lead key follows the table, and one file may
+hold two documents (a progress report and the updated plan after it).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .cells import is_bullet, paragraphs
+from .headers import header_score
+from .leads import inline_key, is_key_header, is_key_heading, key_pairs
+from .source import SourceDoc, SourceLine
+
+_FURNITURE = re.compile(
+    r"^(unclassified|official(-sensitive)?|official sensitive|restricted|protect|confidential|"
+    r"not protectively marked|draft|page \d+( of \d+)?|\d+ of \d+|\d+)$",
+    re.I,
+)
+_SECTION = re.compile(
+    r"^\s*(?:(?:section|objective|theme|priority|outcome|part|area)\s+)?"
+    r"(\d{1,2}|[A-Z])(?:\s*[.):–-]\s*|\s+)(?=\S)(.+)$",
+    re.S | re.I,
+)
+_ITEM_START = re.compile(r"^\(?([a-z]|[ivx]{1,4})\)\s")
+_TERMINAL = re.compile(r"[.!?:;]\s*$")
+
+
+@dataclass
+class Column:
+    header: str  # as printed (inherited from the left for a header cell left blank under a span)
+    field: str
+    position: int
+
+
+@dataclass
+class Row:
+    values: dict[int, str]  # position -> normalised cell text
+    columns: list[Column]
+    where: str
+
+    def get(self, field_name: str) -> str:
+        """All columns of a field joined (a spanned 'Actions' header covers the ref and text cells)."""
+        parts = [self.values.get(c.position, "") for c in self.columns if c.field == field_name]
+        return "\n".join(p for p in parts if p.strip())
+
+    def has(self, field_name: str) -> bool:
+        return any(c.field == field_name for c in self.columns)
+
+    def filled(self) -> list[int]:
+        return [i for i, v in self.values.items() if v.strip()]
+
+
+@dataclass
+class Section:
+    ref: str | None
+    title: str
+    where: str
+
+
+@dataclass
+class Part:
+    """One document inside the file: its title lines, then sections and rows in order."""
+
+    title_lines: list[str] = field(default_factory=list)
+    items: list[Row | Section] = field(default_factory=list)
+    columns: list[Column] = field(default_factory=list)
+    lead_key: dict[str, str] = field(default_factory=dict)
+    skipped: int = 0
+
+
+def parse_section(text: str) -> Section | None:
+    """'1. Governance and Management', '3.Offender management', 'Section 2: Workforce' -> Section."""
+    flat = " ".join(text.split())
+    match = _SECTION.match(flat)
+    if match and not re.match(r"^\d", match.group(2)):
+        return Section(match.group(1), match.group(2).strip(), "")
+    return None
+
+
+def read_key(doc: SourceDoc) -> tuple[dict[str, str], set[int]]:
+    """The plan's lead key (code -> name) wherever it sits, and the line indexes it occupies."""
+    key: dict[str, str] = {}
+    used: set[int] = set()
+    lines = doc.lines
+    for i, line in enumerate(lines):
+        heading = not line.in_table and is_key_heading(line.text())
+        header = line.in_table and is_key_header(line.cells)
+        if not (heading or header):
+            continue
+        used.add(i)
+        if heading:
+            key.update(inline_key(line.text()))
+        for j in range(i + 1, len(lines)):
+            nxt = lines[j]
+            if nxt.in_table and is_key_header(nxt.cells):
+                used.add(j)
+                continue
+            pairs = key_pairs(nxt.cells) if nxt.in_table else (inline_key(nxt.text()) or None)
+            if not pairs:
+                break
+            used.add(j)
+            key.update(pairs)
+    return key, used
+
+
+def _resolve_columns(line: SourceLine, found: dict[int, str], previous: list[Column] | None) -> list[Column]:
+    """Header cells -> columns. A blank header cell takes the previous page's column at that position
+    when the page has the same width; otherwise it is covered by the header to its left (a span)."""
+    same_width = previous is not None and len(previous) == len(line.cells)
+    columns: list[Column] = []
+    for i, cell in enumerate(line.cells):
+        if i in found:
+            columns.append(Column(" ".join(cell.split()), found[i], i))
+        elif cell.strip():
+            columns.append(Column(" ".join(cell.split()), "extra", i))
+        elif same_width and previous is not None:
+            columns.append(Column(previous[i].header, previous[i].field, i))
+        elif columns:
+            columns.append(Column(columns[-1].header, columns[-1].field, i))
+        else:
+            columns.append(Column(f"Column {i + 1}", "extra", i))
+    return columns
+
+
+def _signature(columns: list[Column]) -> frozenset[str]:
+    return frozenset(c.field for c in columns if c.field != "extra")
+
+
+def is_furniture(text: str) -> bool:
+    return bool(_FURNITURE.match(" ".join(text.split()).strip("*# ")))
+
+
+def split_parts(doc: SourceDoc, overrides: dict[str, str] | None = None) -> list[Part]:
+    key, key_lines = read_key(doc)
+    parts = [Part(lead_key=key)]
+    part = parts[0]
+    columns: list[Column] | None = None
+    pending: list[str] = []  # text lines since the last table row
+    after_header = False
+    last_row: Row | None = None
+    for index, line in enumerate(doc.lines):
+        if index in key_lines or line.is_blank or _is_rule(line):
+            continue
+        if not line.in_table:
+            text = line.text()
+            if not is_furniture(text):
+                _add_text(part.title_lines if columns is None else pending, text)
+            # Text between table rows (a page's protective marking, a repeated title) is a page break:
+            # the next row may be the rest of the one before it.
+            after_header = columns is not None
+            continue
+        score, found = header_score(line.cells, overrides)
+        if score:
+            new_columns = _resolve_columns(line, found, columns)
+            fresh = [t for t in pending if not _is_title_repeat(t, part)]
+            if columns is not None and fresh and _signature(new_columns) != _signature(columns):
+                part = Part(title_lines=fresh, lead_key=key)
+                parts.append(part)
+                last_row = None
+            else:
+                _emit_headings(part, fresh)
+            pending = []
+            columns = new_columns
+            if not part.columns:
+                part.columns = new_columns
+            after_header = True
+            continue
+        if columns is None:
+            part.skipped += 1
+            continue
+        _emit_headings(part, [t for t in pending if not _is_title_repeat(t, part)])
+        pending = []
+        row = Row({i: c for i, c in enumerate(line.cells)}, columns, line.where)
+        section = _section_row(row)
+        numbered = section is not None and section.ref is not None
+        if after_header and last_row is not None and not numbered and _continues(row, last_row):
+            _merge(last_row, row)
+        elif after_header and last_row is not None and (head := _lowercase_head(row)) is not None:
+            _merge(last_row, head)  # the outcome runs on; the rest of the row is new
+            part.items.append(row)
+            last_row = row
+        elif section is not None:
+            part.items.append(section)
+            last_row = None
+        else:
+            part.items.append(row)
+            last_row = row
+        after_header = False
+    return [p for p in parts if p.items or p is parts[0]]
+
+
+def _is_rule(line: SourceLine) -> bool:
+    """A Markdown table rule ('---|---') or a row of dashes: drawing, not content."""
+    return all(re.fullmatch(r"[-=_:|+\s]*", cell) for cell in line.cells)
+
+
+def _add_text(lines: list[str], text: str) -> None:
+    """Keep a bold span (**...** over several lines, as Markdown-ish exports print titles) as one line."""
+    if lines and lines[-1].startswith("**") and not lines[-1].endswith("**"):
+        lines[-1] += " " + text
+    else:
+        lines.append(text)
+
+
+def _squash_title(text: str) -> str:
+    return "".join(text.split()).strip("*#").casefold()
+
+
+def _is_title_repeat(text: str, part: Part) -> bool:
+    return any(_squash_title(text) == _squash_title(t) for t in part.title_lines)
+
+
+def _emit_headings(part: Part, texts: list[str]) -> None:
+    """Text between tables that reads as a numbered heading is a section; anything else is ignored."""
+    for text in texts:
+        section = parse_section(text)
+        if section and len(text) < 200:
+            part.items.append(section)
+
+
+def _section_row(row: Row) -> Section | None:
+    """A row with a single filled cell, in a leading text column of a table of 3+ columns."""
+    filled = row.filled()
+    if len(filled) != 1 or len(row.columns) < 3:
+        return None
+    column = next((c for c in row.columns if c.position == filled[0]), None)
+    if column is None or column.field not in {"ref", "action", "outcome", "source", "extra"} or filled[0] > 1:
+        return None
+    text = " ".join(row.values[filled[0]].split())
+    if not text or text[0].islower() or is_bullet(text):
+        return None
+    section = parse_section(text)
+    if section:
+        section.where = row.where
+        return section
+    return Section(None, text, row.where)
+
+
+def _continues(row: Row, previous: Row) -> bool:
+    """Is this first row after a page header the rest of the row cut by the page break?"""
+    if row.get("ref").strip() or row.get("lead").strip() or row.get("target").strip():
+        return False
+    for field_name in ("action", "outcome", "source"):
+        text = row.get(field_name).strip()
+        if not text:
+            continue
+        before = previous.get(field_name).strip()
+        if text[0].islower() or _ITEM_START.match(text) or (before and not _TERMINAL.search(before)):
+            return True
+        return False
+    return True  # only detail columns (progress, milestones) carry on
+
+
+def _lowercase_head(row: Row) -> Row | None:
+    """After a page break, a text cell whose first paragraph starts in lower case finishes the sentence
+    above even when the rest of the row (a new bullet, its lead and deadline) is new. Split that paragraph
+    off into a row of its own (removing it from `row`) so it can be merged upwards."""
+    if row.get("ref").strip():
+        return None
+    moved: dict[int, str] = {}
+    for column in row.columns:
+        if column.field not in {"outcome", "source", "action"}:
+            continue
+        paras = paragraphs(row.values.get(column.position, ""))
+        if paras and paras[0][0].islower() and not _ITEM_START.match(paras[0]):
+            moved[column.position] = paras[0]
+            row.values[column.position] = "\n".join(paras[1:])
+    return Row(moved, row.columns, row.where) if moved else None
+
+
+def _merge(into: Row, tail: Row) -> None:
+    """Append the tail's cells to the row above, column by column (matched by field: the two pages may
+    lay the columns out differently)."""
+    for column in tail.columns:
+        text = tail.values.get(column.position, "")
+        if not text.strip():
+            continue
+        target = next((c for c in into.columns if c.field == column.field and c.header == column.header), None)
+        target = target or next((c for c in into.columns if c.field == column.field), None)
+        if target is None:
+            continue
+        # Under a spanned header ("Actions" over the ref and text cells) the text runs on in the last
+        # filled cell of that field, not in the ref cell.
+        spans = [c.position for c in into.columns if c.field == column.field]
+        position = next((p for p in reversed(spans) if into.values.get(p, "").strip()), target.position)
+        head = into.values.get(position, "")
+        if not head.strip():
+            into.values[position] = text
+            continue
+        first = paragraphs(text)[0]
+        new_paragraph = (
+            is_bullet(first) or _ITEM_START.match(first) or (_TERMINAL.search(head) and first[:1].isupper())
+        )
+        into.values[position] = head + ("\n" if new_paragraph else " ") + text

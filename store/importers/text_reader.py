@@ -1,0 +1,46 @@
+"""Reader for tab-separated text exports of plan tables (one row per line, cells split by tabs).
+
+Lines without a tab are text outside any table (titles, headings, page furniture, a lead key heading);
+blank lines are dropped: a page break is only visible as the repeated header that follows it, which the
+interpreter recognises.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from collector.errors import ImportFileError
+
+from .cells import normalise_cell
+from .source import SourceDoc, SourceLine
+
+
+def read_text(path: Path, display: str | None = None) -> SourceDoc:
+    name = display or str(path)
+    data = path.read_bytes()
+    note = None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+        note = "read as Windows-1252 (the file is not UTF-8)"
+    if not text.strip():
+        raise ImportFileError(name, "the file is empty", hint="export the plan again from Word or Excel")
+    doc = SourceDoc(path=name, format="text")
+    if note:
+        doc.notes.append(note)
+    table = 0
+    in_table = False
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        if "\t" in raw:
+            if not in_table:
+                table += 1
+                in_table = True
+            cells = tuple(normalise_cell(c) for c in raw.split("\t"))
+            doc.lines.append(SourceLine(cells=cells, where=f"line {number}", in_table=True, table=table))
+        else:
+            in_table = False
+            doc.lines.append(SourceLine(cells=(normalise_cell(raw),), where=f"line {number}", in_table=False))
+    return doc
