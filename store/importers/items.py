@@ -49,6 +49,9 @@ def split_items(text: str) -> tuple[str, list[Item]]:
             else:  # a plain paragraph after a bullet belongs to it
                 items[-1].text += " " + p
         return stem, items
+    if len(paras) >= 3 and paras[0].endswith(":") and not _LETTER.match(paras[1]):
+        # "Re-tender the contract:" then one line per step (a spreadsheet cell has no bullets)
+        return paras[0], [Item("", p) for p in paras[1:]]
     joined = "\n".join(paras)
     for pattern, order in ((_LETTER, list(string.ascii_lowercase)), (_ROMAN, _ROMAN_NUMERALS)):
         marks = _sequence(joined, pattern, order)

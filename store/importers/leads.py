@@ -62,7 +62,7 @@ def is_team(name: str) -> bool:
 
 def parse_leads(cell: str, key: dict[str, str], known: set[str] | None = None) -> list[LeadDraft]:
     """Every lead in a cell, in printed order, without repeats."""
-    text = " ".join(unbullet(p) for p in paragraphs(cell))
+    text = "\n".join(unbullet(p) for p in paragraphs(cell))  # one paragraph per lead is common
     text = _MARKER.sub(" ", text)
     pieces: list[str] = []
     for raw in _SPLIT.split(text):
@@ -117,6 +117,18 @@ def _segment(words: list[str], known: set[str]) -> list[str]:
     return out
 
 
+_ROLE_SPLIT = re.compile(r"\s*(?:,|\s[-–—]\s|\()\s*")
+
+
+def key_name(value: str) -> str:
+    """'Amira Patel, Head of Policy' -> 'Amira Patel': a key often adds the person's role after the name."""
+    head = _ROLE_SPLIT.split(value.strip(), maxsplit=1)[0].strip()
+    words = head.split()
+    if head != value.strip() and 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words):
+        return head
+    return value.strip()
+
+
 def key_pairs(cells: tuple[str, ...]) -> list[tuple[str, str]] | None:
     """A lead-key row ('AB | Alex Bush | KP | Karen Perry') as pairs, or None if it is not one."""
     values = [" ".join(c.split()) for c in cells if c.strip()]
@@ -124,7 +136,7 @@ def key_pairs(cells: tuple[str, ...]) -> list[tuple[str, str]] | None:
         return None
     pairs = list(zip(values[0::2], values[1::2], strict=True))
     if all(is_code(code) and not is_code(name) and len(name) < 80 for code, name in pairs):
-        return pairs
+        return [(code, key_name(name)) for code, name in pairs]
     return None
 
 
@@ -139,4 +151,5 @@ def is_key_heading(text: str) -> bool:
 
 def inline_key(text: str) -> list[tuple[str, str]]:
     """'Key: AB = Alex Bush, CN = Christine Nicholson' -> pairs."""
-    return [(m[1], m[2].strip()) for m in _INLINE_PAIR.finditer(text)]
+    text = _KEY_HEADING.sub("", text)
+    return [(m[1], key_name(m[2])) for m in _INLINE_PAIR.finditer(text) if is_code(m[1])]

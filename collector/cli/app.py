@@ -1,0 +1,43 @@
+"""The `collector` command: one typer app; each noun (db, plan, people) lives in its own module.
+
+Errors the user can fix (UserError) are printed as one line on stderr with exit code 1; usage errors exit
+with 2 (click's convention); anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from collector.errors import UserError
+
+from . import db as db_cli
+from . import demo as demo_cli
+from . import people as people_cli
+from . import plan as plan_cli
+from .context import console_err
+
+app = typer.Typer(
+    name="collector",
+    help="Collect progress on an action plan from its leads and compile the committee's report.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db_cli.app, name="db")
+app.add_typer(plan_cli.app, name="plan")
+app.add_typer(people_cli.app, name="people")
+app.command("demo")(demo_cli.demo)
+
+
+def main() -> None:
+    try:
+        app()
+    except UserError as exc:
+        console_err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,169 @@
+"""`collector plan`: import a plan file, list, show and check who can be prompted."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from store.importers.headers import FIELDS
+
+from .context import actor, clock, console, session
+from .render import draft_summary, print_plan, print_draft_preview
+
+app = typer.Typer(help="Action plans: import, list, show, leads.", no_args_is_help=True)
+
+
+def _parse_maps(values: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for value in values:
+        header, sep, field = value.rpartition("=")
+        field = field.strip().lower()
+        if not sep or not header.strip():
+            raise typer.BadParameter(f"{value!r}: write it as 'Header as printed=field'", param_hint="--map")
+        if field not in FIELDS:
+            raise typer.BadParameter(
+                f"{value!r}: unknown field {field!r}; fields are {', '.join(FIELDS)}", param_hint="--map"
+            )
+        out[header.strip()] = field
+    return out
+
+
+def _progress() -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
+                    transient=True)
+
+
+@app.command("import")
+def import_plan(
+    file: Path = typer.Argument(..., help="The plan: .docx, .xlsx, .csv or a tab-separated .txt export."),
+    plan_name: str | None = typer.Option(None, "--plan-name", help="Handle for the plan (default: from its title)."),
+    update: bool = typer.Option(False, "--update", help="Re-import an existing plan in place, keeping its updates."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show the column mapping and first actions; write nothing."),
+    maps: list[str] = typer.Option([], "--map", help="Override a column: 'Header as printed=field' (repeatable)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Import a plan: its sections, actions, sub-actions, leads, targets and any progress columns."""
+    from store.importers.pipeline import load_plans
+
+    overrides = _parse_maps(maps)
+    with _progress() as progress:
+        progress.add_task(f"Reading {file}", total=None)
+        drafts = load_plans(file, overrides=overrides)
+    if dry_run:
+        if as_json:
+            console.print_json(json.dumps([draft_summary(d) for d in drafts]))
+        else:
+            for draft in drafts:
+                print_draft_preview(draft)
+            console.print("[dim]Dry run: nothing was written.[/]")
+        return
+    from store.persist import save_plan
+
+    digest = hashlib.sha256(file.read_bytes()).hexdigest()
+    results = []
+    with _progress() as progress, session() as s:
+        for index, draft in enumerate(drafts):
+            name = plan_name if index == 0 or plan_name is None else f"{plan_name}-{index + 1}"
+            progress.add_task(f"Saving {draft.title[:60]}", total=None)
+            results.append(
+                save_plan(s, draft, name=name, update=update, clock=clock(), actor=actor(),
+                          source_format=file.suffix.lstrip(".").lower(), source_sha256=digest)
+            )
+    if as_json:
+        console.print_json(json.dumps([r.__dict__ for r in results], default=str))
+        return
+    for draft, result in zip(drafts, results, strict=True):
+        _report_import(draft, result)
+
+
+def _report_import(draft, result) -> None:
+    n_actions = len(draft.actions)
+    n_subs = sum(len(a.sub_actions) for a in draft.walk())
+    verb = "Updated" if not result.created else "Imported"
+    console.print(
+        f"[green]{verb}[/] plan [bold]{result.name}[/] (id {result.plan_id}): {draft.title}\n"
+        f"  {len(draft.sections)} sections, {n_actions} actions, {n_subs} sub-actions, "
+        f"{result.baseline_updates} progress entries recorded as the imported baseline"
+    )
+    if not result.created:
+        for label, refs in (("added", result.added), ("changed", result.changed), ("removed", result.removed)):
+            if refs:
+                console.print(f"  {label}: {', '.join(refs)}")
+        if not (result.added or result.changed or result.removed):
+            console.print("  no actions changed")
+    for warning in draft.warnings:
+        console.print(f"  [yellow]note:[/] {warning}")
+    if result.leads_unlinked:
+        console.print(
+            f"  [yellow]{len(result.leads_unlinked)} leads have no contact yet[/]: "
+            f"{', '.join(result.leads_unlinked[:8])}{' ...' if len(result.leads_unlinked) > 8 else ''}\n"
+            f"  Add them with `collector people import people.csv`; `collector plan leads {result.name}` lists them."
+        )
+
+
+@app.command("list")
+def list_plans(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """List the imported plans."""
+    from store.queries import list_plans as query
+
+    with session() as s:
+        rows = query(s)
+        data = [{"id": p.id, "name": p.name, "title": p.title, "period": p.period, "actions": n} for p, n in rows]
+    if as_json:
+        console.print_json(json.dumps(data))
+        return
+    if not data:
+        console.print("No plans yet: `collector plan import FILE` imports one.")
+        return
+    table = Table("id", "name", "title", "period", "actions")
+    for row in data:
+        table.add_row(str(row["id"]), row["name"], row["title"], row["period"] or "", str(row["actions"]))
+    console.print(table)
+
+
+@app.command()
+def show(
+    plan: str = typer.Argument(..., help="The plan's id or name."),
+    as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON (the stable contract)."),
+) -> None:
+    """Show a plan: sections, actions, leads, targets and the latest progress."""
+    from store.queries import find_plan, plan_json
+
+    with session() as s:
+        data = plan_json(s, find_plan(s, plan))
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
+    else:
+        print_plan(data)
+
+
+@app.command()
+def leads(
+    plan: str = typer.Argument(..., help="The plan's id or name."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """List every lead of a plan with how they would be prompted, flagging those nobody can reach yet."""
+    from store.queries import find_plan, plan_leads
+
+    with session() as s:
+        rows = plan_leads(s, find_plan(s, plan))
+    if as_json:
+        console.print_json(json.dumps([r.__dict__ for r in rows], default=str))
+        return
+    table = Table("lead", "kind", "name", "email", "slack", "channel", "actions")
+    for r in rows:
+        style = None if r.reachable else "yellow"
+        table.add_row(r.label, r.kind, r.name or "", r.email or "", r.slack_user_id or "",
+                      r.channel or f"none: {r.why_not}", ", ".join(r.action_refs), style=style)
+    console.print(table)
+    missing = [r.label for r in rows if not r.reachable]
+    if missing:
+        console.print(f"[yellow]{len(missing)} lead{'s have' if len(missing) != 1 else ' has'} no contact:[/] "
+                      f"{', '.join(missing)}")
+    else:
+        console.print(f"[green]All {len(rows)} leads can be prompted.[/]")
