@@ -22,13 +22,21 @@ class Settings(BaseSettings):
     mail_domain: str = Field("localhost", description="The domain replies come back to.")
     mail_from: str | None = Field(None, description="Sender of prompts, reminders, receipts and reports.")
     mail_listen: str = Field("127.0.0.1:8025", description="host:port where `collector serve mail` listens.")
-    smtp_url: str | None = Field(None, description="Outbound relay, smtp://user:pass@relay:587; unset writes to the outbox.")
-    slack_bot_token: str | None = Field(None, description="Slack bot token (xoxb-...); unset turns Slack off.")
-    slack_signing_secret: str | None = Field(None, description="Slack signing secret for request verification.")
+    smtp_url: str | None = Field(
+        None, description="Outbound relay, smtp://user:pass@relay:587; unset writes to the outbox."
+    )
+    slack_bot_token: str | None = Field(
+        None, description="Slack bot token (xoxb-...); unset turns Slack off."
+    )
+    slack_signing_secret: str | None = Field(
+        None, description="Slack signing secret for request verification."
+    )
     slack_app_token: str | None = Field(None, description="Slack app-level token (xapp-...) for Socket Mode.")
     slack_api_url: str = Field("https://slack.com/api/", description="Base URL of Slack's Web API.")
     port: int = Field(3000, description="HTTP port of the web process.")
-    var_dir: Path = Field(Path("var"), description="Where the SQLite file, outbox and other local state live.")
+    var_dir: Path = Field(
+        Path("var"), description="Where the SQLite file, outbox and other local state live."
+    )
 
     @field_validator("timezone")
     @classmethod

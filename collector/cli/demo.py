@@ -39,16 +39,27 @@ def demo(
     console.rule("[bold]1. Import the plan")
     draft = load_plan(plan_file)
     with session_scope(engine) as s:
-        result = save_plan(s, draft, name="riverside", update=False, clock=clock(), actor=actor(),
-                           source_format=plan_file.suffix.lstrip("."),
-                           source_sha256=hashlib.sha256(plan_file.read_bytes()).hexdigest())
+        result = save_plan(
+            s,
+            draft,
+            name="riverside",
+            update=False,
+            clock=clock(),
+            actor=actor(),
+            source_format=plan_file.suffix.lstrip("."),
+            source_sha256=hashlib.sha256(plan_file.read_bytes()).hexdigest(),
+        )
     subs = sum(len(a.sub_actions) for a in draft.walk())
-    console.print(f"{plan_file.name}: {draft.title}: {len(draft.sections)} sections, {len(draft.actions)} actions, "
-                  f"{subs} sub-actions, {result.baseline_updates} progress entries as the baseline")
+    console.print(
+        f"{plan_file.name}: {draft.title}: {len(draft.sections)} sections, {len(draft.actions)} actions, "
+        f"{subs} sub-actions, {result.baseline_updates} progress entries as the baseline"
+    )
     console.rule("[bold]2. Import the people directory")
     with session_scope(engine) as s:
         people = import_people(s, people_file, clock())
-    console.print(f"{people_file.name}: {people.added} people added, {people.relinked_leads} plan leads linked")
+    console.print(
+        f"{people_file.name}: {people.added} people added, {people.relinked_leads} plan leads linked"
+    )
     console.rule("[bold]3. The plan as stored")
     with session_scope(engine) as s:
         plan = find_plan(s, "riverside")

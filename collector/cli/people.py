@@ -15,8 +15,11 @@ app = typer.Typer(help="People: import the directory, list, set contact details.
 
 @app.command("import")
 def import_people(
-    file: Path = typer.Argument(..., help="CSV: name, code, email, slack_user_id, preferred_channel, manager, "
-                                          "delegate (and optionally team)."),
+    file: Path = typer.Argument(
+        ...,
+        help="CSV: name, code, email, slack_user_id, preferred_channel, manager, "
+        "delegate (and optionally team).",
+    ),
 ) -> None:
     """Add or update people from a CSV file, then link plan leads that now match someone."""
     from store.people import import_people as run
@@ -37,8 +40,15 @@ def list_people(as_json: bool = typer.Option(False, "--json", help="Print as JSO
     with session() as s:
         people = query(s)
         rows = [
-            {"id": p.id, "name": p.name, "code": p.code, "email": p.email, "slack_user_id": p.slack_user_id,
-             "preferred_channel": p.preferred_channel, "manager": p.manager.name if p.manager else None}
+            {
+                "id": p.id,
+                "name": p.name,
+                "code": p.code,
+                "email": p.email,
+                "slack_user_id": p.slack_user_id,
+                "preferred_channel": p.preferred_channel,
+                "manager": p.manager.name if p.manager else None,
+            }
             for p in people
         ]
     if as_json:
@@ -46,8 +56,15 @@ def list_people(as_json: bool = typer.Option(False, "--json", help="Print as JSO
         return
     table = Table("id", "name", "code", "email", "slack", "prefers", "manager")
     for r in rows:
-        table.add_row(str(r["id"]), r["name"] or "", r["code"] or "", r["email"] or "", r["slack_user_id"] or "",
-                      r["preferred_channel"] or "", r["manager"] or "")
+        table.add_row(
+            str(r["id"]),
+            r["name"] or "",
+            r["code"] or "",
+            r["email"] or "",
+            r["slack_user_id"] or "",
+            r["preferred_channel"] or "",
+            r["manager"] or "",
+        )
     console.print(table)
 
 
@@ -60,13 +77,26 @@ def set_person(
     slack: str | None = typer.Option(None, "--slack", help="Slack user id (U...)."),
     channel: str | None = typer.Option(None, "--channel", help="Preferred channel: email or slack."),
     manager: str | None = typer.Option(None, help="Their manager (name, code or email)."),
-    delegate: str | None = typer.Option(None, help="A delegate whose answers count for them (name, code or email)."),
+    delegate: str | None = typer.Option(
+        None, help="A delegate whose answers count for them (name, code or email)."
+    ),
 ) -> None:
     """Change one person's details."""
     from store.people import set_person as run
 
     with session() as s:
-        updated = run(s, person, name=name, code=code, email=email, slack_user_id=slack,
-                      preferred_channel=channel, manager=manager, delegate=delegate, clock=clock(), actor=actor())
+        updated = run(
+            s,
+            person,
+            name=name,
+            code=code,
+            email=email,
+            slack_user_id=slack,
+            preferred_channel=channel,
+            manager=manager,
+            delegate=delegate,
+            clock=clock(),
+            actor=actor(),
+        )
         label = updated.name or updated.code
     console.print(f"[green]Updated[/] {label}.")

@@ -13,7 +13,7 @@ from rich.table import Table
 from store.importers.headers import FIELDS
 
 from .context import actor, clock, console, session
-from .render import draft_summary, print_plan, print_draft_preview
+from .render import draft_summary, print_draft_preview, print_plan
 
 app = typer.Typer(help="Action plans: import, list, show, leads.", no_args_is_help=True)
 
@@ -34,17 +34,30 @@ def _parse_maps(values: list[str]) -> dict[str, str]:
 
 
 def _progress() -> Progress:
-    return Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
-                    transient=True)
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
 
 
 @app.command("import")
 def import_plan(
     file: Path = typer.Argument(..., help="The plan: .docx, .xlsx, .csv or a tab-separated .txt export."),
-    plan_name: str | None = typer.Option(None, "--plan-name", help="Handle for the plan (default: from its title)."),
-    update: bool = typer.Option(False, "--update", help="Re-import an existing plan in place, keeping its updates."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Show the column mapping and first actions; write nothing."),
-    maps: list[str] = typer.Option([], "--map", help="Override a column: 'Header as printed=field' (repeatable)."),
+    plan_name: str | None = typer.Option(
+        None, "--plan-name", help="Handle for the plan (default: from its title)."
+    ),
+    update: bool = typer.Option(
+        False, "--update", help="Re-import an existing plan in place, keeping its updates."
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Show the column mapping and first actions; write nothing."
+    ),
+    maps: list[str] = typer.Option(
+        [], "--map", help="Override a column: 'Header as printed=field' (repeatable)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Import a plan: its sections, actions, sub-actions, leads, targets and any progress columns."""
@@ -71,8 +84,16 @@ def import_plan(
             name = plan_name if index == 0 or plan_name is None else f"{plan_name}-{index + 1}"
             progress.add_task(f"Saving {draft.title[:60]}", total=None)
             results.append(
-                save_plan(s, draft, name=name, update=update, clock=clock(), actor=actor(),
-                          source_format=file.suffix.lstrip(".").lower(), source_sha256=digest)
+                save_plan(
+                    s,
+                    draft,
+                    name=name,
+                    update=update,
+                    clock=clock(),
+                    actor=actor(),
+                    source_format=file.suffix.lstrip(".").lower(),
+                    source_sha256=digest,
+                )
             )
     if as_json:
         console.print_json(json.dumps([r.__dict__ for r in results], default=str))
@@ -91,7 +112,11 @@ def _report_import(draft, result) -> None:
         f"{result.baseline_updates} progress entries recorded as the imported baseline"
     )
     if not result.created:
-        for label, refs in (("added", result.added), ("changed", result.changed), ("removed", result.removed)):
+        for label, refs in (
+            ("added", result.added),
+            ("changed", result.changed),
+            ("removed", result.removed),
+        ):
             if refs:
                 console.print(f"  {label}: {', '.join(refs)}")
         if not (result.added or result.changed or result.removed):
@@ -102,7 +127,8 @@ def _report_import(draft, result) -> None:
         console.print(
             f"  [yellow]{len(result.leads_unlinked)} leads have no contact yet[/]: "
             f"{', '.join(result.leads_unlinked[:8])}{' ...' if len(result.leads_unlinked) > 8 else ''}\n"
-            f"  Add them with `collector people import people.csv`; `collector plan leads {result.name}` lists them."
+            f"  Add them with `collector people import people.csv`; "
+            f"`collector plan leads {result.name}` lists them."
         )
 
 
@@ -113,7 +139,9 @@ def list_plans(as_json: bool = typer.Option(False, "--json", help="Print as JSON
 
     with session() as s:
         rows = query(s)
-        data = [{"id": p.id, "name": p.name, "title": p.title, "period": p.period, "actions": n} for p, n in rows]
+        data = [
+            {"id": p.id, "name": p.name, "title": p.title, "period": p.period, "actions": n} for p, n in rows
+        ]
     if as_json:
         console.print_json(json.dumps(data))
         return
@@ -158,12 +186,22 @@ def leads(
     table = Table("lead", "kind", "name", "email", "slack", "channel", "actions")
     for r in rows:
         style = None if r.reachable else "yellow"
-        table.add_row(r.label, r.kind, r.name or "", r.email or "", r.slack_user_id or "",
-                      r.channel or f"none: {r.why_not}", ", ".join(r.action_refs), style=style)
+        table.add_row(
+            r.label,
+            r.kind,
+            r.name or "",
+            r.email or "",
+            r.slack_user_id or "",
+            r.channel or f"none: {r.why_not}",
+            ", ".join(r.action_refs),
+            style=style,
+        )
     console.print(table)
     missing = [r.label for r in rows if not r.reachable]
     if missing:
-        console.print(f"[yellow]{len(missing)} lead{'s have' if len(missing) != 1 else ' has'} no contact:[/] "
-                      f"{', '.join(missing)}")
+        console.print(
+            f"[yellow]{len(missing)} lead{'s have' if len(missing) != 1 else ' has'} no contact:[/] "
+            f"{', '.join(missing)}"
+        )
     else:
         console.print(f"[green]All {len(rows)} leads can be prompted.[/]")

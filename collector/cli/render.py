@@ -36,9 +36,15 @@ def draft_summary(draft: PlanDraft) -> dict[str, Any]:
         "sections": [{"ref": s.ref, "title": s.title} for s in draft.sections],
         "lead_key": draft.lead_key,
         "actions": [
-            {"ref": a.ref, "section_ref": a.section_ref, "text": a.text, "leads": _leads(a),
-             "target": _target(a), "sub_actions": [s.ref for s in a.sub_actions],
-             "progress": [p.text for p in a.progress]}
+            {
+                "ref": a.ref,
+                "section_ref": a.section_ref,
+                "text": a.text,
+                "leads": _leads(a),
+                "target": _target(a),
+                "sub_actions": [s.ref for s in a.sub_actions],
+                "progress": [p.text for p in a.progress],
+            }
             for a in draft.actions
         ],
         "warnings": draft.warnings,
@@ -56,12 +62,18 @@ def print_draft_preview(draft: PlanDraft) -> None:
         f"{len(draft.sections)} sections, {len(draft.actions)} actions, {n_subs} sub-actions, "
         f"{len(draft.lead_key)} codes in the lead key"
     )
-    table = Table("ref", "action", "leads", "target", "sub", "progress", title="First actions",
-                  title_justify="left")
+    table = Table(
+        "ref", "action", "leads", "target", "sub", "progress", title="First actions", title_justify="left"
+    )
     for action in draft.actions[:PREVIEW_ACTIONS]:
-        table.add_row(action.ref, action.text[:70], _leads(action), _target(action),
-                      str(len(action.sub_actions)) if action.sub_actions else "",
-                      action.progress[0].text[:40] if action.progress else "")
+        table.add_row(
+            action.ref,
+            action.text[:70],
+            _leads(action),
+            _target(action),
+            str(len(action.sub_actions)) if action.sub_actions else "",
+            action.progress[0].text[:40] if action.progress else "",
+        )
     console.print(table)
     for warning in draft.warnings:
         console.print(f"[yellow]note:[/] {warning}")
@@ -81,6 +93,8 @@ def _add_action(parent: Tree, action: dict[str, Any]) -> None:
     target = action["target"]["text"] if action["target"] else "no target"
     latest = action["updates"][-1] if action["updates"] else None
     status = f" [cyan]{latest['status']}[/]" if latest and latest["status"] else ""
-    node = parent.add(f"[bold]{action['ref']}[/] {action['text'][:90]} [dim]| {leads or 'no lead'} | {target}[/]{status}")
+    node = parent.add(
+        f"[bold]{action['ref']}[/] {action['text'][:90]} [dim]| {leads or 'no lead'} | {target}[/]{status}"
+    )
     for sub in action["sub_actions"]:
         _add_action(node, sub)

@@ -86,12 +86,20 @@ def _lead_values(cell: str) -> list[str]:
     return paras
 
 
-def _sub_actions(parent_ref: str, items: list[Item], leads: list[str | None], targets: list[str | None],
-                 ctx: Context, where: str) -> list[ActionDraft]:
+def _sub_actions(
+    parent_ref: str,
+    items: list[Item],
+    leads: list[str | None],
+    targets: list[str | None],
+    ctx: Context,
+    where: str,
+) -> list[ActionDraft]:
     subs = []
     for i, item in enumerate(items):
         label = item.label or "abcdefghijklmnopqrstuvwxyz"[i % 26]
-        sub = ActionDraft(ref=f"{parent_ref} {label})", text=item.text, where=where, ref_synthetic=not item.label)
+        sub = ActionDraft(
+            ref=f"{parent_ref} {label})", text=item.text, where=where, ref_synthetic=not item.label
+        )
         if leads[i]:
             sub.leads = parse_leads(leads[i] or "", ctx.key, ctx.known_names)
         if targets[i]:
@@ -109,7 +117,9 @@ def action_from_row(row: Row, ctx: Context) -> ActionDraft | None:
     if not text_cell.strip() and ref is None:
         return None
     stem, items = split_items(text_cell)
-    action = ActionDraft(ref=ref or "", text=stem or flat(text_cell), where=row.where, ref_synthetic=ref is None)
+    action = ActionDraft(
+        ref=ref or "", text=stem or flat(text_cell), where=row.where, ref_synthetic=ref is None
+    )
     lead_cell, target_cell = row.get("lead"), row.get("target")
     action.leads = parse_leads(lead_cell, ctx.key, ctx.known_names)
     action.target = parse_target(flat(target_cell))

@@ -8,6 +8,7 @@ words they contain, in priority order (a "Progress and Outcomes" column is progr
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # field -> description (the names `--map 'Header=field'` accepts)
 FIELDS: dict[str, str] = {
@@ -359,13 +360,20 @@ def squash_header(text: str) -> str:
 
 def match_header(text: str, overrides: dict[str, str] | None = None) -> str | None:
     """The field a header names, or None when it is not a header we know."""
-    key = squash_header(text)
-    if not key or len(key) > 80:
-        return None
     if overrides:
+        key = squash_header(text)
         for header, field in overrides.items():
             if squash_header(header) == key:
                 return field
+    return _match_known(text)
+
+
+@lru_cache(maxsize=4096)
+def _match_known(text: str) -> str | None:
+    """Cached: every row of a plan is tried as a header, and cells like "Ongoing" or "CS" repeat."""
+    key = squash_header(text)
+    if not key or len(key) > 80:
+        return None
     if key in _LOOKUP:
         return _LOOKUP[key]
     without_brackets = squash_header(re.sub(r"\(.*?\)", " ", key))
@@ -387,14 +395,14 @@ def header_score(
     A header needs at least two known columns, one of them the action or outcome, and no long cells:
     a data row whose milestone happens to read "Review date" must not pass.
     """
+    if any(len(cell) > 80 for cell in cells):
+        return 0, {}
     found: dict[int, str] = {}
     filled = 0
     for i, cell in enumerate(cells):
         if not cell.strip():
             continue
         filled += 1
-        if len(cell) > 80:
-            return 0, {}
         field = match_header(cell, overrides)
         if field:
             found[i] = field

@@ -35,7 +35,7 @@ def interpret(doc, overrides: dict[str, str] | None = None) -> list[PlanDraft]:
         raise ImportFileError(
             doc.path,
             "no table of actions found",
-            hint="the plan needs a header row naming at least the action and one of lead, target or progress; "
+            hint="the plan needs a header row naming the action and one of lead, target or progress; "
             "use --map 'Your header=action' to name columns we do not recognise",
         )
     _check_duplicate_refs(doc.path, drafts)

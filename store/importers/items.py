@@ -71,7 +71,7 @@ def _first_bullet(paras: list[str]) -> int:
 
 
 def lettered_values(text: str) -> dict[str, str]:
-    """'a) Feb-12 b) Feb-12 c) & d) ongoing' -> {'a': 'Feb-12', 'b': 'Feb-12', 'c': 'ongoing', 'd': 'ongoing'}."""
+    """'a) Feb-12 b) Jun-12 c) & d) ongoing' -> {a: Feb-12, b: Jun-12, c: ongoing, d: ongoing}."""
     flat_text = " ".join(text.split())
     # Value cells group letters out of order ("a),d)& e) SG & SIT, b)EH, c)KL"): take every marker.
     marks = list(_VALUE_LETTER.finditer(flat_text))

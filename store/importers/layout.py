@@ -250,9 +250,8 @@ def _continues(row: Row, previous: Row) -> bool:
         if not text:
             continue
         before = previous.get(field_name).strip()
-        if text[0].islower() or _ITEM_START.match(text) or (before and not _TERMINAL.search(before)):
-            return True
-        return False
+        unfinished = bool(before) and not _TERMINAL.search(before)
+        return text[0].islower() or bool(_ITEM_START.match(text)) or unfinished
     return True  # only detail columns (progress, milestones) carry on
 
 
@@ -280,7 +279,9 @@ def _merge(into: Row, tail: Row) -> None:
         text = tail.values.get(column.position, "")
         if not text.strip():
             continue
-        target = next((c for c in into.columns if c.field == column.field and c.header == column.header), None)
+        target = next(
+            (c for c in into.columns if c.field == column.field and c.header == column.header), None
+        )
         target = target or next((c for c in into.columns if c.field == column.field), None)
         if target is None:
             continue

@@ -8,6 +8,7 @@ uses elsewhere fit; otherwise they are kept whole rather than guessed at.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .cells import paragraphs, unbullet
 from .draft import LeadDraft
@@ -60,22 +61,27 @@ def is_team(name: str) -> bool:
     return name.upper() in TEAM_ACRONYMS or bool(_TEAM_WORDS.search(name))
 
 
-def parse_leads(cell: str, key: dict[str, str], known: set[str] | None = None) -> list[LeadDraft]:
-    """Every lead in a cell, in printed order, without repeats."""
+@lru_cache(maxsize=8192)
+def _pieces(cell: str) -> tuple[str, ...]:
+    """A lead cell cut at its delimiters (cached: the same few cells repeat down a plan)."""
     text = "\n".join(unbullet(p) for p in paragraphs(cell))  # one paragraph per lead is common
     text = _MARKER.sub(" ", text)
+    return tuple(
+        p for raw in _SPLIT.split(text) if (p := " ".join(_PAREN.sub(" ", raw).strip(" .:-–").split()))
+    )
+
+
+def parse_leads(cell: str, key: dict[str, str], known: set[str] | None = None) -> list[LeadDraft]:
+    """Every lead in a cell, in printed order, without repeats."""
     pieces: list[str] = []
-    for raw in _SPLIT.split(text):
-        piece = _PAREN.sub(" ", raw).strip(" .:-–")
-        if not piece:
-            continue
+    for piece in _pieces(cell):
         words = piece.split()
         if len(words) > 1 and all(is_code(w) or w in key for w in words):
             pieces.extend(words)  # "CS CS CS", "DM SE"
         elif len(words) >= 4 and known:
             pieces.extend(_segment(words, known))
         else:
-            pieces.append(" ".join(words))
+            pieces.append(piece)
     leads: list[LeadDraft] = []
     seen: set[str] = set()
     for piece in pieces:

@@ -18,16 +18,44 @@ NHS = [
     "Barnfield NHS Foundation Trust",
     "Workforce Race Equality Action Plan 2026/27",
     ["Ref", "Objective", "Action", "Responsible Officer", "Timescale", "RAG", "Progress update"],
-    ["1.1", "A workforce that reflects our community", "Publish workforce race data every year",
-     "Director of People", "31/03/2027", "Green", "Report published in June; board discussed it in July."],
-    ["1.2", "", "Introduce reverse mentoring for board members", "Chief Nurse / Director of People", "Q3 2026",
-     "Amber", "Pilot delayed to the autumn"],
+    [
+        "1.1",
+        "A workforce that reflects our community",
+        "Publish workforce race data every year",
+        "Director of People",
+        "31/03/2027",
+        "Green",
+        "Report published in June; board discussed it in July.",
+    ],
+    [
+        "1.2",
+        "",
+        "Introduce reverse mentoring for board members",
+        "Chief Nurse / Director of People",
+        "Q3 2026",
+        "Amber",
+        "Pilot delayed to the autumn",
+    ],
     "OFFICIAL",
     ["Ref", "Objective", "Action", "Responsible Officer", "Timescale", "RAG", "Progress update"],
-    ["2.1", "Fair recruitment", "Put diverse interview panels in place for band 8a and above", "HR team",
-     "Ongoing", "", ""],
-    ["2.2", "", "Review the disciplinary process for bias", "Head of Employee Relations", "TBC", "Red",
-     "Not yet started: waiting for the national guidance"],
+    [
+        "2.1",
+        "Fair recruitment",
+        "Put diverse interview panels in place for band 8a and above",
+        "HR team",
+        "Ongoing",
+        "",
+        "",
+    ],
+    [
+        "2.2",
+        "",
+        "Review the disciplinary process for bias",
+        "Head of Employee Relations",
+        "TBC",
+        "Red",
+        "Not yet started: waiting for the national guidance",
+    ],
 ]
 
 
@@ -48,8 +76,13 @@ def test_it_reads_an_nhs_plan_with_a_rag_column(write_tsv):
 
 COMPANY = [
     ["What we will do", "Owner", "Deadline", "Status", "Comments"],
-    ["<ul><li>Run a gender pay gap audit</li><li>Publish the results on the intranet</li></ul>",
-     "<p>PL</p><p>Comms team</p>", "<p>Jan 2027</p><p>March 2027</p>", "On track", ""],
+    [
+        "<ul><li>Run a gender pay gap audit</li><li>Publish the results on the intranet</li></ul>",
+        "<p>PL</p><p>Comms team</p>",
+        "<p>Jan 2027</p><p>March 2027</p>",
+        "On track",
+        "",
+    ],
     ["Set up an employee network for carers", "Jo Baker", "Summer 2027", "Not started", ""],
 ]
 
@@ -58,7 +91,10 @@ def test_it_reads_a_company_plan_with_bullets_and_per_bullet_owners(write_tsv):
     draft = load_plan(write_tsv(COMPANY, "company.txt"))
     audit, network = draft.actions
     assert audit.ref == "1" and audit.ref_synthetic
-    assert [s.text for s in audit.sub_actions] == ["Run a gender pay gap audit", "Publish the results on the intranet"]
+    assert [s.text for s in audit.sub_actions] == [
+        "Run a gender pay gap audit",
+        "Publish the results on the intranet",
+    ]
     assert [s.target.text for s in audit.sub_actions] == ["Jan 2027", "March 2027"]
     assert [lead.label for lead in audit.sub_actions[1].leads] == ["Comms team"]
     assert network.target.kind == "text" and network.target.text == "Summer 2027"
@@ -66,7 +102,10 @@ def test_it_reads_a_company_plan_with_bullets_and_per_bullet_owners(write_tsv):
 
 
 def test_it_takes_a_column_mapping_from_the_user(write_tsv):
-    rows = [["Action", "Point of contact", "Due"], ["Refresh the accessibility statement", "Web team", "Dec 2026"]]
+    rows = [
+        ["Action", "Point of contact", "Due"],
+        ["Refresh the accessibility statement", "Web team", "Dec 2026"],
+    ]
     path = write_tsv(rows)
     without = load_plan(path)
     assert without.actions[0].leads == []
@@ -88,13 +127,22 @@ def test_it_refuses_a_plan_with_duplicate_refs(write_tsv):
 
 
 def test_it_reads_a_key_given_as_a_line_of_text(write_tsv):
-    rows = [["Ref", "Action", "Lead"], ["1", "Audit the website", "JM & RK"],
-            "Key: JM = Jane Morris, RK = Raj Kumar"]
+    rows = [
+        ["Ref", "Action", "Lead"],
+        ["1", "Audit the website", "JM & RK"],
+        "Key: JM = Jane Morris, RK = Raj Kumar",
+    ]
     draft = load_plan(write_tsv(rows))
-    assert [(lead.code, lead.name) for lead in draft.actions[0].leads] == [("JM", "Jane Morris"), ("RK", "Raj Kumar")]
+    assert [(lead.code, lead.name) for lead in draft.actions[0].leads] == [
+        ("JM", "Jane Morris"),
+        ("RK", "Raj Kumar"),
+    ]
 
 
 def test_it_does_not_mistake_a_cross_reference_for_an_item_list(write_tsv):
-    rows = [["Ref", "Action", "Lead"], ["2.4", "Agree the policy (see 3.1b) with the board, e.g. in May", "AB"]]
+    rows = [
+        ["Ref", "Action", "Lead"],
+        ["2.4", "Agree the policy (see 3.1b) with the board, e.g. in May", "AB"],
+    ]
     action = load_plan(write_tsv(rows)).actions[0]
     assert action.sub_actions == []

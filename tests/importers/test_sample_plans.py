@@ -85,7 +85,9 @@ def test_it_merges_a_sentence_cut_by_a_page_break(housing):
 
 def test_it_keeps_other_columns_as_named_fields(housing):
     fields = _by_ref(housing)["1.3"].fields
-    assert "Training programme developed and staff time booked" in fields["Relevant Milestones (as applicable)"]
+    assert (
+        "Training programme developed and staff time booked" in fields["Relevant Milestones (as applicable)"]
+    )
 
 
 def test_it_numbers_a_plan_that_prints_no_refs_and_keeps_its_sections(kaleidoscope):
@@ -109,7 +111,12 @@ def test_it_reads_the_date_completed_column_as_progress(kaleidoscope):
 
 def test_it_cuts_a_lead_cell_of_names_without_delimiters(kaleidoscope):
     action = next(a for a in kaleidoscope.actions if a.text.startswith("Develop follow-up training"))
-    assert [lead.name for lead in action.leads] == ["Joanne Tilley", "Paul Timmins", "Dave Shaw", "Rob Clarke"]
+    assert [lead.name for lead in action.leads] == [
+        "Joanne Tilley",
+        "Paul Timmins",
+        "Dave Shaw",
+        "Rob Clarke",
+    ]
 
 
 def test_it_keeps_a_prose_target_as_text(kaleidoscope):

@@ -1,0 +1,312 @@
+"""The tables: plans and their actions, the people who lead them, rounds, prompts, updates, raw input, audit.
+
+Conventions that hold for every table:
+  * every instant is a `UTCDateTime` (aware, UTC, on both backends: see store/types.py);
+  * timestamps have no defaults: callers pass `clock.now()`, so a frozen test clock is the only clock;
+  * history is appended, never rewritten: an update is corrected by a newer one, an action a re-import drops
+    is retired (`retired_at`), not deleted, so what people reported about it survives;
+  * JSON columns are not mutation-tracked: assign a new dict/list rather than editing one in place.
+The metadata carries an explicit naming convention so Alembic names constraints the same on SQLite and
+PostgreSQL, and a later migration can drop them by name.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from store.types import UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_N_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+    }
+
+
+def _fk(target: str, ondelete: str = "CASCADE") -> ForeignKey:
+    return ForeignKey(target, ondelete=ondelete)
+
+
+class Plan(Base):
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)  # the handle users type
+    title: Mapped[str] = mapped_column(Text)
+    period: Mapped[str | None] = mapped_column(String(100))
+    source_file: Mapped[str] = mapped_column(Text, default="")
+    source_format: Mapped[str] = mapped_column(String(20), default="")
+    source_sha256: Mapped[str] = mapped_column(String(64), default="")
+    status_labels: Mapped[dict[str, Any]] = mapped_column(default=dict)  # status value -> plan's label
+    columns: Mapped[list[Any]] = mapped_column(default=list)  # [{header, field, position}]
+    lead_key: Mapped[dict[str, Any]] = mapped_column(default=dict)  # code -> name, from the plan's key
+    review_cron: Mapped[str | None] = mapped_column(String(100))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Section(Base):
+    __tablename__ = "sections"
+    __table_args__ = (UniqueConstraint("plan_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(_fk("plans.id"))
+    ref: Mapped[str | None] = mapped_column(String(50))
+    title: Mapped[str] = mapped_column(Text)
+    position: Mapped[int]
+
+
+class Action(Base):
+    __tablename__ = "actions"
+    __table_args__ = (
+        Index("ix_actions_plan_id_ref", "plan_id", "ref"),
+        CheckConstraint(
+            "target_kind IS NULL OR target_kind IN ('date', 'ongoing', 'tbc', 'text')", name="target_kind"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(_fk("plans.id"))
+    section_id: Mapped[int | None] = mapped_column(_fk("sections.id", "SET NULL"))
+    parent_id: Mapped[int | None] = mapped_column(_fk("actions.id"), index=True)
+    ref: Mapped[str] = mapped_column(String(50))
+    ref_synthetic: Mapped[bool] = mapped_column(default=False, server_default=false())
+    text: Mapped[str] = mapped_column(Text)
+    position: Mapped[int]  # order within its parent, or within the plan for top-level actions
+    target_text: Mapped[str | None] = mapped_column(Text)
+    target_kind: Mapped[str | None] = mapped_column(String(10))
+    target_date: Mapped[date | None] = mapped_column(Date)
+    fields: Mapped[dict[str, Any]] = mapped_column(default=dict)  # other columns: header as printed -> value
+    retired_at: Mapped[datetime | None]  # dropped by a later re-import; kept so its updates survive
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    plan: Mapped[Plan] = relationship()
+    section: Mapped[Section | None] = relationship()
+    parent: Mapped[Action | None] = relationship(remote_side=[id])
+    leads: Mapped[list[ActionLead]] = relationship(
+        back_populates="action", cascade="all, delete-orphan", order_by="ActionLead.position"
+    )
+
+
+class Person(Base):
+    __tablename__ = "people"
+    __table_args__ = (CheckConstraint("preferred_channel IN ('email', 'slack')", name="preferred_channel"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))  # a plan may give only a code
+    code: Mapped[str | None] = mapped_column(String(50))
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)  # NULLs never collide
+    slack_user_id: Mapped[str | None] = mapped_column(String(50))
+    preferred_channel: Mapped[str | None] = mapped_column(String(10))
+    manager_id: Mapped[int | None] = mapped_column(_fk("people.id", "SET NULL"))
+    email_failing_since: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    manager: Mapped[Person | None] = relationship(remote_side=[id])
+    delegates: Mapped[list[Person]] = relationship(
+        secondary="delegations",
+        primaryjoin="Person.id == Delegation.person_id",
+        secondaryjoin="Person.id == Delegation.delegate_id",
+        viewonly=True,
+    )
+
+    @property
+    def display(self) -> str:
+        return self.name or self.code or self.email or f"person {self.id}"
+
+
+class Delegation(Base):
+    """A lead's delegate (a PA, a deputy) whose answers count as the lead's own."""
+
+    __tablename__ = "delegations"
+
+    person_id: Mapped[int] = mapped_column(_fk("people.id"), primary_key=True)
+    delegate_id: Mapped[int] = mapped_column(_fk("people.id"), primary_key=True, index=True)
+
+
+class Team(Base):
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    code: Mapped[str | None] = mapped_column(String(50))
+    contact_id: Mapped[int | None] = mapped_column(_fk("people.id", "SET NULL"))
+    prompt_members: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+    contact: Mapped[Person | None] = relationship()
+    members: Mapped[list[Person]] = relationship(secondary="team_members", viewonly=True)
+
+
+class TeamMember(Base):
+    __tablename__ = "team_members"
+
+    team_id: Mapped[int] = mapped_column(_fk("teams.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(_fk("people.id"), primary_key=True, index=True)
+
+
+class ActionLead(Base):
+    __tablename__ = "action_leads"
+    __table_args__ = (CheckConstraint("person_id IS NULL OR team_id IS NULL", name="one_lead"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(_fk("actions.id"), index=True)
+    position: Mapped[int]
+    label: Mapped[str] = mapped_column(String(200))  # as printed: "KL", "Joanne Tilley"
+    code: Mapped[str | None] = mapped_column(String(50))  # as printed
+    person_id: Mapped[int | None] = mapped_column(_fk("people.id", "SET NULL"), index=True)
+    team_id: Mapped[int | None] = mapped_column(_fk("teams.id", "SET NULL"), index=True)
+
+    action: Mapped[Action] = relationship(back_populates="leads")
+    person: Mapped[Person | None] = relationship()
+    team: Mapped[Team | None] = relationship()
+
+
+class Round(Base):
+    __tablename__ = "rounds"
+    __table_args__ = (CheckConstraint("kind IN ('baseline', 'collection')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(_fk("plans.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "baseline" (the import's progress) or "collection"
+    name: Mapped[str] = mapped_column(String(200))
+    opened_at: Mapped[datetime]
+    due_date: Mapped[date | None] = mapped_column(Date)
+    closes_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class Prompt(Base):
+    """One lead in one round. The row exists before the send, so a crash mid-send is visible."""
+
+    __tablename__ = "prompts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(_fk("rounds.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(_fk("people.id", "SET NULL"), index=True)
+    team_id: Mapped[int | None] = mapped_column(_fk("teams.id", "SET NULL"))
+    channel: Mapped[str] = mapped_column(String(10))
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    sent_at: Mapped[datetime | None]
+    message_id: Mapped[str | None] = mapped_column(String(998), unique=True)
+    reminders_sent: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    escalated_at: Mapped[datetime | None]
+    responded_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class PromptAction(Base):
+    __tablename__ = "prompt_actions"
+
+    prompt_id: Mapped[int] = mapped_column(_fk("prompts.id"), primary_key=True)
+    action_id: Mapped[int] = mapped_column(_fk("actions.id"), primary_key=True, index=True)
+
+
+class InboundMessage(Base):
+    """Every received email or Slack payload, raw, before anything acts on it (accept fast, decide later)."""
+
+    __tablename__ = "inbound_messages"
+    __table_args__ = (
+        UniqueConstraint("channel", "external_id"),  # a redelivery is recognised, never stored twice
+        CheckConstraint("channel IN ('email', 'slack')", name="channel"),
+        CheckConstraint(
+            "state IN ('new', 'applied', 'needs_review', 'rejected', 'auto_reply', 'bounce', 'failed')",
+            name="state",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    external_id: Mapped[str] = mapped_column(String(998))  # Message-ID, Slack event or action id
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    envelope: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    received_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(20), default="new", server_default="new", index=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    processed_at: Mapped[datetime | None]
+
+
+class Update(Base):
+    """One action's progress in one round. Append-only: the latest in a round counts."""
+
+    __tablename__ = "updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(_fk("actions.id"), index=True)
+    round_id: Mapped[int] = mapped_column(_fk("rounds.id"), index=True)
+    status: Mapped[str | None] = mapped_column(String(20))  # a collector.vocabulary.Status value
+    progress: Mapped[str] = mapped_column(Text, default="")
+    reported_text: Mapped[str | None] = mapped_column(Text)  # e.g. a date as printed in "Date completed"
+    revised_target_text: Mapped[str | None] = mapped_column(Text)
+    revised_target_date: Mapped[date | None] = mapped_column(Date)
+    evidence: Mapped[list[Any]] = mapped_column(default=list)  # links
+    submitted_by_id: Mapped[int | None] = mapped_column(_fk("people.id", "SET NULL"))
+    via: Mapped[str] = mapped_column(String(20))  # "import" | "slack" | "email" | "cli"
+    inbound_message_id: Mapped[int | None] = mapped_column(_fk("inbound_messages.id", "SET NULL"))
+    late: Mapped[bool] = mapped_column(default=False, server_default=false())
+    created_at: Mapped[datetime]
+
+    action: Mapped[Action] = relationship()
+    round: Mapped[Round] = relationship()
+
+
+class Report(Base):
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(_fk("plans.id"), index=True)
+    round_id: Mapped[int | None] = mapped_column(_fk("rounds.id", "SET NULL"))
+    format: Mapped[str] = mapped_column(String(10))
+    path: Mapped[str] = mapped_column(Text)
+    built_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    recipients: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class AuditEvent(Base):
+    """Who changed what, through which door. One per change, never updated."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(200))  # "cli:<os user>", a person's name, "scheduler"
+    via: Mapped[str] = mapped_column(String(20))  # "cli" | "slack" | "email" | "import" | "scheduler"
+    entity: Mapped[str] = mapped_column(String(20))  # "plan", "action", "person", "team", "round"...
+    entity_id: Mapped[int | None]
+    event: Mapped[str] = mapped_column(String(50))  # "plan.imported", "person.updated"...
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -1,0 +1,421 @@
+"""Writing a PlanDraft into the store: a first import, or a re-import that changes a plan in place.
+
+A re-import must never lose what people reported. Actions are matched to what is already stored (by ref,
+or by text when the plan prints no refs); changed ones are edited in place, new ones added, and ones the
+file no longer has are retired rather than deleted, so their updates survive. Updates collected in real
+rounds are never touched; the file's own progress columns become the plan's "Imported baseline" round.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy import update as sql_update
+from sqlalchemy.orm import Session, selectinload
+
+from collector.clock import Clock
+from collector.errors import NotFound, UserError
+from store.bulk import LeadLink, insert_tree
+from store.importers.draft import ActionDraft, LeadDraft, PlanDraft, ProgressDraft, SectionDraft
+from store.models import Action, ActionLead, AuditEvent, Person, Plan, Round, Section, Team, Update
+from store.people import Directory, contact_channel
+from store.queries import qualified_ref
+
+BASELINE_ROUND = "Imported baseline"
+
+
+@dataclass
+class SaveResult:
+    """What an import did, for the CLI to report.
+
+    leads_linked counts the distinct people and teams leading live actions whom a round could reach now;
+    leads_unlinked names the others (no email or Slack id yet: `collector people import` fixes that).
+    """
+
+    plan_id: int
+    name: str
+    created: bool
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    baseline_updates: int = 0
+    leads_linked: int = 0
+    leads_unlinked: list[str] = field(default_factory=list)
+
+
+def slugify(title: str) -> str:
+    """A plan's default handle: "Égalité & Diversity Plan 2025–26" -> "egalite-diversity-plan-2025-26"."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", title) if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:60].rstrip("-") or "plan"
+
+
+def save_plan(
+    session: Session,
+    draft: PlanDraft,
+    *,
+    name: str | None,
+    update: bool,
+    clock: Clock,
+    actor: str = "cli",
+    source_format: str = "",
+    source_sha256: str = "",
+) -> SaveResult:
+    """Store `draft` as a new plan, or (update=True) as the new version of the plan called `name`.
+
+    Raises UserError when a new plan's name is taken, NotFound when the plan to update does not exist.
+    Never commits: the caller's session scope does, so a failure leaves nothing half-imported.
+    """
+    now = clock.now()
+    name = (name or slugify(draft.title)).strip()
+    plan = session.scalar(select(Plan).where(func.lower(Plan.name) == name.lower()))
+    if plan is not None and not update:
+        raise UserError(
+            f"a plan named {name} already exists: use --update to re-import it, "
+            "or --plan-name to import it as another plan"
+        )
+    if plan is None and update:
+        raise NotFound(f"no plan called {name} to update: `collector plan list` shows the plans")
+    created = plan is None
+    if plan is None:
+        plan = Plan(name=name, status_labels={}, created_at=now)
+        session.add(plan)
+    _copy_plan_fields(plan, draft, now, source_format, source_sha256)
+    session.flush()
+    writer = _PlanWriter(session, plan, draft, now)
+    result = writer.write(created)
+    session.add(
+        AuditEvent(
+            at=now,
+            actor=actor,
+            via="import",
+            entity="plan",
+            entity_id=plan.id,
+            event="plan.imported" if created else "plan.reimported",
+            detail={
+                "file": draft.source,
+                "added": len(result.added),
+                "changed": len(result.changed),
+                "removed": len(result.removed),
+                "baseline_updates": result.baseline_updates,
+                "leads_unlinked": len(result.leads_unlinked),
+            },
+        )
+    )
+    session.flush()
+    return result
+
+
+def _copy_plan_fields(plan: Plan, draft: PlanDraft, now: datetime, source_format: str, sha256: str) -> None:
+    plan.title = draft.title
+    plan.period = draft.period
+    plan.lead_key = dict(draft.lead_key)
+    plan.columns = [{"header": c.header, "field": c.field, "position": c.position} for c in draft.columns]
+    labels = getattr(draft, "status_labels", None)  # drafts do not carry labels yet; a user's survive
+    if labels:
+        plan.status_labels = dict(labels)
+    plan.source_file = draft.source
+    plan.source_format = source_format
+    plan.source_sha256 = sha256
+    plan.updated_at = now
+
+
+def _norm_text(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _sync_sections(session: Session, plan: Plan, drafts: list[SectionDraft]) -> dict[str, Section]:
+    """Make the plan's sections the draft's, reusing rows by ref (or title); the map is ref/title -> row.
+
+    A section the file no longer has is deleted: sections carry no history, and the retired actions that
+    pointed at it keep their own ref and text.
+    """
+    pool: dict[str, list[Section]] = defaultdict(list)
+    for offset, section in enumerate(session.scalars(select(Section).where(Section.plan_id == plan.id))):
+        section.position = -1 - offset  # out of the way of unique (plan_id, position) while reordering
+        pool[_section_key(section.ref, section.title)].append(section)
+    session.flush()
+    found: dict[str, Section] = {}
+    for position, draft in enumerate(drafts):
+        matches = pool.get(_section_key(draft.ref, draft.title))
+        section = matches.pop(0) if matches else Section(plan_id=plan.id)
+        section.ref, section.title, section.position = draft.ref or None, draft.title, position
+        session.add(section)
+        for key in (draft.ref, draft.title):
+            if key:
+                found.setdefault(key, section)
+    for stale in (section for group in pool.values() for section in group):
+        session.execute(sql_update(Action).where(Action.section_id == stale.id).values(section_id=None))
+        session.delete(stale)
+    session.flush()
+    return found
+
+
+def _section_key(ref: str | None, title: str) -> str:
+    return f"ref:{ref.strip().casefold()}" if ref and ref.strip() else f"title:{_norm_text(title)}"
+
+
+class _PlanWriter:
+    """One import's working state: the indexes it matches against and what it has done so far."""
+
+    def __init__(self, session: Session, plan: Plan, draft: PlanDraft, now: datetime):
+        self.session, self.plan, self.draft, self.now = session, plan, draft, now
+        self.directory = Directory.load(session)
+        self.teams = list(session.scalars(select(Team)))
+        self.live: dict[int | None, list[Action]] = defaultdict(list)
+        live = select(Action).where(Action.plan_id == plan.id, Action.retired_at.is_(None))
+        for action in session.scalars(live.options(selectinload(Action.leads)).order_by(Action.position)):
+            self.live[action.parent_id].append(action)
+        self.latest_baseline = self._latest_baseline()
+        self.round: Round | None = None
+        self.leads: list[ActionLead] | list[LeadLink] = []
+        self.result = SaveResult(plan_id=plan.id, name=plan.name, created=False)
+
+    def write(self, created: bool) -> SaveResult:
+        self.result.created = created
+        self.sections = _sync_sections(self.session, self.plan, self.draft.sections)
+        if created:  # nothing to match against: insert the whole tree in bulk
+            added, self.leads, count = insert_tree(
+                self.session,
+                self.plan.id,
+                self.draft.actions,
+                self.sections,
+                self._resolve,
+                self._flushed_baseline_round,
+                self.now,
+            )
+            self.result.added, self.result.baseline_updates = added, count
+        else:
+            self._sync_children(None, None, self.draft.actions, None)
+        self._count_leads()
+        return self.result
+
+    def _resolve(self, draft: LeadDraft) -> Person | Team:
+        return self._team(draft) if draft.is_team else self._person(draft)
+
+    def _flushed_baseline_round(self) -> Round:
+        round_ = self._baseline_round()
+        self.session.flush()
+        return round_
+
+    def _sync_children(
+        self,
+        parent: Action | None,
+        parent_ref: str | None,
+        drafts: list[ActionDraft],
+        section: Section | None,
+    ) -> None:
+        # A parent added by this import (no id yet) has no stored children; None is the top level.
+        existing = (
+            self.live.get(None, []) if parent is None else self.live.get(parent.id, []) if parent.id else []
+        )
+        claim = _Claimer(existing, drafts)
+        for position, draft in enumerate(drafts):
+            ref = qualified_ref(parent_ref, draft.ref)
+            own_section = (self.sections.get(draft.section_ref) if draft.section_ref else None) or section
+            action = claim.matches[position]
+            if action is None:
+                action = Action(plan_id=self.plan.id, parent=parent, created_at=self.now, leads=[])
+                self.session.add(action)
+                self.result.added.append(ref)
+                self._fill(action, draft, own_section)
+            elif self._differs(action, draft, own_section):
+                self.result.changed.append(ref)
+                self._fill(action, draft, own_section)
+            # Refs numbered by position shift when an action is inserted: follow the file, not history.
+            action.ref, action.ref_synthetic, action.position = draft.ref, draft.ref_synthetic, position
+            self.leads.extend(action.leads)
+            self._baseline(action, draft.progress)
+            self._sync_children(action, ref, draft.sub_actions, own_section)
+        for action in claim.unclaimed():
+            self._retire(action, qualified_ref(parent_ref, action.ref))
+
+    def _fill(self, action: Action, draft: ActionDraft, section: Section | None) -> None:
+        action.text = draft.text
+        action.section = section
+        target = draft.target
+        action.target_text = target.text if target else None
+        action.target_kind = target.kind.value if target else None
+        action.target_date = target.date if target else None
+        action.fields = dict(draft.fields)
+        action.updated_at = self.now
+        if _lead_keys(action.leads) != _draft_lead_keys(draft.leads):
+            action.leads = [lead for i, d in enumerate(draft.leads) if (lead := self._lead(i, d)) is not None]
+
+    def _differs(self, action: Action, draft: ActionDraft, section: Section | None) -> bool:
+        target = draft.target
+        return (
+            action.text != draft.text
+            or (action.target_text, action.target_kind, action.target_date)
+            != ((target.text, target.kind.value, target.date) if target else (None, None, None))
+            or (action.fields or {}) != draft.fields
+            or action.section_id != (section.id if section else None)
+            or _lead_keys(action.leads) != _draft_lead_keys(draft.leads)
+        )
+
+    def _retire(self, action: Action, ref: str) -> None:
+        action.retired_at = self.now
+        self.result.removed.append(ref)
+        for child in self.live.get(action.id, []):
+            self._retire(child, qualified_ref(ref, child.ref))
+
+    def _lead(self, position: int, draft: LeadDraft) -> ActionLead | None:
+        label = (draft.name or draft.code or "").strip()
+        if not label:
+            return None
+        lead = ActionLead(position=position, label=label, code=draft.code)
+        if draft.is_team:
+            lead.team = self._team(draft)
+        else:
+            lead.person = self._person(draft)
+        return lead
+
+    def _name_of(self, draft: LeadDraft) -> str | None:
+        """The lead's name as printed, else what the plan's own key says its code stands for."""
+        return draft.name or (self.plan.lead_key or {}).get(draft.code or "")
+
+    def _person(self, draft: LeadDraft) -> Person:
+        """The person a printed lead means, created with just a name/code when nobody matches yet."""
+        name = self._name_of(draft)
+        person = self.directory.find(name=name, code=draft.code)
+        if person is None:
+            person = Person(name=name, code=draft.code, created_at=self.now, updated_at=self.now)
+            self.session.add(person)
+            self.directory.add(person)
+        return person
+
+    def _team(self, draft: LeadDraft) -> Team:
+        """The team a printed lead means (by name, else code, ignoring case), created when new."""
+        name, code = self._name_of(draft), (draft.code or "").casefold()
+        for team in self.teams:
+            if (name and team.name.casefold() == name.casefold()) or (
+                code and code == (team.code or "").casefold()
+            ):
+                return team
+        team = Team(name=name or draft.code, code=draft.code)
+        self.session.add(team)
+        self.teams.append(team)
+        return team
+
+    def _latest_baseline(self) -> dict[int, tuple[str, str | None]]:
+        rows = self.session.execute(
+            select(Update.action_id, Update.progress, Update.reported_text)
+            .join(Round, Update.round_id == Round.id)
+            .where(Round.plan_id == self.plan.id, Round.kind == "baseline")
+            .order_by(Update.created_at, Update.id)
+        )
+        return {action_id: (progress, reported) for action_id, progress, reported in rows}
+
+    def _baseline(self, action: Action, progress: list[ProgressDraft]) -> None:
+        """Add the file's progress as baseline updates, skipping what the last import already stored.
+
+        Compared on text and reported date only: a status is inferred from the text, and a better inference
+        in a later version should not make every action look updated.
+        """
+        latest = self.latest_baseline.get(action.id) if action.id is not None else None
+        seen = [(p.text, p.reported) for p in progress]
+        if not progress or latest == seen[-1]:
+            return
+        start = max((i + 1 for i, item in enumerate(seen) if item == latest), default=0)
+        for item in progress[start:]:
+            self.session.add(
+                Update(
+                    action=action,
+                    round=self._baseline_round(),
+                    status=item.status.value if item.status else None,
+                    progress=item.text,
+                    reported_text=item.reported,
+                    evidence=[],
+                    via="import",
+                    created_at=self.now,
+                )
+            )
+            self.result.baseline_updates += 1
+
+    def _baseline_round(self) -> Round:
+        if self.round is None:
+            query = select(Round).where(Round.plan_id == self.plan.id, Round.kind == "baseline")
+            self.round = self.session.scalar(query.order_by(Round.id)) or Round(
+                plan_id=self.plan.id,
+                kind="baseline",
+                name=BASELINE_ROUND,
+                opened_at=self.now,
+                created_at=self.now,
+            )
+            self.session.add(self.round)
+        return self.round
+
+    def _count_leads(self) -> None:
+        reachable: dict[int, bool] = {}
+        labels: dict[int, str] = {}
+        for lead in self.leads:
+            target = lead.person or lead.team
+            if target is None or id(target) in reachable:
+                continue
+            reachable[id(target)] = _reachable(target)
+            labels[id(target)] = lead.label
+        self.result.leads_linked = sum(reachable.values())
+        self.result.leads_unlinked = sorted(
+            {labels[k] for k, ok in reachable.items() if not ok}, key=str.casefold
+        )
+
+
+def _reachable(target: Person | Team) -> bool:
+    if isinstance(target, Person):
+        return contact_channel(target) is not None
+    if target.contact is not None and contact_channel(target.contact):
+        return True
+    return bool(target.prompt_members) and any(contact_channel(m) for m in target.members)
+
+
+def _lead_keys(leads: list[ActionLead]) -> list[tuple[str, str | None, bool]]:
+    return [(lead.label, lead.code, lead.team_id is not None or lead.team is not None) for lead in leads]
+
+
+def _draft_lead_keys(leads: list[LeadDraft]) -> list[tuple[str, str | None, bool]]:
+    return [
+        ((d.name or d.code or "").strip(), d.code, d.is_team)
+        for d in leads
+        if (d.name or d.code or "").strip()
+    ]
+
+
+class _Claimer:
+    """Matches a parent's drafts to its stored actions, each stored action at most once.
+
+    By ref; when the plan prints no refs (ref_synthetic), by normalised text first, because numbering by
+    position shifts every later ref when one action is inserted. Only drafts whose text matched nothing
+    then fall back to the ref, so an inserted action cannot take the place of one that merely moved.
+    """
+
+    def __init__(self, existing: list[Action], drafts: list[ActionDraft]):
+        self.existing = existing
+        self.claimed: set[int] = set()
+        by_ref: dict[str, list[Action]] = defaultdict(list)
+        by_text: dict[str, list[Action]] = defaultdict(list)
+        for action in existing:
+            by_ref[action.ref].append(action)
+            by_text[_norm_text(action.text)].append(action)
+        self.matches: list[Action | None] = [
+            self._take(by_text.get(_norm_text(d.text), []))
+            if d.ref_synthetic
+            else self._take(by_ref.get(d.ref, []))
+            for d in drafts
+        ]
+        for i, draft in enumerate(drafts):
+            if draft.ref_synthetic and self.matches[i] is None:
+                self.matches[i] = self._take(by_ref.get(draft.ref, []))
+
+    def _take(self, candidates: list[Action]) -> Action | None:
+        for action in candidates:
+            if action.id not in self.claimed:
+                self.claimed.add(action.id)
+                return action
+        return None
+
+    def unclaimed(self) -> list[Action]:
+        return [action for action in self.existing if action.id not in self.claimed]
