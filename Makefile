@@ -1,5 +1,10 @@
 # The two commands the README promises: `make demo` and `make test`. Each creates .venv when missing.
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+#
+# Python: the newest CPython 3.12/3.13 that runs (on PATH or under pyenv), else 3.11. CPython 3.11 has a
+# use-after-free in its inline attribute values (docs/architecture.md, "Known issues") that can crash the
+# process as it exits after reading ORM objects from SQLite; 3.12 rewrote that code and is not affected.
+CANDIDATES := python3.12 python3.13 $(sort $(wildcard $(HOME)/.pyenv/versions/3.1[23].*/bin/python3)) python3.11 python3
+PYTHON ?= $(shell for p in $(CANDIDATES); do $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { command -v $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed

@@ -66,7 +66,7 @@ def insert_tree(
             action_id = ids[(item.parent_id, item.position)]
             ref = qualified_ref(item.parent_ref, item.draft.ref)
             for position, lead in enumerate(item.draft.leads):
-                label = (lead.name or lead.code or "").strip()
+                label = (lead.code or lead.name or "").strip()
                 if not label:
                     continue
                 target = targets[_lead_key(lead)]

@@ -25,6 +25,7 @@ from store.importers.draft import ActionDraft, LeadDraft, PlanDraft, ProgressDra
 from store.models import Action, ActionLead, AuditEvent, Person, Plan, Round, Section, Team, Update
 from store.people import Directory, contact_channel
 from store.queries import qualified_ref
+from store.teams import team_channel
 
 BASELINE_ROUND = "Imported baseline"
 
@@ -264,7 +265,7 @@ class _PlanWriter:
             self._retire(child, qualified_ref(ref, child.ref))
 
     def _lead(self, position: int, draft: LeadDraft) -> ActionLead | None:
-        label = (draft.name or draft.code or "").strip()
+        label = (draft.code or draft.name or "").strip()
         if not label:
             return None
         lead = ActionLead(position=position, label=label, code=draft.code)
@@ -367,9 +368,7 @@ class _PlanWriter:
 def _reachable(target: Person | Team) -> bool:
     if isinstance(target, Person):
         return contact_channel(target) is not None
-    if target.contact is not None and contact_channel(target.contact):
-        return True
-    return bool(target.prompt_members) and any(contact_channel(m) for m in target.members)
+    return team_channel(target) is not None
 
 
 def _lead_keys(leads: list[ActionLead]) -> list[tuple[str, str | None, bool]]:
@@ -378,9 +377,9 @@ def _lead_keys(leads: list[ActionLead]) -> list[tuple[str, str | None, bool]]:
 
 def _draft_lead_keys(leads: list[LeadDraft]) -> list[tuple[str, str | None, bool]]:
     return [
-        ((d.name or d.code or "").strip(), d.code, d.is_team)
+        ((d.code or d.name or "").strip(), d.code, d.is_team)
         for d in leads
-        if (d.name or d.code or "").strip()
+        if (d.code or d.name or "").strip()
     ]
 
 

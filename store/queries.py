@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from collector.errors import NotFound
 from store.models import Action, ActionLead, Person, Plan, Round, Section, Team, Update
 from store.people import contact_channel, unreachable_reason
+from store.teams import team_channel, team_unreachable_reason
 
 
 def natural_key(ref: str) -> tuple[tuple[int, int, str], ...]:
@@ -253,16 +254,8 @@ def _lead_row(lead: ActionLead, tree: PlanTree) -> LeadRow:
 
 def _team_row(lead: ActionLead, team: Team) -> LeadRow:
     contact = team.contact
-    channel = contact_channel(contact) if contact is not None else None
-    if channel is None and team.prompt_members and any(contact_channel(m) for m in team.members):
-        channel = "members"
-    why_not = None
-    if channel is None:
-        why_not = (
-            f"team contact {contact.display}: {unreachable_reason(contact)}"
-            if contact is not None
-            else "team has no contact or members"
-        )
+    channel = team_channel(team)
+    why_not = None if channel else team_unreachable_reason(team)
     return LeadRow(
         label=lead.label,
         kind="team",

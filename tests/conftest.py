@@ -39,6 +39,8 @@ def database_url(backend: str, tmp_path) -> Iterator[str]:
         return
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the PostgreSQL tests: set TEST_DATABASE_URL (.ci/run does)")
         pytest.skip("TEST_DATABASE_URL is not set (CI sets it)")
     schema = f"test_{uuid.uuid4().hex[:16]}"
     admin = make_engine(base)
@@ -80,3 +82,29 @@ def session(engine: Engine) -> Iterator[Session]:
 @pytest.fixture
 def clock() -> FrozenClock:
     return FrozenClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def write_plan(tmp_path):
+    """Write rows (lists of cells) as a tab-separated plan export and return its path."""
+    counter = iter(range(1, 1000))
+
+    def write(rows: list[list[str]]):
+        path = tmp_path / f"plan{next(counter)}.txt"
+        path.write_text("\n".join("\t".join(row) for row in rows) + "\n", encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture(scope="session")
+def samples():
+    """../shared/plans beside the project. CI has it; a user's clone may not (skip), but CI must not skip."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "shared" / "plans"
+    if not (folder / "expected" / "check_import.py").exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs the sample plans at {folder} (shared/plans beside the project)")
+        pytest.skip(f"sample plans not found at {folder} (shared/plans is beside the project in CI only)")
+    return folder

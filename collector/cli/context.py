@@ -1,54 +1,64 @@
-"""What every command needs: the settings, consoles, and a database made ready on demand."""
+"""What every command needs, built once per invocation at the CLI edge and passed down: the settings, a
+clock, who is acting, and a database made ready on first use. Nothing here is a module-level global, so
+tests can run commands side by side against different databases."""
 
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
+from dataclasses import dataclass, field
 
+import typer
 from rich.console import Console
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from collector.clock import SystemClock
+from collector.clock import Clock, SystemClock
 from collector.settings import Settings
 
 console = Console()
 console_err = Console(stderr=True)
 
 
-@cache
-def settings() -> Settings:
-    """Read once per process, at the CLI edge, and passed down from here."""
-    return Settings()
-
-
-def actor() -> str:
+def _os_user() -> str:
     try:
         return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):
         return "cli"
 
 
-def clock() -> SystemClock:
-    return SystemClock()
+@dataclass
+class Runtime:
+    settings: Settings
+    clock: Clock = field(default_factory=SystemClock)
+    actor: str = field(default_factory=_os_user)
+    _engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        """The engine, with the schema up to date: migrated automatically on the embedded SQLite store; on a
+        shared server only by `collector db upgrade`, so several processes never race to migrate."""
+        if self._engine is None:
+            from store.db import ensure_current, make_engine
+
+            url = self.settings.database_url
+            self._engine = make_engine(url)
+            ensure_current(self._engine, auto_upgrade=url.startswith("sqlite"))
+        return self._engine
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction for the whole command: a failure leaves nothing half-written."""
+        from store.db import session_scope
+
+        with session_scope(self.engine) as s:
+            yield s
 
 
-@cache
-def engine() -> Engine:
-    """The engine, with the schema brought up to date: automatically on the embedded SQLite store; on
-    a shared server only by `collector db upgrade`, so several processes never race to migrate."""
-    from store.db import ensure_current, make_engine
-
-    url = settings().database_url
-    eng = make_engine(url)
-    ensure_current(eng, auto_upgrade=url.startswith("sqlite"))
-    return eng
-
-
-@contextmanager
-def session() -> Session:
-    from store.db import session_scope
-
-    with session_scope(engine()) as s:
-        yield s
+def runtime(ctx: typer.Context) -> Runtime:
+    """The invocation's Runtime, made from the environment the first time a command asks."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, Runtime):
+        root.obj = Runtime(Settings())
+    return root.obj

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from .context import console, settings
+from .context import console, runtime
 
 app = typer.Typer(help="Database schema: upgrade and status.", no_args_is_help=True)
 
 
 @app.command()
-def upgrade() -> None:
+def upgrade(ctx: typer.Context) -> None:
     """Apply every pending migration (safe to run again)."""
     from store.db import current_revision, head_revision, make_engine
     from store.db import upgrade as run_upgrade
 
-    eng = make_engine(settings().database_url)
+    eng = make_engine(runtime(ctx).settings.database_url)
     before = current_revision(eng)
     run_upgrade(eng)
     after = current_revision(eng)
@@ -26,11 +26,11 @@ def upgrade() -> None:
 
 
 @app.command()
-def status() -> None:
+def status(ctx: typer.Context) -> None:
     """Show the database's revision and whether it is current."""
     from store.db import current_revision, head_revision, make_engine
 
-    eng = make_engine(settings().database_url)
+    eng = make_engine(runtime(ctx).settings.database_url)
     current, head = current_revision(eng), head_revision()
     state = "current" if current == head else "behind: run `collector db upgrade`"
     console.print(f"revision {current or 'none (empty database)'}; latest {head}; {state}")

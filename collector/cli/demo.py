@@ -13,13 +13,14 @@ from pathlib import Path
 
 import typer
 
-from .context import actor, clock, console
-from .render import print_plan
+from .context import console, runtime
+from .render import people_summary, print_plan
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def demo(
+    ctx: typer.Context,
     directory: Path = typer.Option(Path("var/demo"), "--dir", help="Where the demo's database lives."),
     plan_file: Path = typer.Option(EXAMPLES / "riverside_edi_plan.docx", "--plan", help="Plan to import."),
     people_file: Path = typer.Option(EXAMPLES / "people.csv", "--people", help="People directory to import."),
@@ -31,6 +32,7 @@ def demo(
     from store.persist import save_plan
     from store.queries import find_plan, plan_json, plan_leads
 
+    rt = runtime(ctx)
     directory.mkdir(parents=True, exist_ok=True)
     db_file = directory / "collector.db"
     db_file.unlink(missing_ok=True)
@@ -44,8 +46,8 @@ def demo(
             draft,
             name="riverside",
             update=False,
-            clock=clock(),
-            actor=actor(),
+            clock=rt.clock,
+            actor=rt.actor,
             source_format=plan_file.suffix.lstrip("."),
             source_sha256=hashlib.sha256(plan_file.read_bytes()).hexdigest(),
         )
@@ -56,10 +58,8 @@ def demo(
     )
     console.rule("[bold]2. Import the people directory")
     with session_scope(engine) as s:
-        people = import_people(s, people_file, clock())
-    console.print(
-        f"{people_file.name}: {people.added} people added, {people.relinked_leads} plan leads linked"
-    )
+        people = import_people(s, people_file, rt.clock, actor=rt.actor)
+    console.print(f"{people_file.name}: {people_summary(people)}")
     console.rule("[bold]3. The plan as stored")
     with session_scope(engine) as s:
         plan = find_plan(s, "riverside")

@@ -8,13 +8,15 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from .context import actor, clock, console, session
+from .context import console, runtime
+from .render import people_summary
 
 app = typer.Typer(help="People: import the directory, list, set contact details.", no_args_is_help=True)
 
 
 @app.command("import")
 def import_people(
+    ctx: typer.Context,
     file: Path = typer.Argument(
         ...,
         help="CSV: name, code, email, slack_user_id, preferred_channel, manager, "
@@ -24,20 +26,20 @@ def import_people(
     """Add or update people from a CSV file, then link plan leads that now match someone."""
     from store.people import import_people as run
 
-    with session() as s:
-        result = run(s, file, clock())
-    console.print(
-        f"[green]People imported[/] from {file}: {result.added} added, {result.updated} updated, "
-        f"{result.relinked_leads} plan leads linked to them."
-    )
+    rt = runtime(ctx)
+    with rt.session() as s:
+        result = run(s, file, rt.clock, actor=rt.actor)
+    console.print(f"[green]People imported[/] from {file}: {people_summary(result)}.")
 
 
 @app.command("list")
-def list_people(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+def list_people(
+    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print as JSON.")
+) -> None:
     """List everyone in the directory with their contact details."""
     from store.people import list_people as query
 
-    with session() as s:
+    with runtime(ctx).session() as s:
         people = query(s)
         rows = [
             {
@@ -68,8 +70,36 @@ def list_people(as_json: bool = typer.Option(False, "--json", help="Print as JSO
     console.print(table)
 
 
+@app.command("team")
+def team(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="The team's name (or code) as the plan prints it."),
+    contact: str | None = typer.Option(
+        None, help="The person who answers for the team (name, code or email)."
+    ),
+    members: bool | None = typer.Option(
+        None, "--prompt-members/--prompt-contact", help="Prompt every member, or only the contact."
+    ),
+    add: list[str] = typer.Option([], "--add", help="Add a member (name, code or email; repeatable)."),
+) -> None:
+    """Say who answers for a team the plan names as a lead: its contact, or each of its members."""
+    from store.teams import set_team, team_channel
+
+    rt = runtime(ctx)
+    with rt.session() as s:
+        updated = set_team(
+            s, name, contact=contact, prompt_members=members, add_members=add, clock=rt.clock, actor=rt.actor
+        )
+        how = team_channel(updated)
+        label = updated.name
+    console.print(
+        f"[green]Updated[/] {label}: " + (f"prompted via {how}." if how else "[yellow]still unreachable[/].")
+    )
+
+
 @app.command("set")
 def set_person(
+    ctx: typer.Context,
     person: str = typer.Argument(..., help="The person's id, email, name or code."),
     name: str | None = typer.Option(None, help="Full name."),
     code: str | None = typer.Option(None, help="Initials as the plans print them."),
@@ -84,7 +114,8 @@ def set_person(
     """Change one person's details."""
     from store.people import set_person as run
 
-    with session() as s:
+    rt = runtime(ctx)
+    with rt.session() as s:
         updated = run(
             s,
             person,
@@ -95,8 +126,8 @@ def set_person(
             preferred_channel=channel,
             manager=manager,
             delegate=delegate,
-            clock=clock(),
-            actor=actor(),
+            clock=rt.clock,
+            actor=rt.actor,
         )
         label = updated.name or updated.code
     console.print(f"[green]Updated[/] {label}.")

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from store.importers.headers import FIELDS
 
-from .context import actor, clock, console, session
+from .context import console, runtime
 from .render import draft_summary, print_draft_preview, print_plan
 
 app = typer.Typer(help="Action plans: import, list, show, leads.", no_args_is_help=True)
@@ -45,6 +45,7 @@ def _progress() -> Progress:
 
 @app.command("import")
 def import_plan(
+    ctx: typer.Context,
     file: Path = typer.Argument(..., help="The plan: .docx, .xlsx, .csv or a tab-separated .txt export."),
     plan_name: str | None = typer.Option(
         None, "--plan-name", help="Handle for the plan (default: from its title)."
@@ -79,7 +80,8 @@ def import_plan(
 
     digest = hashlib.sha256(file.read_bytes()).hexdigest()
     results = []
-    with _progress() as progress, session() as s:
+    rt = runtime(ctx)
+    with _progress() as progress, rt.session() as s:
         for index, draft in enumerate(drafts):
             name = plan_name if index == 0 or plan_name is None else f"{plan_name}-{index + 1}"
             progress.add_task(f"Saving {draft.title[:60]}", total=None)
@@ -89,8 +91,8 @@ def import_plan(
                     draft,
                     name=name,
                     update=update,
-                    clock=clock(),
-                    actor=actor(),
+                    clock=rt.clock,
+                    actor=rt.actor,
                     source_format=file.suffix.lstrip(".").lower(),
                     source_sha256=digest,
                 )
@@ -133,11 +135,13 @@ def _report_import(draft, result) -> None:
 
 
 @app.command("list")
-def list_plans(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+def list_plans(
+    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print as JSON.")
+) -> None:
     """List the imported plans."""
     from store.queries import list_plans as query
 
-    with session() as s:
+    with runtime(ctx).session() as s:
         rows = query(s)
         data = [
             {"id": p.id, "name": p.name, "title": p.title, "period": p.period, "actions": n} for p, n in rows
@@ -156,13 +160,14 @@ def list_plans(as_json: bool = typer.Option(False, "--json", help="Print as JSON
 
 @app.command()
 def show(
+    ctx: typer.Context,
     plan: str = typer.Argument(..., help="The plan's id or name."),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON (the stable contract)."),
 ) -> None:
     """Show a plan: sections, actions, leads, targets and the latest progress."""
     from store.queries import find_plan, plan_json
 
-    with session() as s:
+    with runtime(ctx).session() as s:
         data = plan_json(s, find_plan(s, plan))
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
@@ -172,13 +177,14 @@ def show(
 
 @app.command()
 def leads(
+    ctx: typer.Context,
     plan: str = typer.Argument(..., help="The plan's id or name."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """List every lead of a plan with how they would be prompted, flagging those nobody can reach yet."""
     from store.queries import find_plan, plan_leads
 
-    with session() as s:
+    with runtime(ctx).session() as s:
         rows = plan_leads(s, find_plan(s, plan))
     if as_json:
         console.print_json(json.dumps([r.__dict__ for r in rows], default=str))

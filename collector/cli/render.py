@@ -79,6 +79,14 @@ def print_draft_preview(draft: PlanDraft) -> None:
         console.print(f"[yellow]note:[/] {warning}")
 
 
+def people_summary(result) -> str:
+    """'1 added, 7 updated' (+ how many plan leads that pointed at nobody now point at someone)."""
+    text = f"{result.added} added, {result.updated} updated"
+    if result.relinked_leads:
+        text += f"; {result.relinked_leads} plan leads linked to them"
+    return text
+
+
 def print_plan(data: dict[str, Any]) -> None:
     tree = Tree(f"[bold]{data['title']}[/] [dim]({data['name']}, id {data['id']})[/]")
     sections = {s["ref"]: tree.add(f"[bold]{s['ref']}. {s['title']}[/]") for s in data["sections"]}

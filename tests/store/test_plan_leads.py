@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
+from collector.errors import NotFound
 from store.importers.draft import ActionDraft, LeadDraft, PlanDraft
 from store.models import Person, Team, TeamMember
 from store.people import import_people
 from store.persist import save_plan
 from store.queries import find_plan, natural_key, plan_leads
+from store.teams import set_team
 from tests.store.personas import equality_plan
 
 JOANNE_ONLY = "Name,Code,Email\nJoanne Tilley,JT,joanne.tilley@brightwater.gov.uk\n"
@@ -95,3 +98,31 @@ def test_retired_actions_do_not_count_towards_anyones_leads(session, clock):
     save_plan(session, draft, name="edi", update=True, clock=clock)
 
     assert sorted(_leads(session, "edi")) == ["JT", "Kathryn Webster"]
+
+
+def test_a_team_without_a_contact_is_reached_through_its_members(session, clock):
+    save_plan(session, equality_plan(), name="edi", update=False, clock=clock)
+    hr = session.scalars(select(Team)).one()
+    joanne = session.scalars(select(Person).where(Person.code == "JT")).one()
+    session.add(TeamMember(team_id=hr.id, person_id=joanne.id))
+    session.flush()
+    session.expire(hr)
+    assert _leads(session, "edi")["HR"].why_not == "none of its members has an email or Slack id"
+
+    joanne.slack_user_id = "U024BE7LH"
+    session.flush()
+    assert _leads(session, "edi")["HR"].channel == "members"
+
+
+def test_a_coordinator_names_a_teams_contact(session, clock):
+    save_plan(session, equality_plan(), name="edi", update=False, clock=clock)
+    joanne = session.scalars(select(Person).where(Person.code == "JT")).one()
+    joanne.email = "joanne.tilley@brightwater.gov.uk"
+
+    team = set_team(session, "hr", contact="Joanne Tilley", clock=clock)
+
+    assert team.contact is joanne
+    row = _leads(session, "edi")["HR"]
+    assert (row.channel, row.email) == ("email", "joanne.tilley@brightwater.gov.uk")
+    with pytest.raises(NotFound, match="no team called 'Finance'"):
+        set_team(session, "Finance", contact="Joanne Tilley", clock=clock)
