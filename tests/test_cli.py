@@ -234,3 +234,29 @@ def test_showing_the_housing_plan_from_sqlite_exits_cleanly(tmp_path, samples):
     for _ in range(3):
         shown = collector("plan", "show", "h", "--json", env=env)
         assert shown.returncode == 0, f"exit {shown.returncode}: {shown.stderr[-1500:]}"
+
+
+def test_a_csv_saved_by_excel_in_windows_1252_imports(cli, tmp_path):
+    path = tmp_path / "plan.csv"
+    text = (
+        "Ref,Action,Lead officer,Target date,Progress\r\n"
+        "1.1,Publish the £5k small grants scheme – with easy-read guidance,Zoë Brontë,Mar-27,On target\r\n"
+    )
+    path.write_bytes(text.encode("cp1252"))
+    assert cli("plan", "import", str(path), "--plan-name", "grants").exit_code == 0
+    [action] = json.loads(cli("plan", "show", "grants", "--json").stdout)["actions"]
+    assert action["text"] == "Publish the £5k small grants scheme – with easy-read guidance"
+    assert action["leads"] == [{"code": None, "name": "Zoë Brontë"}]
+    assert action["updates"][0]["status"] == "on_track"
+
+
+def test_a_people_file_with_a_bad_email_is_refused_with_its_row_and_nothing_is_written(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}"}
+    people = tmp_path / "people.csv"
+    people.write_text("name,code,email\nJo Baker,JB,jo.baker@example.org\nSam Ortiz,SO,sam.ortiz@example\n")
+    result = collector("people", "import", str(people), env=env)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: {people}, row 3: ")
+    assert "sam.ortiz@example" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    listed = collector("people", "list", "--json", env=env)
+    assert json.loads(listed.stdout) == []

@@ -28,7 +28,7 @@ def demo(
     """Run the main job on embedded defaults (SQLite, no credentials) and show what happened."""
     from store.db import make_engine, session_scope, upgrade
     from store.importers.pipeline import load_plan
-    from store.people import import_people
+    from store.people_csv import import_people
     from store.persist import save_plan
     from store.queries import find_plan, plan_json, plan_leads
 

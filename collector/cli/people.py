@@ -24,7 +24,7 @@ def import_people(
     ),
 ) -> None:
     """Add or update people from a CSV file, then link plan leads that now match someone."""
-    from store.people import import_people as run
+    from store.people_csv import import_people as run
 
     rt = runtime(ctx)
     with rt.session() as s:

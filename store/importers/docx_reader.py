@@ -135,9 +135,15 @@ class _BodyReader:
                     yield SourceLine(cells=(text,), where=f"paragraph {self.paragraphs}", in_table=False)
             else:
                 index, self.tables = self.tables, self.tables + 1
-                for r, cells in enumerate(self.table_rows(child), start=1):
+                for r, (cells, merged) in enumerate(self.table_rows(child), start=1):
                     where = f"table {index + 1} row {r}"
-                    yield SourceLine(cells=tuple(cells), where=where, in_table=True, table=index)
+                    yield SourceLine(
+                        cells=tuple(cells),
+                        where=where,
+                        in_table=True,
+                        table=index,
+                        merged_above=tuple(merged),
+                    )
 
     def paragraph(self, p: Any) -> str:
         para = _Paragraph()
@@ -146,8 +152,9 @@ class _BodyReader:
                 para.feed(el, el.tag)
         return para.text(self.list_styles)
 
-    def table_rows(self, tbl: Any) -> Iterator[list[str]]:
-        """The table's rows, from one pass over its elements (a small state machine, see below).
+    def table_rows(self, tbl: Any) -> Iterator[tuple[list[str], list[int]]]:
+        """The table's rows (cells, and the positions continuing a vertical merge), from one pass over its
+        elements (a small state machine, see below).
 
         Elements arrive in document order: w:tr starts a row, w:tc a cell, w:p a paragraph; the merge
         markers sit in the cell's or row's properties, before its content. Rows and cells of a nested
@@ -155,6 +162,7 @@ class _BodyReader:
         """
         may_nest = tbl.find(f".//{_TBL}") is not None
         row: list[str] | None = None
+        merged: list[int] = []  # positions of this row's cells that continue a vertical merge
         cell: list[str] | None = None  # the current cell's paragraphs
         para: _Paragraph | None = None
         span, continued, after, nested = 1, False, 0, False
@@ -181,6 +189,8 @@ class _BodyReader:
                     cell.append(para.text(self.list_styles))
                 para = None
                 if row is not None and cell is not None:
+                    if continued:
+                        merged.extend(range(len(row), len(row) + span))
                     row.append("" if continued else join_paragraphs(cell))
                     row.extend([""] * (span - 1))
                 cell, span, continued, nested = None, 1, False, False
@@ -188,8 +198,8 @@ class _BodyReader:
                     cell = []
                     continue
                 if row is not None:
-                    yield [*row, *[""] * after]
-                row, after = [], 0
+                    yield [*row, *[""] * after], merged
+                row, after, merged = [], 0, []
             elif nested:
                 continue
             elif tag == _GRIDSPAN and cell is not None:
@@ -204,9 +214,11 @@ class _BodyReader:
             cell.append(para.text(self.list_styles))
         if row is not None:
             if cell is not None:
+                if continued:
+                    merged.extend(range(len(row), len(row) + span))
                 row.append("" if continued else join_paragraphs(cell))
                 row.extend([""] * (span - 1))
-            yield [*row, *[""] * after]
+            yield [*row, *[""] * after], merged
 
 
 def _visible(el: Any, top: Any) -> str:

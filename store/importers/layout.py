@@ -28,6 +28,20 @@ _SECTION = re.compile(
 )
 _ITEM_START = re.compile(r"^\(?([a-z]|[ivx]{1,4})\)\s")
 _TERMINAL = re.compile(r"[.!?:;]\s*$")
+# A cell merged down over several rows repeats its value on each of them for these fields; for the action,
+# outcome and ref it means "the same one" and for progress it would duplicate a statement, so not those.
+_MERGE_REPEATS = {
+    "lead",
+    "target",
+    "status",
+    "milestones",
+    "success",
+    "resources",
+    "priority",
+    "source",
+    "duty",
+    "extra",
+}
 
 
 @dataclass
@@ -143,6 +157,7 @@ def split_parts(doc: SourceDoc, overrides: dict[str, str] | None = None) -> list
     pending: list[str] = []  # text lines since the last table row
     after_header = False
     last_row: Row | None = None
+    above: dict[int, str] = {}  # the previous table row's cells, for vertically merged cells
     for index, line in enumerate(doc.lines):
         if index in key_lines or line.is_blank or _is_rule(line):
             continue
@@ -163,7 +178,10 @@ def split_parts(doc: SourceDoc, overrides: dict[str, str] | None = None) -> list
                 parts.append(part)
                 last_row = None
             else:
-                _emit_headings(part, fresh)
+                had_sections = any(isinstance(i, Section) for i in part.items)
+                _emit_headings(part, fresh, before_table=True)
+                if not had_sections and any(isinstance(i, Section) for i in part.items):
+                    _first_table_heading(part)
             pending = []
             columns = new_columns
             if not part.columns:
@@ -175,7 +193,13 @@ def split_parts(doc: SourceDoc, overrides: dict[str, str] | None = None) -> list
             continue
         _emit_headings(part, [t for t in pending if not _is_title_repeat(t, part)])
         pending = []
-        row = Row({i: c for i, c in enumerate(line.cells)}, columns, line.where)
+        values = dict(enumerate(line.cells))
+        for position in line.merged_above:
+            field_name = columns[position].field if position < len(columns) else "extra"
+            if field_name in _MERGE_REPEATS and not values.get(position, "").strip():
+                values[position] = above.get(position, "")
+        above = dict(values)
+        row = Row(values, columns, line.where)
         section = _section_row(row)
         numbered = section is not None and section.ref is not None
         if after_header and last_row is not None and not numbered and _continues(row, last_row):
@@ -215,12 +239,31 @@ def _is_title_repeat(text: str, part: Part) -> bool:
     return any(_squash_title(text) == _squash_title(t) for t in part.title_lines)
 
 
-def _emit_headings(part: Part, texts: list[str]) -> None:
-    """Text between tables that reads as a numbered heading is a section; anything else is ignored."""
+def _emit_headings(part: Part, texts: list[str], *, before_table: bool = False) -> None:
+    """Text between tables that reads as a numbered heading is a section. Just above a table's header row
+    (a plan printed as one table per section), a short heading is a section even without a number; notes
+    and footnotes ("* statutory duty", "(updated in blue)", sentences) are not."""
     for text in texts:
         section = parse_section(text)
         if section and len(text) < 200:
             part.items.append(section)
+        elif before_table and text is texts[-1] and _looks_like_heading(text):
+            part.items.append(Section(None, " ".join(text.split()).strip("*# "), ""))
+
+
+def _first_table_heading(part: Part) -> None:
+    """A plan printed as one table per section: once the second table shows a heading above it, the last
+    line above the first table was that table's heading, not part of the title."""
+    if len(part.title_lines) >= 2 and _looks_like_heading(part.title_lines[-1]):
+        title = part.title_lines.pop()
+        first = next((i for i, item in enumerate(part.items) if isinstance(item, Row)), None)
+        if first is not None:
+            part.items.insert(first, parse_section(title) or Section(None, " ".join(title.split()), ""))
+
+
+def _looks_like_heading(text: str) -> bool:
+    flat = " ".join(text.split()).strip("*# ")
+    return bool(flat) and len(flat.split()) <= 10 and flat[0].isalnum() and not _TERMINAL.search(flat)
 
 
 def _section_row(row: Row) -> Section | None:

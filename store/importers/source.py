@@ -24,6 +24,10 @@ class SourceLine:
     where: str  # human location for messages: "line 14", "table 2 row 5", "sheet 'Plan' row 9"
     in_table: bool = True
     table: int | None = None  # index of the table (or sheet) the row belongs to; None for text lines
+    # Cells left empty because they continue a vertically merged cell above (Word's vMerge): a lead or
+    # target merged over several actions applies to each of them; an outcome merged over its actions
+    # means "the same outcome". The interpreter decides which; readers only report it.
+    merged_above: tuple[int, ...] = ()
 
     @property
     def is_blank(self) -> bool:

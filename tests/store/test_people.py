@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from collector.errors import ImportFileError, NotFound, UserError
 from store.db import session_scope
 from store.models import ActionLead, AuditEvent, Delegation, Person, Team, TeamMember
-from store.people import find_person, import_people, list_people, normalise_name, set_person
+from store.people import find_person, list_people, normalise_name, set_person
+from store.people_csv import import_people
 from store.persist import save_plan
 from tests.store.personas import PEOPLE_CSV, equality_plan
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from collector.errors import NotFound
 from store.importers.draft import ActionDraft, LeadDraft, PlanDraft
 from store.models import Person, Team, TeamMember
-from store.people import import_people
+from store.people_csv import import_people
 from store.persist import save_plan
 from store.queries import find_plan, natural_key, plan_leads
 from store.teams import set_team
