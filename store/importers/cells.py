@@ -7,7 +7,7 @@ item) so the interpreter never sees markup.
 
 from __future__ import annotations
 
-import html
+import html as html_entities
 import re
 
 BULLET = "• "
@@ -20,14 +20,16 @@ _ANY_TAG = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")
 
 
-def normalise_cell(raw: str) -> str:
-    """Turn a cell as exported (maybe HTML, maybe inline bullets) into the paragraph convention."""
+def normalise_cell(raw: str, *, html: bool = False) -> str:
+    """Turn a cell into the paragraph convention: inline bullets split, spaces squashed; with html=True
+    (text exports of Word tables) <p>/<li> markup becomes paragraphs and entities are decoded. Only
+    exports get html: in a real Word or Excel cell "Budget < 5% > 3%" is text."""
     text = raw
-    if "<" in text and ">" in text:
+    if html and "<" in text and ">" in text:
         text = _LI_TAG.sub("\n" + BULLET, text)
         text = _BLOCK_TAG.sub("\n", text)
         text = _ANY_TAG.sub(" ", text)
-        text = html.unescape(text)
+        text = html_entities.unescape(text)
     paragraphs: list[str] = []
     for line in text.replace("\r", "\n").split("\n"):
         paragraphs.extend(_split_glyphs(line))

@@ -17,6 +17,8 @@ from pathlib import Path
 from collector.errors import ImportFileError
 from store.importers.source import SourceDoc
 
+from .cells import normalise_cell
+
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Microsoft compound file: .doc, .xls, encrypted OOXML
 ZIP_MAGIC = b"PK\x03\x04"
 # An encrypted .docx/.xlsx is an OLE2 file holding an "EncryptionInfo" stream (MS-OFFCRYPTO 2.3.4).
@@ -52,12 +54,13 @@ def clean_cell(text: str) -> str:
     """A cell whose paragraphs are separated by line breaks (xlsx, csv): each cleaned, blanks dropped."""
     if not text:
         return ""
-    paragraphs = (clean_paragraph(p) for p in _LINE_BREAK.split(text))
-    return "\n".join(p for p in paragraphs if p)
+    return join_paragraphs([clean_paragraph(p) for p in _LINE_BREAK.split(text)])
 
 
 def join_paragraphs(paragraphs: list[str]) -> str:
-    return "\n".join(p for p in paragraphs if p)
+    """A cell's paragraphs, finished the way every format's are (cells.normalise_cell): bullets written
+    inline in one paragraph ("▪ one ▪ two") become items of their own."""
+    return normalise_cell("\n".join(p for p in paragraphs if p))
 
 
 def read_source(path: Path | str) -> SourceDoc:

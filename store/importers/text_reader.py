@@ -38,9 +38,10 @@ def read_text(path: Path, display: str | None = None) -> SourceDoc:
             if not in_table:
                 table += 1
                 in_table = True
-            cells = tuple(normalise_cell(c) for c in raw.split("\t"))
+            cells = tuple(normalise_cell(c, html=True) for c in raw.split("\t"))
             doc.lines.append(SourceLine(cells=cells, where=f"line {number}", in_table=True, table=table))
         else:
             in_table = False
-            doc.lines.append(SourceLine(cells=(normalise_cell(raw),), where=f"line {number}", in_table=False))
+            text_line = normalise_cell(raw, html=True)
+            doc.lines.append(SourceLine(cells=(text_line,), where=f"line {number}", in_table=False))
     return doc
