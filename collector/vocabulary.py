@@ -87,13 +87,9 @@ LOOSE_WORDS: dict[str, Status] = {
     # not started
     "not started": Status.NOT_STARTED,
     "not yet started": Status.NOT_STARTED,
-    "not yet undertaken": Status.NOT_STARTED,
-    "not yet been put in place": Status.NOT_STARTED,
-    "not yet actioned": Status.NOT_STARTED,
-    "not yet in place": Status.NOT_STARTED,
-    "not yet reviewed": Status.NOT_STARTED,
     "yet to start": Status.NOT_STARTED,
-    "no audits yet undertaken": Status.NOT_STARTED,
+    "not begun": Status.NOT_STARTED,
+    "not commenced": Status.NOT_STARTED,
     # withdrawn
     "withdrawn": Status.WITHDRAWN,
     "no longer relevant": Status.WITHDRAWN,
@@ -116,6 +112,9 @@ _LEADING = re.compile(
     r"^\W*(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in _PHRASES) + r")\b", re.IGNORECASE
 )
 _CANONICAL = {s.value: s for s in Status} | {s.value.replace("_", " "): s for s in Status}
+# "Not yet undertaken", "Not yet been put in place", "No audits yet undertaken", "Yet to be agreed": a
+# statement that something has not happened yet, however it is worded.
+_NOT_YET = re.compile(r"^\W*(not\s+yet|yet\s+to|no\s+\w+(\s+\w+)?\s+yet)\b", re.IGNORECASE)
 
 
 def status_from_word(text: str) -> Status | None:
@@ -135,6 +134,8 @@ def status_from_text(text: str) -> Status | None:
     exact = status_from_word(text)
     if exact:
         return exact
+    if _NOT_YET.match(text):
+        return Status.NOT_STARTED
     match = _LEADING.match(text.strip())
     if not match:
         return None

@@ -76,24 +76,40 @@ def _take_over_sqlite_transactions(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A session that only reads (session_scope(read_only=True)) takes no write lock, so readers never
+        # queue behind a writer under WAL; everything else takes it up front.
+        read_only = connection.get_execution_options().get("read_only", False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
+def session_scope(engine: Engine, *, read_only: bool = False) -> Iterator[Session]:
     """One unit of work: commit if the block finishes, roll back if it raises, always close.
 
     expire_on_commit=False so objects stay readable after the commit (the CLI prints what it just saved).
+    read_only=True is for commands that only look: on SQLite its transaction is DEFERRED (no write lock),
+    and a flush that tries to write anyway raises instead of committing.
     """
-    session = Session(engine, expire_on_commit=False)
+    bind = engine.execution_options(read_only=True) if read_only else engine
+    session = Session(bind, expire_on_commit=False)
+    if read_only:
+        event.listen(session, "before_flush", _refuse_writes)
     try:
         yield session
-        session.commit()
+        if read_only:
+            session.rollback()
+        else:
+            session.commit()
     except BaseException:
         session.rollback()
         raise
     finally:
         session.close()
+
+
+def _refuse_writes(session: Session, _context: Any, _instances: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("a read-only session tried to write: open it with session_scope(engine)")
 
 
 def _alembic_config() -> Config:

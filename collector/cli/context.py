@@ -48,11 +48,12 @@ class Runtime:
         return self._engine
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """One transaction for the whole command: a failure leaves nothing half-written."""
+    def session(self, *, read_only: bool = False) -> Iterator[Session]:
+        """One transaction for the whole command: a failure leaves nothing half-written. Commands that
+        only look pass read_only=True and take no write lock."""
         from store.db import session_scope
 
-        with session_scope(self.engine) as s:
+        with session_scope(self.engine, read_only=read_only) as s:
             yield s
 
 

@@ -39,7 +39,7 @@ def list_people(
     """List everyone in the directory with their contact details."""
     from store.people import list_people as query
 
-    with runtime(ctx).session() as s:
+    with runtime(ctx).session(read_only=True) as s:
         people = query(s)
         rows = [
             {

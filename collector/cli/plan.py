@@ -141,7 +141,7 @@ def list_plans(
     """List the imported plans."""
     from store.queries import list_plans as query
 
-    with runtime(ctx).session() as s:
+    with runtime(ctx).session(read_only=True) as s:
         rows = query(s)
         data = [
             {"id": p.id, "name": p.name, "title": p.title, "period": p.period, "actions": n} for p, n in rows
@@ -167,7 +167,7 @@ def show(
     """Show a plan: sections, actions, leads, targets and the latest progress."""
     from store.queries import find_plan, plan_json
 
-    with runtime(ctx).session() as s:
+    with runtime(ctx).session(read_only=True) as s:
         data = plan_json(s, find_plan(s, plan))
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
@@ -184,7 +184,7 @@ def leads(
     """List every lead of a plan with how they would be prompted, flagging those nobody can reach yet."""
     from store.queries import find_plan, plan_leads
 
-    with runtime(ctx).session() as s:
+    with runtime(ctx).session(read_only=True) as s:
         rows = plan_leads(s, find_plan(s, plan))
     if as_json:
         console.print_json(json.dumps([r.__dict__ for r in rows], default=str))

@@ -103,3 +103,29 @@ def test_a_plain_postgresql_url_means_psycopg_3():
     assert engine.url.drivername == "postgresql+psycopg"
     assert describe_url(engine.url) == "postgresql+psycopg://collector@db.example.org/collector"
     engine.dispose()
+
+
+def test_a_read_only_session_reads_while_a_writer_holds_the_lock(engine):
+    """Readers take no write lock on SQLite, so `plan show` never waits behind an import."""
+    from store.models import Plan
+
+    with session_scope(engine) as writer:
+        writer.add(Plan(name="busy", title="Busy", status_labels={}, created_at=_now(), updated_at=_now()))
+        writer.flush()  # the writer now holds the write lock until it commits
+        with session_scope(engine, read_only=True) as reader:
+            assert reader.query(Plan).count() == 0  # the uncommitted plan is not visible, and no wait
+
+
+def test_a_read_only_session_refuses_to_write(engine):
+    from store.models import Plan
+
+    with (
+        pytest.raises(RuntimeError, match="read-only session tried to write"),
+        session_scope(engine, read_only=True) as reader,
+    ):
+        reader.add(Plan(name="x", title="X", status_labels={}, created_at=_now(), updated_at=_now()))
+        reader.flush()
+
+
+def _now() -> datetime:
+    return datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
