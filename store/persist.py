@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session, selectinload
 
 from collector.clock import Clock
 from collector.errors import NotFound, UserError
 from store.bulk import LeadLink, insert_tree
-from store.importers.draft import ActionDraft, LeadDraft, PlanDraft, ProgressDraft, SectionDraft
+from store.importers.draft import ActionDraft, LeadDraft, PlanDraft, ProgressDraft
+from store.matching import Claimer, sync_sections
 from store.models import Action, ActionLead, AuditEvent, Person, Plan, Round, Section, Team, Update
 from store.people import Directory, contact_channel
 from store.queries import qualified_ref
@@ -125,41 +125,6 @@ def _copy_plan_fields(plan: Plan, draft: PlanDraft, now: datetime, source_format
     plan.updated_at = now
 
 
-def _norm_text(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
-def _sync_sections(session: Session, plan: Plan, drafts: list[SectionDraft]) -> dict[str, Section]:
-    """Make the plan's sections the draft's, reusing rows by ref (or title); the map is ref/title -> row.
-
-    A section the file no longer has is deleted: sections carry no history, and the retired actions that
-    pointed at it keep their own ref and text.
-    """
-    pool: dict[str, list[Section]] = defaultdict(list)
-    for offset, section in enumerate(session.scalars(select(Section).where(Section.plan_id == plan.id))):
-        section.position = -1 - offset  # out of the way of unique (plan_id, position) while reordering
-        pool[_section_key(section.ref, section.title)].append(section)
-    session.flush()
-    found: dict[str, Section] = {}
-    for position, draft in enumerate(drafts):
-        matches = pool.get(_section_key(draft.ref, draft.title))
-        section = matches.pop(0) if matches else Section(plan_id=plan.id)
-        section.ref, section.title, section.position = draft.ref or None, draft.title, position
-        session.add(section)
-        for key in (draft.ref, draft.title):
-            if key:
-                found.setdefault(key, section)
-    for stale in (section for group in pool.values() for section in group):
-        session.execute(sql_update(Action).where(Action.section_id == stale.id).values(section_id=None))
-        session.delete(stale)
-    session.flush()
-    return found
-
-
-def _section_key(ref: str | None, title: str) -> str:
-    return f"ref:{ref.strip().casefold()}" if ref and ref.strip() else f"title:{_norm_text(title)}"
-
-
 class _PlanWriter:
     """One import's working state: the indexes it matches against and what it has done so far."""
 
@@ -178,7 +143,7 @@ class _PlanWriter:
 
     def write(self, created: bool) -> SaveResult:
         self.result.created = created
-        self.sections = _sync_sections(self.session, self.plan, self.draft.sections)
+        self.sections = sync_sections(self.session, self.plan, self.draft.sections)
         if created:  # nothing to match against: insert the whole tree in bulk
             added, self.leads, count = insert_tree(
                 self.session,
@@ -214,7 +179,7 @@ class _PlanWriter:
         existing = (
             self.live.get(None, []) if parent is None else self.live.get(parent.id, []) if parent.id else []
         )
-        claim = _Claimer(existing, drafts)
+        claim = Claimer(existing, drafts)
         for position, draft in enumerate(drafts):
             ref = qualified_ref(parent_ref, draft.ref)
             own_section = (self.sections.get(draft.section_ref) if draft.section_ref else None) or section
@@ -381,40 +346,3 @@ def _draft_lead_keys(leads: list[LeadDraft]) -> list[tuple[str, str | None, bool
         for d in leads
         if (d.code or d.name or "").strip()
     ]
-
-
-class _Claimer:
-    """Matches a parent's drafts to its stored actions, each stored action at most once.
-
-    By ref; when the plan prints no refs (ref_synthetic), by normalised text first, because numbering by
-    position shifts every later ref when one action is inserted. Only drafts whose text matched nothing
-    then fall back to the ref, so an inserted action cannot take the place of one that merely moved.
-    """
-
-    def __init__(self, existing: list[Action], drafts: list[ActionDraft]):
-        self.existing = existing
-        self.claimed: set[int] = set()
-        by_ref: dict[str, list[Action]] = defaultdict(list)
-        by_text: dict[str, list[Action]] = defaultdict(list)
-        for action in existing:
-            by_ref[action.ref].append(action)
-            by_text[_norm_text(action.text)].append(action)
-        self.matches: list[Action | None] = [
-            self._take(by_text.get(_norm_text(d.text), []))
-            if d.ref_synthetic
-            else self._take(by_ref.get(d.ref, []))
-            for d in drafts
-        ]
-        for i, draft in enumerate(drafts):
-            if draft.ref_synthetic and self.matches[i] is None:
-                self.matches[i] = self._take(by_ref.get(draft.ref, []))
-
-    def _take(self, candidates: list[Action]) -> Action | None:
-        for action in candidates:
-            if action.id not in self.claimed:
-                self.claimed.add(action.id)
-                return action
-        return None
-
-    def unclaimed(self) -> list[Action]:
-        return [action for action in self.existing if action.id not in self.claimed]
