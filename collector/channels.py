@@ -1,0 +1,96 @@
+"""The one Channel protocol that Slack, email and the development outbox implement. No logic lives here.
+
+A channel turns a channel-neutral message into something a person receives and says whether it worked.
+Errors say whether to retry (healthchecks' TransportError(permanent=...)): a permanent error marks the
+lead's channel unusable and escalates; a temporary one is retried by the caller's policy.
+
+    ChannelError(Exception)
+      permanent=False  try again later (timeout, 4xx from a relay, Slack 5xx, 429 after retries)
+      permanent=True   this address/user will not work (5xx "no such user", Slack user_not_found)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol
+
+
+class ChannelError(Exception):
+    def __init__(self, message: str, *, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who a message goes to, with every address we know; the channel picks the one it uses."""
+
+    person_id: int | None
+    name: str
+    email: str | None = None
+    slack_user_id: str | None = None
+
+
+@dataclass(frozen=True)
+class AskedItem:
+    """One action as a prompt shows it."""
+
+    action_id: int
+    ref: str
+    text: str
+    target: str | None = None  # as printed, plus a revised target if one was reported
+    last_status: str | None = None  # the latest status value reported before this round
+    last_progress: str | None = None
+    answered_by: str | None = None  # for an action with several leads: who already answered this round
+
+
+@dataclass(frozen=True)
+class PromptMessage:
+    """A prompt, a reminder (kind="reminder", same thread) or an escalation (kind="escalation")."""
+
+    kind: str  # "prompt" | "reminder" | "escalation"
+    plan_title: str
+    round_name: str
+    due: date | None
+    recipient: Recipient
+    items: tuple[AskedItem, ...]
+    reply_token: str | None = None  # routes a reply back to its prompt (email: progress+TOKEN@domain)
+    thread_ref: str | None = None  # the first message's external id, so reminders thread under it
+    about: tuple[str, ...] = ()  # escalations: the leads who have not answered
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    ref: str
+    status: str | None
+    progress: str
+    revised_target: str | None = None
+
+
+@dataclass(frozen=True)
+class ReceiptMessage:
+    """What was recorded from a reply, per action, and how to correct it."""
+
+    plan_title: str
+    round_name: str
+    recipient: Recipient
+    lines: tuple[ReceiptLine, ...]
+    needs_review: tuple[str, ...] = ()  # what could not be applied, in plain words
+    thread_ref: str | None = None
+
+
+@dataclass
+class Sent:
+    """What a channel reports after a successful send."""
+
+    external_id: str | None  # Message-ID, Slack ts: recorded so replies and reminders can find it
+    detail: dict[str, str] = field(default_factory=dict)
+
+
+class Channel(Protocol):
+    name: str  # "email" | "slack" | "outbox"
+
+    def send_prompt(self, message: PromptMessage) -> Sent: ...
+
+    def send_receipt(self, message: ReceiptMessage) -> Sent: ...

@@ -1,0 +1,58 @@
+"""A reply from any channel, and what the update parser makes of its text: the types every ingress shares.
+
+Slack and email each turn raw input into a channel-neutral Reply; collector.intake.apply(session, reply) is
+the one place replies become updates (Zulip's single process_message). The parser never sees a channel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from collector.vocabulary import Status
+
+# Below this an update goes to the review queue instead of the record.
+CONFIDENT = 0.8
+
+
+@dataclass(frozen=True)
+class AskedAction:
+    """An action the reply may be about, as the prompt asked it."""
+
+    ref: str
+    text: str = ""
+
+
+@dataclass
+class ParsedUpdate:
+    ref: str  # always one of the asked refs
+    status: Status | None
+    progress: str  # the words the person wrote about this action (may be "")
+    revised_target_text: str | None = None
+    revised_target_date: date | None = None
+    evidence: list[str] = field(default_factory=list)  # links
+    confidence: float = 1.0  # 0..1: how sure the parser is about ref and status
+    reasons: list[str] = field(default_factory=list)  # why it is unsure, in plain words
+
+
+@dataclass
+class ParseResult:
+    updates: list[ParsedUpdate]
+    unknown_refs: list[str] = field(default_factory=list)  # refs written that were not asked
+    blanket: Status | None = None  # "no change to all", "all on track": applied to every asked action
+    leftover: str = ""  # text that could not be attributed to any action
+
+
+@dataclass
+class Reply:
+    """One reply, ready for intake."""
+
+    channel: str  # "email" | "slack" | "cli"
+    text: str  # the new text the person wrote (already extracted from quoting, signatures...)
+    received_at: datetime
+    sender_person_id: int | None = None  # resolved by the channel where it can (Slack user, From address)
+    sender_address: str | None = None  # as received, for messages and review
+    prompt_id: int | None = None  # from the reply token, thread, or button payload
+    round_id: int | None = None
+    inbound_message_id: int | None = None  # the stored raw source
+    structured: list[ParsedUpdate] | None = None  # buttons/modals: already structured, not parsed
