@@ -47,9 +47,9 @@ class AskedItem:
 
 @dataclass(frozen=True)
 class PromptMessage:
-    """A prompt, a reminder (kind="reminder", same thread) or an escalation (kind="escalation")."""
+    """A prompt, or a reminder of it (kind="reminder": sent in the prompt's thread, only unanswered items)."""
 
-    kind: str  # "prompt" | "reminder" | "escalation"
+    kind: str  # "prompt" | "reminder"
     plan_title: str
     round_name: str
     due: date | None
@@ -57,7 +57,23 @@ class PromptMessage:
     items: tuple[AskedItem, ...]
     reply_token: str | None = None  # routes a reply back to its prompt (email: progress+TOKEN@domain)
     thread_ref: str | None = None  # the first message's external id, so reminders thread under it
-    about: tuple[str, ...] = ()  # escalations: the leads who have not answered
+
+
+@dataclass(frozen=True)
+class Missing:
+    lead: str  # the lead's name as people know them
+    refs: tuple[str, ...]  # the actions they have not answered
+
+
+@dataclass(frozen=True)
+class EscalationMessage:
+    """To a coordinator or a lead's manager, after the due date: who has not answered about what."""
+
+    plan_title: str
+    round_name: str
+    due: date | None
+    recipient: Recipient
+    missing: tuple[Missing, ...]
 
 
 @dataclass(frozen=True)
@@ -92,5 +108,9 @@ class Channel(Protocol):
     name: str  # "email" | "slack" | "outbox"
 
     def send_prompt(self, message: PromptMessage) -> Sent: ...
+
+    def send_reminder(self, message: PromptMessage) -> Sent: ...
+
+    def send_escalation(self, message: EscalationMessage) -> Sent: ...
 
     def send_receipt(self, message: ReceiptMessage) -> Sent: ...
