@@ -72,6 +72,26 @@ class Plan(Base):
     timezone: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # The round cadence (collector/schedule.py): review_cron opens a round, due that many calendar days
+    # later; reminders go out on working days before the due date (0 = the due date itself) and the
+    # escalation that many working days after it. next_opening_at is derived from review_cron and kept so
+    # the scheduler's tick finds due openings with one indexed comparison.
+    due_after_days: Mapped[int] = mapped_column(default=14, server_default=text("14"))
+    close_after_days: Mapped[int | None]  # None: rounds stay open until closed by hand
+    reminder_days: Mapped[list[Any]] = mapped_column(
+        default=lambda: [7, 2, 0], server_default=text("'[7, 2, 0]'")
+    )
+    escalate_after_days: Mapped[int] = mapped_column(default=3, server_default=text("3"))
+    next_opening_at: Mapped[datetime | None]
+
+
+class PlanCoordinator(Base):
+    """Who runs a plan's rounds: they receive its escalations and may open, close and remind."""
+
+    __tablename__ = "plan_coordinators"
+
+    plan_id: Mapped[int] = mapped_column(_fk("plans.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(_fk("people.id"), primary_key=True, index=True)
 
 
 class Section(Base):
@@ -192,9 +212,18 @@ class ActionLead(Base):
     team: Mapped[Team | None] = relationship()
 
 
+def _default_round_state(context: Any) -> str:
+    """A baseline round (the import's progress columns) is history from the start; a collection opens."""
+    return "closed" if context.get_current_parameters().get("kind") == "baseline" else "open"
+
+
 class Round(Base):
     __tablename__ = "rounds"
-    __table_args__ = (CheckConstraint("kind IN ('baseline', 'collection')", name="kind"),)
+    __table_args__ = (
+        CheckConstraint("kind IN ('baseline', 'collection')", name="kind"),
+        # A cron slot opens one round even when two schedulers race for it (collector/tick.py).
+        Index("uq_rounds_plan_id_scheduled_for", "plan_id", "scheduled_for", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(_fk("plans.id"), index=True)
@@ -205,12 +234,23 @@ class Round(Base):
     closes_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(10), default=_default_round_state, server_default="open")
+    subset: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # {"sections": [refs], "leads": [...]}
+    scheduled_for: Mapped[datetime | None]  # the cron slot that opened it; None when opened by hand
+    opened_by: Mapped[str] = mapped_column(Text, default="", server_default="")
+    reopened_at: Mapped[datetime | None]
+    # Leads asked about nothing because nobody can reach them: [{"lead", "refs", "why"}], fixed at opening
+    # so `round status` and the escalation list them as they were when the round began.
+    unreachable: Mapped[list[Any]] = mapped_column(default=list, server_default=text("'[]'"))
 
 
 class Prompt(Base):
-    """One lead in one round. The row exists before the send, so a crash mid-send is visible."""
+    """One person in one round, about all their open actions. The row exists before the send, and each send
+    has its Delivery row before the channel is called, so a crash mid-send is visible."""
 
     __tablename__ = "prompts"
+    # One prompt per person per round (a team resolves to people at opening; team_id says why).
+    __table_args__ = (Index("uq_prompts_round_id_person_id", "round_id", "person_id", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(_fk("rounds.id"), index=True)
@@ -224,6 +264,9 @@ class Prompt(Base):
     escalated_at: Mapped[datetime | None]
     responded_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    lead_label: Mapped[str] = mapped_column(Text, default="", server_default="")  # who, as status shows it
+    status: Mapped[str] = mapped_column(String(10), default="pending", server_default="pending")
+    failure: Mapped[str | None] = mapped_column(Text)  # why the prompt could not be delivered
 
 
 class PromptAction(Base):
@@ -257,6 +300,13 @@ class InboundMessage(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     processed_at: Mapped[datetime | None]
+    # These three (and Update.submitted_for_id) take no ON DELETE action: deleting what a raw message or an
+    # answer points at is refused rather than silently detaching it. (SQLite also cannot reflect an action on
+    # a column added by ALTER TABLE, so an action here would make the two backends' schemas differ.)
+    prompt_id: Mapped[int | None] = mapped_column(ForeignKey("prompts.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))  # the resolved sender
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))
+    parsed: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # what the parser made of it, for review
 
 
 class Update(Base):
@@ -278,9 +328,58 @@ class Update(Base):
     inbound_message_id: Mapped[int | None] = mapped_column(_fk("inbound_messages.id", "SET NULL"))
     late: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime]
+    # The lead a delegate answered for (submitted_by_id is the delegate); None when the lead answered.
+    submitted_for_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
 
     action: Mapped[Action] = relationship()
     round: Mapped[Round] = relationship()
+
+
+class Delivery(Base):
+    """One send (prompt, reminder, escalation, receipt), recorded BEFORE the channel is called.
+
+    The idempotency key says what the send is for ("prompt:{prompt_id}", "reminder:{prompt_id}:{local date}",
+    "escalation:{round_id}:{person_id}"): inserting a second row with the same key fails, and that failure
+    means "already done". States (collector/tick.py has the policy):
+      claimed    taken by a process that is calling the channel now, or crashed while doing so
+      sent       the channel accepted it (external_id says where it went)
+      retry      a temporary ChannelError: claimable again at next_attempt_at
+      failed     a permanent ChannelError, or too many temporary ones
+      abandoned  a claim older than the stale limit: it may or may not have gone out, so it is never re-sent
+                 blindly (at most once); `round status` lists it
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        CheckConstraint("kind IN ('prompt', 'reminder', 'escalation', 'receipt')", name="kind"),
+        CheckConstraint("state IN ('claimed', 'sent', 'retry', 'failed', 'abandoned')", name="state"),
+        Index("ix_deliveries_state_claimed_at", "state", "claimed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int | None] = mapped_column(_fk("rounds.id"), index=True)
+    prompt_id: Mapped[int | None] = mapped_column(_fk("prompts.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(_fk("people.id", "SET NULL"))  # the recipient
+    kind: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(10))  # the channel actually used ("outbox" standing in)
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    state: Mapped[str] = mapped_column(String(10))
+    claimed_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    next_attempt_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=1, server_default=text("1"))
+    error: Mapped[str | None] = mapped_column(Text)
+    external_id: Mapped[str | None] = mapped_column(String(998))
+
+
+class SchedulerLease(Base):
+    """Which scheduler process may act: taken and renewed by a conditional UPDATE (collector/lease.py)."""
+
+    __tablename__ = "scheduler_leases"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime]
 
 
 class Report(Base):

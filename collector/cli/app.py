@@ -1,4 +1,5 @@
-"""The `collector` command: one typer app; each noun (db, plan, people) lives in its own module.
+"""The `collector` command: one typer app; each noun (db, plan, people, round, update, review, serve) lives
+in its own module.
 
 Errors the user can fix (UserError) are printed as one line on stderr with exit code 1; usage errors exit
 with 2 (click's convention); anything else is a bug and keeps its traceback.
@@ -16,6 +17,10 @@ from . import db as db_cli
 from . import demo as demo_cli
 from . import people as people_cli
 from . import plan as plan_cli
+from . import review as review_cli
+from . import round as round_cli
+from . import serve as serve_cli
+from . import update as update_cli
 from .context import console_err
 
 app = typer.Typer(
@@ -28,6 +33,10 @@ app = typer.Typer(
 app.add_typer(db_cli.app, name="db")
 app.add_typer(plan_cli.app, name="plan")
 app.add_typer(people_cli.app, name="people")
+app.add_typer(round_cli.app, name="round")
+app.add_typer(update_cli.app, name="update")
+app.add_typer(review_cli.app, name="review")
+app.add_typer(serve_cli.app, name="serve")
 app.command("demo")(demo_cli.demo)
 
 

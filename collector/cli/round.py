@@ -1,0 +1,274 @@
+"""`collector round`: open a collection round, watch it, remind, close and reopen it.
+
+Round commands act on the plan's open round (--plan), or on one round by id (--round). Opening writes the
+round and its prompts in one transaction, then sends them at once with the scheduler's own claim-and-do
+steps, so a prompt is never sent twice even if the scheduler is running too.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.table import Table
+
+from collector.errors import UserError
+
+from .context import Runtime, console, runtime
+
+app = typer.Typer(help="Collection rounds: open, list, status, remind, close, reopen.", no_args_is_help=True)
+
+PLAN = typer.Option(None, "--plan", help="The plan's id or name: acts on its open round.")
+ROUND = typer.Option(None, "--round", help="A round's id (from `collector round list`).")
+
+
+def _date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not a date: write it as YYYY-MM-DD", param_hint=option
+        ) from None
+
+
+def _list(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+def _when(instant: datetime | None, tz: ZoneInfo) -> str:
+    return f"{instant.astimezone(tz):%a %d %b %H:%M}" if instant else ""
+
+
+def _closing_day(instant: datetime | None, tz: ZoneInfo) -> str:
+    """A round closes at the end of its closing day: show that day, not the midnight after it."""
+    return f"{(instant - timedelta(microseconds=1)).astimezone(tz):%a %d %b}" if instant else ""
+
+
+def _round(s, plan: str | None, round_id: int | None, state: str | None = "open"):
+    from collector.rounds import find_round
+    from store.queries import find_plan
+
+    return find_round(s, plan=find_plan(s, plan) if plan else None, round_id=round_id, state=state)
+
+
+def _channels(rt: Runtime):
+    from collector.channel_registry import channels_for
+
+    return channels_for(rt.settings, rt.clock)
+
+
+@app.command("open")
+def open_(
+    ctx: typer.Context,
+    plan: str = typer.Option(..., "--plan", help="The plan's id or name."),
+    due: str = typer.Option(..., "--due", help="When answers are due: YYYY-MM-DD."),
+    closes: str | None = typer.Option(None, "--closes", help="Close the round at the end of this day."),
+    sections: str | None = typer.Option(None, "--sections", help="Only these sections, by ref: '1,2'."),
+    leads: str | None = typer.Option(
+        None, "--leads", help="Only these leads (code, name or email): 'AP,Jo Baker'."
+    ),
+    name: str | None = typer.Option(None, "--name", help="The round's name (default: season and year)."),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Show who would be asked about what; write nothing."
+    ),
+) -> None:
+    """Open a round: one prompt per lead about all their open actions, sent straight away."""
+    from collector.channel_registry import resolve
+    from collector.rounds import open_round
+    from collector.tick import send_pending
+    from store.queries import find_plan
+
+    rt = runtime(ctx)
+    due_day, closes_day = _date(due, "--due"), _date(closes, "--closes")
+    subset = {"sections": _list(sections), "leads": _list(leads)}
+    channels = _channels(rt)
+    with rt.session(read_only=dry_run) as s:
+        chosen = find_plan(s, plan)
+        who = {"clock": rt.clock, "actor": rt.actor, "default_tz": rt.settings.timezone}
+        result = open_round(
+            s, chosen, due=due_day, closes=closes_day, subset=subset, dry_run=dry_run, name=name, **who
+        )
+        round_id = result.round.id if result.round else None
+    table = Table("lead", "channel", "actions", title=f"{result.name}: due {result.due:%a %d %b %Y}")
+    for ask in result.asks:
+        carrier = resolve(channels, ask.channel).name
+        how = ask.channel if carrier == ask.channel else f"{ask.channel} (via {carrier})"
+        table.add_row(ask.label, how, ", ".join(ask.refs))
+    for lost in result.unreachable:
+        table.add_row(
+            lost.lead, f"[yellow]cannot be prompted: {lost.why}[/]", ", ".join(lost.refs), style="yellow"
+        )
+    console.print(table)
+    summary = f"{len(result.asks)} people asked about {result.actions} actions"
+    if dry_run:
+        console.print(f"{summary}. [dim]Dry run: nothing was written.[/]")
+        return
+    console.print(
+        f"[green]Opened[/] round #{round_id} {result.name!r} of plan {result.plan.name}: {summary}."
+    )
+    with console.status(f"Sending {len(result.asks)} prompts…"):
+        report = send_pending(
+            rt.engine, channels, rt.clock, round_id=round_id, timezone=rt.settings.timezone, actor=rt.actor
+        )
+    _say_where(rt, report)
+    if result.unreachable:
+        names = ", ".join(u.lead for u in result.unreachable)
+        console.print(f"[yellow]Cannot be prompted:[/] {names} (`collector round status` lists them too).")
+
+
+def _say_where(rt: Runtime, report) -> None:
+    for channel, n in sorted(report.channels.items()):
+        noun = "prompt" if n == 1 else "prompts"
+        if channel == "outbox":
+            console.print(f"{n} {noun} written to {rt.settings.var_dir / 'outbox'}/")
+        else:
+            console.print(f"{n} {noun} sent by {channel}")
+    if report.retrying:
+        console.print(
+            f"[yellow]{report.retrying} could not be sent yet[/]: the scheduler tries again shortly."
+        )
+    if report.failed:
+        console.print(f"[red]{report.failed} failed[/]: `collector round status` says why.")
+
+
+@app.command("list")
+def list_(ctx: typer.Context, plan: str | None = PLAN) -> None:
+    """List collection rounds, newest first."""
+    from collector.rounds import list_rounds
+    from store.queries import find_plan
+
+    rt = runtime(ctx)
+    with rt.session(read_only=True) as s:
+        rows = list_rounds(s, find_plan(s, plan) if plan else None)
+        table = Table("id", "plan", "round", "state", "opened", "due", "closes", "prompts")
+        for r, p, n in rows:
+            tz = ZoneInfo(p.timezone or rt.settings.timezone)
+            due = str(r.due_date or "")
+            table.add_row(
+                str(r.id),
+                p.name,
+                r.name,
+                r.state,
+                _when(r.opened_at, tz),
+                due,
+                _closing_day(r.closes_at, tz),
+                str(n),
+            )
+    if not rows:
+        console.print("No rounds yet: `collector round open --plan PLAN --due YYYY-MM-DD` opens one.")
+        return
+    console.print(table)
+
+
+@app.command()
+def status(ctx: typer.Context, plan: str | None = PLAN, round_id: int | None = ROUND) -> None:
+    """Who was asked, through which channel, what was sent, and what has been answered."""
+    from collector.rounds import round_status
+
+    rt = runtime(ctx)
+    with rt.session(read_only=True) as s:
+        st = round_status(s, _round(s, plan, round_id, state=None))
+        tz = ZoneInfo(st.plan.timezone or rt.settings.timezone)
+        r = st.round
+        title = f"#{r.id} {r.name} ({st.plan.name}): {r.state}, due {r.due_date}"
+    table = Table("lead", "channel", "sent", "reminders", "answered", "last activity", title=title)
+    for row in st.rows:
+        channel = f"{row.channel} (via {row.via})" if row.via else row.channel
+        sent = _when(row.sent_at, tz) if row.status == "sent" else f"[red]{row.status}[/]"
+        style = "yellow" if row.status != "sent" else None
+        answered = f"{row.answered}/{row.asked}"
+        table.add_row(
+            row.lead, channel, sent, str(row.reminders), answered, _when(row.last_activity, tz), style=style
+        )
+    for lost in st.unreachable:
+        table.add_row(lost["lead"], "[yellow]cannot be prompted[/]", lost["why"], "", "", "", style="yellow")
+    console.print(table)
+    t = st.totals
+    console.print(
+        f"{t['prompts']} prompts: {t['sent']} sent, {t['pending']} pending, {t['failed']} failed; "
+        f"{t['answered']}/{t['asked']} actions answered; {t['complete']} leads done; "
+        f"{t['cannot_prompt']} cannot be prompted."
+    )
+    for row in st.rows:
+        if row.failure:
+            console.print(f"[red]problem:[/] prompt to {row.lead}: {row.failure}")
+    for problem in st.problems:
+        console.print(f"[red]problem:[/] {problem}")
+
+
+@app.command()
+def remind(
+    ctx: typer.Context,
+    plan: str | None = PLAN,
+    round_id: int | None = ROUND,
+    lead: str | None = typer.Option(None, "--lead", help="Only this lead (name, code or email)."),
+) -> None:
+    """Send a reminder now, outside the schedule, about the actions still unanswered (once a day)."""
+    from collector.tick import remind_now
+
+    rt = runtime(ctx)
+    with rt.session(read_only=True) as s:
+        target = _round(s, plan, round_id).id
+    result = remind_now(
+        rt.engine,
+        _channels(rt),
+        rt.clock,
+        round_id=target,
+        lead=lead,
+        timezone=rt.settings.timezone,
+        actor=rt.actor,
+    )
+    if not result.sent and result.already:
+        who = ", ".join(result.already)
+        raise UserError(f"already reminded today ({result.today}): {who}; one reminder a day, try tomorrow")
+    if result.sent:
+        console.print(f"[green]Reminded[/] {len(result.sent)}: {', '.join(result.sent)}.")
+    for label, names in (
+        ("already reminded today", result.already),
+        ("nothing left to answer", result.answered),
+        ("prompt not sent yet", result.not_sent),
+        ("[red]failed[/]", result.failed),
+    ):
+        if names:
+            console.print(f"{label}: {', '.join(names)}")
+    if not (result.sent or result.failed):
+        console.print("Nobody to remind.")
+
+
+@app.command()
+def close(ctx: typer.Context, plan: str | None = PLAN, round_id: int | None = ROUND) -> None:
+    """Close a round: no more reminders or escalations (late answers are still recorded)."""
+    from collector.rounds import close_round
+
+    rt = runtime(ctx)
+    with rt.session() as s:
+        r = _round(s, plan, round_id)
+        close_round(s, r, clock=rt.clock, actor=rt.actor)
+        console.print(f"Closed round #{r.id} {r.name!r}.")
+
+
+@app.command()
+def reopen(
+    ctx: typer.Context,
+    plan: str | None = PLAN,
+    round_id: int | None = ROUND,
+    closes: str | None = typer.Option(None, "--closes", help="Close it again at the end of this day."),
+) -> None:
+    """Reopen a closed round (the plan's latest closed one with --plan)."""
+    from collector.rounds import reopen_round
+
+    rt = runtime(ctx)
+    with rt.session() as s:
+        r = _round(s, plan, round_id, state="closed")
+        reopen_round(
+            s,
+            r,
+            clock=rt.clock,
+            actor=rt.actor,
+            closes=_date(closes, "--closes"),
+            default_tz=rt.settings.timezone,
+        )
+        console.print(f"Reopened round #{r.id} {r.name!r}.")

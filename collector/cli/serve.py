@@ -1,0 +1,43 @@
+"""`collector serve`: the long-running processes. For now the scheduler (the web and mail processes come
+with the Slack and email channels)."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from .context import console, runtime
+
+app = typer.Typer(help="Run the long-running processes: scheduler.", no_args_is_help=True)
+
+
+@app.command()
+def scheduler(
+    ctx: typer.Context,
+    interval: int = typer.Option(60, "--interval", min=5, help="Seconds between ticks."),
+    once: bool = typer.Option(
+        False, "--once", help="Run one tick (if this process gets the lease) and exit."
+    ),
+) -> None:
+    """Open rounds on their cadence and send prompts, reminders and escalations; stop with Ctrl-C/SIGTERM.
+
+    Only one scheduler acts at a time (a lease in the database); a second one stands by and takes over
+    when the first stops or dies.
+    """
+    from collector.channel_registry import channels_for, describe
+    from collector.scheduler import SchedulerJob, serve
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    rt = runtime(ctx)
+    channels = channels_for(rt.settings, rt.clock)
+    job = SchedulerJob(rt.engine, channels, rt.clock, timezone=rt.settings.timezone)
+    if once:
+        report = job()
+        job.release()
+        console.print(
+            report.summary() if report is not None else "Another scheduler holds the lease: nothing done."
+        )
+        return
+    logging.getLogger(__name__).info("channels: %s", describe(channels))
+    serve(job, interval=interval)

@@ -1,0 +1,233 @@
+"""Channel-neutral messages built from the store: a prompt or reminder for one person, an escalation.
+
+Also the one definition of "answered" every step shares: an asked action is answered when it has an
+Update in this round (from any of its leads: several leads of one action share the answer). A prompt is
+chased (reminded, escalated) while some of its actions are unanswered and its person has not replied at
+all (responded_at): a person who replied, even in part or into the review queue, is left to the
+coordinator rather than chased by machine.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from collector.channels import AskedItem, EscalationMessage, Missing, PromptMessage, Recipient
+from collector.vocabulary import Status
+from store.models import Action, Person, Plan, PlanCoordinator, Prompt, PromptAction, Round, Update
+from store.queries import natural_key, qualified_ref
+
+
+def recipient(person: Person) -> Recipient:
+    return Recipient(person.id, person.display, person.email, person.slack_user_id)
+
+
+def qualified_refs(session: Session, action_ids: set[int]) -> dict[int, str]:
+    """Each action's ref as a reader quotes it ("1.2 b)"), loading ancestors level by level."""
+    rows: dict[int, tuple[int | None, str]] = {}
+    wanted = set(action_ids)
+    while wanted:
+        found = session.execute(select(Action.id, Action.parent_id, Action.ref).where(Action.id.in_(wanted)))
+        for id_, parent_id, ref in found:
+            rows[id_] = (parent_id, ref)
+        wanted = {parent for parent, _ in rows.values() if parent is not None and parent not in rows}
+
+    def full(id_: int) -> str:
+        parent_id, ref = rows[id_]
+        return qualified_ref(full(parent_id), ref) if parent_id is not None else ref
+
+    return {id_: full(id_) for id_ in action_ids if id_ in rows}
+
+
+def asked(session: Session, prompt_ids: list[int]) -> dict[int, list[int]]:
+    """prompt id -> the action ids it asks about."""
+    out: dict[int, list[int]] = defaultdict(list)
+    rows = select(PromptAction.prompt_id, PromptAction.action_id).where(
+        PromptAction.prompt_id.in_(prompt_ids)
+    )
+    for prompt_id, action_id in session.execute(rows):
+        out[prompt_id].append(action_id)
+    return out
+
+
+def answered(session: Session, round_id: int) -> set[int]:
+    """Action ids with an Update in this round."""
+    return set(session.scalars(select(Update.action_id).where(Update.round_id == round_id).distinct()))
+
+
+def pending_actions(session: Session, prompt: Prompt) -> list[int]:
+    """The prompt's actions without an update in its round yet (reading only those actions' updates)."""
+    mine = asked(session, [prompt.id]).get(prompt.id, [])
+    query = select(Update.action_id).where(Update.round_id == prompt.round_id, Update.action_id.in_(mine))
+    done = set(session.scalars(query.distinct()))
+    return [a for a in mine if a not in done]
+
+
+@dataclass
+class Chase:
+    """A prompt still owed an answer, and about which actions."""
+
+    prompt: Prompt
+    pending: list[int]  # action ids without an update in the round
+
+
+def to_chase(session: Session, round_id: int, *, statuses: tuple[str, ...] = ("sent",)) -> list[Chase]:
+    """The round's prompts (in `statuses`) whose person has not replied and which still miss answers."""
+    prompts = list(
+        session.scalars(
+            select(Prompt)
+            .where(Prompt.round_id == round_id, Prompt.status.in_(statuses), Prompt.responded_at.is_(None))
+            .order_by(Prompt.id)
+        )
+    )
+    if not prompts:
+        return []
+    by_prompt = asked(session, [p.id for p in prompts])
+    done = answered(session, round_id)
+    chases = [Chase(p, [a for a in by_prompt.get(p.id, []) if a not in done]) for p in prompts]
+    return [c for c in chases if c.pending]
+
+
+def _items(session: Session, round_: Round, action_ids: list[int]) -> tuple[AskedItem, ...]:
+    if not action_ids:
+        return ()
+    refs = qualified_refs(session, set(action_ids))
+    actions = {a.id: a for a in session.scalars(select(Action).where(Action.id.in_(action_ids)))}
+    before: dict[int, Update] = {}  # latest update with a status before this round
+    revised: dict[int, str] = {}
+    this_round: dict[int, Update] = {}
+    updates = session.scalars(
+        select(Update).where(Update.action_id.in_(action_ids)).order_by(Update.created_at, Update.id)
+    )
+    for update in updates:
+        if update.round_id == round_.id:
+            this_round.setdefault(update.action_id, update)
+            continue
+        if update.status and update.status != Status.NO_CHANGE:
+            before[update.action_id] = update
+        if update.revised_target_text:
+            revised[update.action_id] = update.revised_target_text
+    names = _names(session, {u.submitted_for_id or u.submitted_by_id for u in this_round.values()})
+    items = []
+    for action_id in sorted(action_ids, key=lambda a: natural_key(refs.get(a, ""))):
+        action, last, first = actions[action_id], before.get(action_id), this_round.get(action_id)
+        target = action.target_text
+        if action_id in revised and revised[action_id] != target:
+            target = f"{target} (revised: {revised[action_id]})" if target else revised[action_id]
+        items.append(
+            AskedItem(
+                action_id=action_id,
+                ref=refs[action_id],
+                text=action.text,
+                target=target,
+                last_status=last.status if last else None,
+                last_progress=(last.progress or None) if last else None,
+                answered_by=names.get(first.submitted_for_id or first.submitted_by_id) if first else None,
+            )
+        )
+    return tuple(items)
+
+
+def _names(session: Session, ids: set[int | None]) -> dict[int | None, str]:
+    wanted = {i for i in ids if i is not None}
+    people = session.scalars(select(Person).where(Person.id.in_(wanted))) if wanted else []
+    return {p.id: p.display for p in people}
+
+
+def prompt_message(
+    session: Session, prompt: Prompt, *, kind: str = "prompt", only: list[int] | None = None
+) -> PromptMessage | None:
+    """This prompt's message (a reminder: only the actions in `only`); None when there is nothing to ask."""
+    round_ = session.get_one(Round, prompt.round_id)
+    plan = session.get_one(Plan, round_.plan_id)
+    person = session.get_one(Person, prompt.person_id)
+    action_ids = only if only is not None else asked(session, [prompt.id]).get(prompt.id, [])
+    items = _items(session, round_, action_ids)
+    if not items:
+        return None
+    return PromptMessage(
+        kind=kind,
+        plan_title=plan.title,
+        round_name=round_.name,
+        due=round_.due_date,
+        recipient=recipient(person),
+        items=items,
+        reply_token=prompt.token,
+        thread_ref=prompt.message_id if kind == "reminder" else None,
+    )
+
+
+def missing(session: Session, round_: Round, chases: list[Chase]) -> dict[int | None, Missing]:
+    """person id -> what they have not answered (the escalation's lines), with who cannot be prompted."""
+    refs = qualified_refs(session, {a for c in chases for a in c.pending})
+    out: dict[int | None, Missing] = {}
+    for chase in chases:
+        label = chase.prompt.lead_label or f"person {chase.prompt.person_id}"
+        if chase.prompt.status == "failed":
+            label += " (the prompt could not be delivered)"
+        ordered = sorted((refs[a] for a in chase.pending if a in refs), key=natural_key)
+        out[chase.prompt.person_id] = Missing(label, tuple(ordered))
+    return out
+
+
+def unreachable_missing(round_: Round) -> list[Missing]:
+    return [
+        Missing(f"{row['lead']} (cannot be prompted: {row['why']})", tuple(row["refs"]))
+        for row in round_.unreachable or []
+    ]
+
+
+def escalation_message(
+    session: Session, round_: Round, to: Person, lines: list[Missing]
+) -> EscalationMessage:
+    plan = session.get_one(Plan, round_.plan_id)
+    return EscalationMessage(
+        plan_title=plan.title,
+        round_name=round_.name,
+        due=round_.due_date,
+        recipient=recipient(to),
+        missing=tuple(sorted(lines, key=lambda m: m.lead.casefold())),
+    )
+
+
+def reminder_for(session: Session, prompt: Prompt, *, chase_replied: bool = False) -> PromptMessage | None:
+    """A reminder about the prompt's unanswered actions; None when there are none, or the person replied
+    (unless chase_replied: a reminder asked for by hand)."""
+    if prompt.status == "pending" or (prompt.responded_at is not None and not chase_replied):
+        return None
+    pending = pending_actions(session, prompt)
+    return prompt_message(session, prompt, kind="reminder", only=pending) if pending else None
+
+
+CHASED = ("pending", "sent", "failed")  # an escalation reports every prompt still owed, delivered or not
+
+
+def escalation_recipients(session: Session, round_: Round) -> list[int]:
+    """Who hears that answers are missing: the plan's coordinators and each silent lead's manager."""
+    chases = to_chase(session, round_.id, statuses=CHASED)
+    if not chases and not round_.unreachable:
+        return []
+    query = select(PlanCoordinator.person_id).where(PlanCoordinator.plan_id == round_.plan_id)
+    coordinators = set(session.scalars(query))
+    leads = {c.prompt.person_id for c in chases if c.prompt.person_id is not None}
+    managers = session.scalars(select(Person.manager_id).where(Person.id.in_(leads)))
+    return sorted(coordinators | {m for m in managers if m is not None})
+
+
+def escalation_for(session: Session, round_: Round, to: Person) -> tuple[EscalationMessage, list[int]] | None:
+    """What `to` is told (everything for a coordinator, their own reports for a manager) and the prompts
+    it covers; None when nothing is missing any more."""
+    chases = to_chase(session, round_.id, statuses=CHASED)
+    coordinator = session.get(PlanCoordinator, (round_.plan_id, to.id)) is not None
+    if not coordinator:
+        reports = set(session.scalars(select(Person.id).where(Person.manager_id == to.id)))
+        chases = [c for c in chases if c.prompt.person_id in reports]
+    lines = list(missing(session, round_, chases).values())
+    if coordinator:
+        lines += unreachable_missing(round_)
+    if not lines:
+        return None
+    return escalation_message(session, round_, to, lines), [c.prompt.id for c in chases]

@@ -1,0 +1,226 @@
+"""The outbox: a Channel that writes each message as a text file a person can read, under var/outbox/.
+
+It is the development and demo channel (STYLE.md 15, errbot's text backend): with no SMTP relay and no Slack
+app configured, every prompt, reminder, escalation and receipt lands here, exactly as a lead would read it.
+Each file is written to a temporary name and renamed, so a crash never leaves half a message behind.
+
+    var/outbox/20270301T090000Z-prompt-joanne-tilley-1f2e3d4c.txt
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import textwrap
+import unicodedata
+import uuid
+from collections.abc import Iterable
+from datetime import UTC
+from pathlib import Path
+
+from collector.channels import (
+    AskedItem,
+    EscalationMessage,
+    PromptMessage,
+    ReceiptMessage,
+    Recipient,
+    Sent,
+)
+from collector.clock import Clock, SystemClock
+from collector.policy import format_due
+from collector.vocabulary import Status, label
+
+WIDTH = 76
+STATUS_WORDS = "completed, on track, at risk, off track, not started, withdrawn"
+_DANGLING = {"a", "an", "and", "&", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
+_TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "cllr", "councillor", "sir", "dame", "rev"}
+
+
+def shorten(text: str, width: int) -> str:
+    """`text` on one line, cut at a word boundary to at most `width` characters, marked with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    words = text[: width - 1].rsplit(" ", 1)[0].rstrip(" ,;:.-–").split(" ")
+    while len(words) > 1 and words[-1].casefold() in _DANGLING:  # not "Equality, Diversity and…"
+        words.pop()
+    return " ".join(words).rstrip(" ,;:.-–") + "…"
+
+
+def slug(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:40] or "someone"
+
+
+def first_name(name: str) -> str:
+    words = [w for w in name.split() if w.rstrip(".").casefold() not in _TITLES]
+    return words[0] if words else name
+
+
+def address(to: Recipient) -> str:
+    where = to.email or (f"slack:{to.slack_user_id}" if to.slack_user_id else "no address")
+    return f"{to.name} <{where}>"
+
+
+def _wrap(text: str, indent: str = "") -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent) or [indent.rstrip()]
+
+
+def _status_label(value: str | None) -> str | None:
+    try:
+        return label(Status(value)) if value else None
+    except ValueError:
+        return value
+
+
+def item_lines(item: AskedItem) -> list[str]:
+    """One asked action, as the body shows it, with blank Status:/Progress: lines to write on."""
+    lines = _wrap(f"[{item.ref}] {shorten(item.text, 220)}")
+    lines.append(f"Target: {shorten(item.target, 100) if item.target else 'none given'}")
+    status = _status_label(item.last_status)
+    if status or item.last_progress:
+        last = " - ".join(x for x in (status, shorten(item.last_progress or "", 140)) if x)
+        lines += _wrap(f"Last reported: {last}")
+    else:
+        lines.append("Last reported: nothing yet")
+    if item.answered_by:
+        note = f"({item.answered_by} has already answered for this action this round: add to it if you wish.)"
+        lines += _wrap(note)
+    return [*lines, "Status:", "Progress:", ""]
+
+
+def how_to_answer(items: tuple[AskedItem, ...]) -> list[str]:
+    example = items[0].ref
+    other = items[1].ref if len(items) > 1 else example
+    return [
+        "How to answer",
+        "-------------",
+        "Reply to this message in whichever way is easiest:",
+        "  * write under each action's Status: and Progress: lines above; or",
+        "  * write at the top of your reply, starting each answer with its ref:",
+        f"      {example}: on track - what has happened since the last report",
+        f"      {other}: completed",
+        "  * or, if nothing has changed since the last report, reply with one line:",
+        "      no change",
+        "",
+        *_wrap(
+            f"Status words we understand: {STATUS_WORDS}. A new target date is welcome too "
+            '("revised target: June 2027").'
+        ),
+    ]
+
+
+def subject(message: PromptMessage) -> str:
+    title = shorten(message.plan_title, 60)
+    due = f", due {format_due(message.due)}" if message.due else ""
+    if message.kind == "reminder":
+        return f"Reminder - {title}: your update for the {message.round_name} round{due}"
+    return f"{title}: your update for the {message.round_name} round{due}"
+
+
+def prompt_body(message: PromptMessage) -> list[str]:
+    n = len(message.items)
+    actions = "action" if n == 1 else f"{n} actions"
+    due = f" by {format_due(message.due, long=True)}" if message.due else ""
+    if message.kind == "reminder":
+        opening = (
+            f"A reminder: we have not yet heard from you about the {actions} below for the "
+            f"{message.round_name} progress round of the {message.plan_title}. Please send your update{due}."
+        )
+    else:
+        opening = (
+            f"The {message.round_name} progress round of the {message.plan_title} is open. You lead the "
+            f"{actions} below: please tell us where {'it stands' if n == 1 else 'each one stands'}{due}."
+        )
+    lines = [f"Hello {first_name(message.recipient.name)},", "", *_wrap(opening), "", "-" * WIDTH, ""]
+    for item in message.items:
+        lines += item_lines(item)
+    lines += ["-" * WIDTH, "", *how_to_answer(message.items), "", "Thank you,", "Action Plan Progress"]
+    return lines
+
+
+def escalation_body(message: EscalationMessage) -> list[str]:
+    due = format_due(message.due, long=True) if message.due else "its due date"
+    lines = [f"Hello {first_name(message.recipient.name)},", ""]
+    lines += _wrap(
+        f"The {message.round_name} progress round of the {message.plan_title} was due on {due}. "
+        "We have not heard about these actions yet:"
+    )
+    lines.append("")
+    for missing in message.missing:
+        lines += _wrap(f"  * {missing.lead}: {', '.join(missing.refs)}", "")
+    lines += ["", *_wrap("A word from you may help. Answers still count if they arrive late.")]
+    return [*lines, "", "Thank you,", "Action Plan Progress"]
+
+
+def receipt_body(message: ReceiptMessage) -> list[str]:
+    lines = [f"Hello {first_name(message.recipient.name)},", "", "Thank you. We recorded:", ""]
+    for line in message.lines:
+        status = _status_label(line.status) or "no status"
+        lines += _wrap(f"[{line.ref}] {status} - {shorten(line.progress, 200) or 'no progress text'}")
+        if line.revised_target:
+            lines.append(f"      revised target: {line.revised_target}")
+    if message.needs_review:
+        lines += ["", "A person will look at:", *(f"  * {r}" for r in message.needs_review)]
+    return [*lines, "", "To correct anything, reply to this message.", "", "Action Plan Progress"]
+
+
+class OutboxChannel:
+    """Writes messages to files; never fails for a person (a missing address is shown, not refused)."""
+
+    name = "outbox"
+
+    def __init__(
+        self, directory: Path, *, clock: Clock | None = None, sender: str = "", mail_domain: str = ""
+    ):
+        self.directory = Path(directory)
+        self.clock = clock or SystemClock()
+        self.sender = sender or f"Action Plan Progress <progress@{mail_domain or 'localhost'}>"
+        self.mail_domain = mail_domain or "localhost"
+
+    def send_prompt(self, message: PromptMessage) -> Sent:
+        return self._prompt(message)
+
+    def send_reminder(self, message: PromptMessage) -> Sent:
+        return self._prompt(message)
+
+    def send_escalation(self, message: EscalationMessage) -> Sent:
+        title = f"{shorten(message.plan_title, 60)}: {message.round_name} round - who has not answered yet"
+        return self._write("escalation", message.recipient, title, escalation_body(message), [])
+
+    def send_receipt(self, message: ReceiptMessage) -> Sent:
+        title = f"{shorten(message.plan_title, 60)}: we recorded your update"
+        headers = [("Thread", message.thread_ref)] if message.thread_ref else []
+        return self._write("receipt", message.recipient, title, receipt_body(message), headers)
+
+    def _prompt(self, message: PromptMessage) -> Sent:
+        headers = []
+        if message.reply_token:
+            headers += [
+                ("Reply-To", f"progress+{message.reply_token}@{self.mail_domain}"),
+                ("Reply-Token", message.reply_token),
+            ]
+        if message.thread_ref:
+            headers.append(("Thread", message.thread_ref))
+        return self._write(message.kind, message.recipient, subject(message), prompt_body(message), headers)
+
+    def _write(
+        self, kind: str, to: Recipient, title: str, body: Iterable[str], headers: list[tuple[str, str | None]]
+    ) -> Sent:
+        now = self.clock.now().astimezone(UTC)
+        unique = uuid.uuid4().hex
+        external_id = f"<{unique}@outbox>"
+        head = [("To", address(to)), ("From", self.sender), ("Subject", title), *headers]
+        head += [("Message-ID", external_id), ("Date", now.strftime("%a, %d %b %Y %H:%M:%S +0000"))]
+        text = "\n".join([*(f"{k}: {_one_line(v)}" for k, v in head if v), "", *body]) + "\n"
+        self.directory.mkdir(parents=True, exist_ok=True)
+        path = self.directory / f"{now:%Y%m%dT%H%M%SZ}-{kind}-{slug(to.name)}-{unique[:8]}.txt"
+        partial = path.with_suffix(".part")
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+        return Sent(external_id=external_id, detail={"path": str(path)})
+
+
+def _one_line(value: str | None) -> str:
+    """A header value can never carry a line break (RELIABILITY.md F4: no header injection)."""
+    return " ".join((value or "").split())

@@ -1,0 +1,95 @@
+"""Updates typed in by a coordinator (they came on paper, by phone, in a meeting): the same intake as
+every other reply, addressed to a round, with the coordinator vouching for it."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from collector.clock import Clock
+from collector.errors import NotFound, UserError
+from collector.intake import IntakeResult, apply
+from collector.replies import ParsedUpdate, Reply
+from collector.vocabulary import Status
+from store.importers.targets import parse_target
+from store.models import Action, Prompt, PromptAction, Round
+from store.people import resolve_person
+from store.queries import find_plan
+
+
+def record_paper_update(
+    session: Session,
+    plan_ident: str,
+    ref: str,
+    *,
+    status: Status | None,
+    progress: str,
+    revised_target: str | None,
+    evidence: list[str],
+    by: str | None,
+    round_id: int | None,
+    clock: Clock,
+    actor: str,
+) -> IntakeResult:
+    plan = find_plan(session, plan_ident)
+    round_ = _round(session, plan.id, round_id)
+    action = session.scalar(
+        select(Action).where(
+            Action.plan_id == plan.id, Action.ref == ref.strip(), Action.retired_at.is_(None)
+        )
+    )
+    if action is None:
+        raise NotFound(f"plan {plan.name} has no action {ref}: `collector plan show {plan.name}` lists them")
+    if status is None and not progress.strip() and not revised_target:
+        raise UserError("nothing to record: give --status, --progress or --revised-target")
+    person = resolve_person(session, by) if by else None
+    target = parse_target(revised_target) if revised_target else None
+    update = ParsedUpdate(
+        ref=action.ref,
+        status=status,
+        progress=progress.strip(),
+        revised_target_text=target.text if target else None,
+        revised_target_date=target.date if target else None,
+        evidence=list(evidence),
+    )
+    reply = Reply(
+        channel="cli",
+        text=progress,
+        received_at=clock.now(),
+        sender_person_id=person.id if person else None,
+        prompt_id=_prompt_of(session, round_, action, person.id if person else None),
+        round_id=round_.id,
+        structured=[update],
+    )
+    return apply(session, reply, clock=clock, coordinator=actor)
+
+
+def _round(session: Session, plan_id: int, round_id: int | None) -> Round:
+    if round_id is not None:
+        round_ = session.get(Round, round_id)
+        if round_ is None or round_.plan_id != plan_id:
+            raise NotFound(f"no round {round_id} for this plan: `collector round list` shows them")
+        return round_
+    round_ = session.scalar(
+        select(Round)
+        .where(Round.plan_id == plan_id, Round.kind == "collection")
+        .order_by(Round.closed_at.is_not(None), Round.opened_at.desc())
+        .limit(1)
+    )
+    if round_ is None:
+        raise UserError("the plan has no round yet: open one with `collector round open`, or give --round")
+    return round_
+
+
+def _prompt_of(session: Session, round_: Round, action: Action, person_id: int | None) -> int | None:
+    """The prompt that asked this person about this action, when there is one (so the answer counts as
+    theirs); None records it against the round."""
+    if person_id is None:
+        return None
+    return session.scalar(
+        select(Prompt.id)
+        .join(PromptAction, PromptAction.prompt_id == Prompt.id)
+        .where(
+            Prompt.round_id == round_.id, Prompt.person_id == person_id, PromptAction.action_id == action.id
+        )
+    )
