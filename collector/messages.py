@@ -111,6 +111,7 @@ def _items(session: Session, round_: Round, action_ids: list[int]) -> tuple[Aske
         if update.revised_target_text:
             revised[update.action_id] = update.revised_target_text
     names = _names(session, {u.submitted_for_id or u.submitted_by_id for u in this_round.values()})
+    parts = _parts(session, action_ids)
     items = []
     for action_id in sorted(action_ids, key=lambda a: natural_key(refs.get(a, ""))):
         action, last, first = actions[action_id], before.get(action_id), this_round.get(action_id)
@@ -121,7 +122,7 @@ def _items(session: Session, round_: Round, action_ids: list[int]) -> tuple[Aske
             AskedItem(
                 action_id=action_id,
                 ref=refs[action_id],
-                text=action.text,
+                text=f"{action.text} {parts[action_id]}" if action_id in parts else action.text,
                 target=target,
                 last_status=last.status if last else None,
                 last_progress=(last.progress or None) if last else None,
@@ -129,6 +130,20 @@ def _items(session: Session, round_: Round, action_ids: list[int]) -> tuple[Aske
             )
         )
     return tuple(items)
+
+
+def _parts(session: Session, action_ids: list[int]) -> dict[int, str]:
+    """An action asked as a whole lists its live items: "a) Review the contract. b) Consult teams."."""
+    rows = session.scalars(
+        select(Action)
+        .where(Action.parent_id.in_(action_ids), Action.retired_at.is_(None))
+        .order_by(Action.parent_id, Action.position)
+    )
+    parts: dict[int, list[str]] = {}
+    for child in rows:
+        label = child.ref.rsplit(" ", 1)[-1] if " " in child.ref else child.ref
+        parts.setdefault(child.parent_id, []).append(f"{label} {child.text}")
+    return {parent: " ".join(items) for parent, items in parts.items()}
 
 
 def _names(session: Session, ids: set[int | None]) -> dict[int | None, str]:

@@ -28,7 +28,7 @@ from collector.channels import (
 )
 from collector.clock import Clock, SystemClock
 from collector.policy import format_due
-from collector.vocabulary import Status, label
+from collector.vocabulary import Status, label, status_from_word
 
 WIDTH = 76
 STATUS_WORDS = "completed, on track, at risk, off track, not started, withdrawn"
@@ -78,8 +78,11 @@ def item_lines(item: AskedItem) -> list[str]:
     lines = _wrap(f"[{item.ref}] {shorten(item.text, 220)}")
     lines.append(f"Target: {shorten(item.target, 100) if item.target else 'none given'}")
     status = _status_label(item.last_status)
-    if status or item.last_progress:
-        last = " - ".join(x for x in (status, shorten(item.last_progress or "", 140)) if x)
+    progress = item.last_progress or ""
+    if status and status_from_word(progress) is not None:
+        progress = ""  # "On target" under "On track" says nothing more
+    if status or progress:
+        last = " - ".join(x for x in (status, shorten(progress, 140)) if x)
         lines += _wrap(f"Last reported: {last}")
     else:
         lines.append("Last reported: nothing yet")

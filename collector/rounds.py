@@ -164,15 +164,25 @@ def _open_action_ids(session: Session, plan: Plan) -> set[int]:
 
 
 def _walk(tree: PlanTree) -> list[tuple[Action, list[ActionLead], int | None]]:
-    """Every live action in plan order with its effective leads and section (a sub-action inherits both)."""
+    """Every action a lead is asked about, in plan order, with its effective leads and section.
+
+    The unit asked is what someone answers for: an action whose sub-actions name leads of their own
+    ("a) ST b) DM & SE") is asked through its sub-actions, each lead about their part (a sub-action without
+    leads of its own inherits the parent's); an action whose sub-actions share its leads is asked once, as a
+    whole, with its items listed (collector.messages). Never both: asking a lead about 2.7 and again about
+    2.7 a), b) and c) is four questions for one piece of work.
+    """
     out: list[tuple[Action, list[ActionLead], int | None]] = []
     stack = [(a, [], None) for a in reversed(tree.children.get(None, []))]
     while stack:
         action, parent_leads, parent_section = stack.pop()
         leads = tree.leads.get(action.id) or parent_leads
         section = action.section_id or parent_section
-        out.append((action, leads, section))
-        stack.extend((c, leads, section) for c in reversed(tree.children.get(action.id, [])))
+        children = tree.children.get(action.id, [])
+        if any(tree.leads.get(child.id) for child in children):
+            stack.extend((c, leads, section) for c in reversed(children))
+        else:
+            out.append((action, leads, section))
     return out
 
 

@@ -2,7 +2,8 @@
 
 They are nobody's progress. Only clauses that are *nothing but* courtesy are cut: "Apologies for the delay,
 the strategy was signed off in Feb" loses the apology and keeps the news; "Thanks to the team it's done"
-is news and stays. The extractor has already removed signatures and "Sent from my iPhone".
+is news and stays. The extractor has already removed signatures and "Sent from my iPhone"; should a quoted
+original ("-----Original Message-----", "On ... wrote:") slip through, nothing after it is read.
 """
 
 from __future__ import annotations

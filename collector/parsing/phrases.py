@@ -60,19 +60,20 @@ EXTRA: dict[str, str] = {
         ":large_blue_circle:"
     ),
     "going": (
-        "progressing well | going well | going to plan | to plan | as planned | on course | back on track | "
-        "on the right track | good progress | making good progress | well underway | well under way | "
-        "in train | able to progress | been able to progress | progressed | made progress | "
-        "making progress | on going | 🟢 | :large_green_circle: | :green_circle:"
+        "progressing well | going well | going to plan | to plan | as planned | on course | "
+        "back on track | on the right track | good progress | making good progress | well underway | "
+        "well under way | in train | able to progress | been able to progress | progressed | "
+        "made progress | making progress | on going | 🟢 | :large_green_circle: | :green_circle:"
     ),
     "started": "started | has started | now started | begun | commenced | kicked off",
     "risk": (
         "slight slippage | minor slippage | slippage | slipping | risk of slippage | some delay | "
         "slight delay | minor delay | delays | delay | running late | running behind | no progress | "
-        "little progress | slow progress | slower than hoped | slower than expected | slower than planned | "
-        "slower than anticipated | pause | paused | pausing | postponed | deferred | pushed back | "
-        "put back | rescheduled | on hold | amber green | green amber | 🟡 | 🟠 | ⚠ | :warning: | "
-        ":large_yellow_circle: | :large_orange_circle: | :yellow_circle: | :orange_circle:"
+        "little progress | slow progress | slower than hoped | slower than expected | "
+        "slower than planned | slower than anticipated | pause | paused | pausing | postponed | "
+        "deferred | pushed back | put back | rescheduled | on hold | amber green | green amber | 🟡 | "
+        "🟠 | ⚠ | :warning: | :large_yellow_circle: | :large_orange_circle: | :yellow_circle: | "
+        ":orange_circle:"
     ),
     "late": (
         "off target | significantly behind | well behind | missed | missed the deadline | stuck | "
@@ -81,15 +82,17 @@ EXTRA: dict[str, str] = {
     "idle": "not started yet | not yet begun | yet to begin | yet to commence | not kicked off",
     "dropped": (
         "no longer needed | no longer applicable | merged into | merged with | not needed | scrapped | "
-        "abandoned | descoped | de scoped | removed from the plan | not being taken forward | not proceeding"
+        "abandoned | descoped | de scoped | removed from the plan | not being taken forward | "
+        "not proceeding | not applicable"
     ),
     "same": (
-        "as per my last update | as per my last email | as per my previous update | as per previous update | "
-        "as per last update | as per last time | as last reported | as last time | as previously reported | "
-        "same as before | same as last quarter | same as previous | still the same | nothing new | "
-        "nothing to report | nothing further to report | nothing further | nothing has changed | "
-        "nothing changed | not changed | no update | no updates | no further update | no new update | "
-        "no change since last time"
+        "as per my last update | as per my last email | as per my previous update | "
+        "as per previous update | as per last update | as per last time | as last reported | "
+        "as last time | as previously reported | same as before | same as last quarter | "
+        "same as previous | still the same | nothing new | nothing to report | "
+        "nothing further to report | nothing further | nothing has changed | nothing changed | "
+        "not changed | no update | no updates | no further update | no new update | "
+        "no change since last time | nothing to add | nothing further to add"
     ),
     # prospective: what will be done
     "soon": (
@@ -100,22 +103,23 @@ EXTRA: dict[str, str] = {
     "begin": "start | begin | commence | kick off",
     # work in hand: on track only by implication
     "busy": (
-        "working on | drafting | analysing | analyzing | reviewing | preparing | developing | finalising | "
-        "finalizing | recruiting | procuring | scoping | piloting | collating | mapping | designing | "
-        "in development | in draft | being drafted | being developed | being reviewed | being analysed"
+        "working on | drafting | analysing | analyzing | reviewing | preparing | developing | "
+        "finalising | finalizing | recruiting | procuring | scoping | piloting | collating | mapping | "
+        "designing | in development | in draft | being drafted | being developed | being reviewed | "
+        "being analysed"
     ),
-    # all is well: on track, unless a completion says more
     "fine": "all good | all fine | going fine | no issues | no concerns | nothing to flag",
     # the answer above again
     "copy": "as above | same as above | ditto | likewise | same again",
     # set phrases that contain a status word but are no status
     "ignore": (
-        "ongoing monitoring | monitoring ongoing | monitored on an ongoing basis | on an ongoing basis | "
-        "ongoing basis | ongoing review | ongoing support | ongoing costs | green space | green spaces | "
-        "green travel | green flag | green infrastructure | green book | blue badge | red tape | red flag | "
-        "red route | behind the scenes | behind closed doors | reasons behind | reason behind | "
-        "thinking behind | well done | signed off sick | off sick | closed session | track changes | "
-        "keep track | keeping track | track record | on track record | done so"
+        "ongoing monitoring | monitoring ongoing | monitored on an ongoing basis | "
+        "on an ongoing basis | ongoing basis | ongoing review | ongoing support | ongoing costs | "
+        "green space | green spaces | green travel | green flag | green infrastructure | green book | "
+        "blue badge | red tape | red flag | red route | behind the scenes | behind closed doors | "
+        "reasons behind | reason behind | thinking behind | well done | signed off sick | off sick | "
+        "closed session | track changes | keep track | keeping track | track record | on track record | "
+        "done so | agreed to | approved to | agreed that"
     ),
 }
 

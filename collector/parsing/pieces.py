@@ -82,9 +82,11 @@ def _slip_means_at_risk(draft: Draft, reading: Reading) -> None:
     """A slipped target with no status said outright ("now due to complete in 2027/28"): at least at risk."""
     target = draft.target
     implied_good = reading.certainty == "implied" and reading.status in (Status.ON_TRACK, None)
-    if target and target.slip and not draft.copy and (draft.status is None or implied_good):
+    # A completion mid-sentence is of a part ("the board agreed ... to extend the deadline to December").
+    part_done = reading.tier == "body" and reading.status is Status.COMPLETED
+    if target and target.slip and not draft.copy and (draft.status is None or implied_good or part_done):
         draft.status = Status.AT_RISK
-        draft.notes = [n for n in draft.notes if n[0] != "status_implied"]
+        draft.notes = [n for n in draft.notes if n[0] not in ("status_implied", "status_body")]
         draft.notes.append(("status_from_slip", target.text))
 
 

@@ -5,6 +5,8 @@ Three shapes, tried in order:
   mentions   no ref opens anything, but asked refs are named in sentences ("Work on 1.3 is behind"): each
              such sentence, and the ones after it, go to the refs it names
   whole      no asked ref at all: one piece for the caller (the only asked action, a blanket, or leftover)
+With starters, an asked ref only named in the text before the first of them ("the board extended the
+deadline for 1.2 to December. 1.1 and 1.3 remain on track") still gets its sentences, as a mention.
 Greetings and sign-offs are cut first (courtesy.py). Positions come from the masked text, words from
 the plain one: both have the same length.
 """
@@ -48,7 +50,15 @@ def cut(plain: str, masked: str, index: RefIndex) -> Cut:
     if starters:
         begin = min(begin, starters[0].start)
         end = max(end, starters[-1].content_start)
-        return Cut(_from_starters(plain, starters, end), plain[begin : starters[0].start], "starters")
+        pieces = _from_starters(plain, starters, end)
+        # An asked ref named only in the text before the first ref ("the board extended the deadline for
+        # 1.2 to December. 1.1 and 1.3 remain on track") still gets those sentences.
+        answered = {ref for s in starters for ref in s.refs}
+        early = [m for m in mentions if begin <= m.start < starters[0].start and not answered & set(m.refs)]
+        if early:
+            before = _from_mentions(plain, masked, early, begin, starters[0].start)
+            return Cut(before.pieces + pieces, before.preamble, "starters")
+        return Cut(pieces, plain[begin : starters[0].start], "starters")
     end = max(end, begin)
     mentions = [m for m in mentions if begin <= m.start < end]
     if mentions:

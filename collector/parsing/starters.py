@@ -49,7 +49,8 @@ _LAST_WORD = re.compile(r"([^\W\d_]+)[^\w]*$")
 _LABEL = re.compile(r"[ \t]*(?:[.:)\]]|[-–—=>]+|\.(?!\d))?[ \t]*")
 _CLAUSE_END = re.compile(r"(?:[;.!?:,(]|\s[-–—]|[-–—]{2})\s*$")
 _LABEL_AFTER = re.compile(r"\s{0,2}(?::|[-–—](?=\s|$))")
-_LETTER_LINE = re.compile(r"^[ \t]*[-*•]?[ \t]*\(?([a-h]|[ivx]{1,4})\)[ \t]", re.M)
+# "a)" opening a line under a "2.3" heading, or following "2.3 a) done" on the same line: "b) on track".
+_LETTER = re.compile(r"(?:^|(?<=\s))[-*•]?[ \t]*\(?([a-h]|[ivx]{1,4})\)[ \t]", re.M)
 _CONTEXT = 80  # characters looked at on each side: enough for a lead-in, bounded so time stays linear
 
 
@@ -137,7 +138,7 @@ def _classify(text: str, line_start: int, group: RefGroup, refs, unknown, how) -
     lead_words = " ".join(lead.group(0).lower().replace(":", " ").replace(",", " ").split()) if lead else ""
     before = pre[: lead.start()] if lead else pre
     at_line_start = group.start - line_start <= _CONTEXT and _LINE_OPENER.fullmatch(before) is not None
-    conjunction = bool(lead) and any(lead_words == c or lead_words.startswith(c + " ") for c in CONJUNCTIONS)
+    conjunction = bool(lead) and any(f" {c} " in f" {lead_words} " for c in CONJUNCTIONS)
     boundary = at_line_start or bool(_CLAUSE_END.search(before)) or conjunction
     line_end = text.find("\n", group.end, group.end + _CONTEXT)
     rest = text[group.end : line_end if line_end >= 0 else group.end + _CONTEXT]
@@ -145,11 +146,12 @@ def _classify(text: str, line_start: int, group: RefGroup, refs, unknown, how) -
     trailing = not at_line_start and not _WORD.search(rest, 0, stop.start() if stop else len(rest))
     trailing = trailing and bool(_WORD.search(before))
     labelled = group.keyword or group.bracketed or bool(_LABEL_AFTER.match(text, group.end))
-    last_word = _LAST_WORD.search(before, max(0, len(before) - 30)) if not lead else None
-    referred = bool(last_word and last_word[1].lower() in CROSS_REFERENCES)
+    last_word = _LAST_WORD.search(before, max(0, len(before) - 30))
+    # "linked to 1.3", and a lead-in inside a sentence: "the deadline for 1.2", "nothing to add for 1.2".
+    referred = bool(last_word and (lead or last_word[1].lower() in CROSS_REFERENCES)) and not conjunction
     if refs and (group.dotted or group.keyword):
         # An asked ref is an answer's start wherever it stands ("1.1 done 1.2 done"), unless referred to.
-        strong = boundary or not referred or (trailing and group.bracketed)
+        strong = boundary or not referred or (trailing and (group.bracketed or bool(lead)))  # "Done for 1.1"
     else:
         strong = boundary or group.square or (labelled and not last_word) or (trailing and group.bracketed)
     if not strong or (not refs and not (group.dotted or group.keyword)):
@@ -179,15 +181,19 @@ def _skip_label(text: str, pos: int) -> int:
 
 
 def _letter_lines(text: str, index: RefIndex, starters: list[Starter]) -> list[Starter]:
-    """Lines opening with "a)", "b)" under a "2.3" heading answer 2.3a, 2.3b when those were asked."""
+    """ "a)", "b)" under a "2.3" heading, or after "2.3 a) done" on one line: 2.3a, 2.3b when asked."""
     found: list[Starter] = []
-    if not starters:
-        return found
-    for match in _LETTER_LINE.finditer(text):
-        parent = next((s for s in reversed(starters) if s.start < match.start()), None)
-        if parent is None:
-            continue
+    starts = [s.group.start for s in starters]
+    for match in _LETTER.finditer(text):
+        at = bisect_right(starts, match.start()) - 1
+        if at < 0 or match.start() < starters[at].group.end:
+            continue  # no ref above it, or inside one ("2.3 a) and b)")
+        parent = starters[at]
         base = re.sub(r"[a-z]+$", "", parent.group.keys[-1])
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        inline = bool(text[line_start : match.start()].strip())
+        if inline and base == parent.group.keys[-1]:
+            continue  # "1.1 done b) ..." without an "a)": a list inside the answer, not sub-actions
         ref = index.by_norm.get(base + match[1].lower())
         if ref and (ref,) != parent.refs:
             group = RefGroup(

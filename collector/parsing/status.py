@@ -232,8 +232,9 @@ def resolve(body: Sequence[Signal], field: Sequence[Signal] | None = None, text:
     other = next((s for s in others if _disagree(primary.status, s.status)), None)
     conflict = None if other is None else ("mixed" if tier == "body" else "contradicted")
     if conflict == "contradicted" and primary.status is Status.ON_TRACK and TONE.get(other.status) == "bad":
-        # "progressing well but a bit behind": the caveat is the news.
+        # "progressing well but a bit behind": the caveat is the news, and the words are one story.
         primary, other = _most_telling([s for s in others if TONE.get(s.status) == "bad"]), primary
+        conflict = "mixed"
     return Reading(primary.status, primary.certainty, tier, primary.mended, conflict, False, primary, other)
 
 

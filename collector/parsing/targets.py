@@ -37,6 +37,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:target|deadline|due date|completion date|end date|timescale)(?: date)? (?:is now|now|(?:has )?"
         rf"(?:been )?(?:moved|changed|revised|amended|extended|reset)(?:{_TO}| for))",
         r"(?:revised|changed|amended|reset) to",
+        rf"extend(?:ed|ing)? (?:the |its )?(?:deadline|target(?: date)?|timescale|end date)"
+        rf"(?: for [\w.\x20]{{1,20}}?)?{_TO}",
         # "target revised from March 2026 to September 2026": the date after "to" is the new one.
         r"(?:revised|moved|changed|amended|extended|pushed back|put back|slipped|delayed|deferred|postponed) "
         r"from [^.;\n]{1,40}? to",

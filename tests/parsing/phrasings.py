@@ -863,6 +863,55 @@ ROWS: list[Row] = [
         {"1.1": (C, None)},
     ),
     Row(
+        "quoted-prompt-free-answers",
+        "> [1.1] Review the customer profile data\n> Target: Mar-27\n> Last reported: on_track\n"
+        "Still on track, the survey closes next week.\n\n> [1.2] Publish the annual equality report\n"
+        "> Target: Jun-27\n> Last reported: not_started\nNot started - waiting for data.\n\n"
+        "> [1.3] Audit the website\n> Target: Dec-26\n> Last reported: at_risk\n",
+        THREE,
+        {"1.1": (OT, None), "1.2": (NS, None)},
+    ),
+    Row(
+        "inline-sub-letters",
+        "1.1 a) done b) on track",
+        ("1.1a", "1.1b"),
+        {"1.1a": (C, None), "1.1b": (OT, None)},
+    ),
+    one("status-and-progress-lines-only", "Status: On track\nProgress: see attached", OT),
+    Row(
+        "board-extended-deadline-in-passing",
+        "The board agreed on 12/03/2026 to extend the deadline for 1.2 to 31 December 2026. "
+        "1.1 and 1.3 remain on track.",
+        THREE,
+        {"1.1": (OT, None), "1.2": (AR, "2026-12-31"), "1.3": (OT, None)},
+    ),
+    Row(
+        "deadline-extended",
+        "1.2 – deadline extended to 31 December 2026 by the board",
+        THREE,
+        {"1.2": (AR, "2026-12-31")},
+    ),
+    Row("nothing-to-add-for", "Nothing to add for 1.2 this time", THREE, {"1.2": (NC, None)}),
+    Row(
+        "not-applicable-outsourced",
+        "1.1 - Not applicable any more, the service has been outsourced",
+        THREE,
+        {"1.1": (W, None)},
+    ),
+    Row(
+        "progressing-but-months-behind",
+        "1.2 This is progressing but we're running about 2 months behind.",
+        THREE,
+        {"1.2": (OFF, None)},
+    ),
+    Row("range-see-tracker", "1.1 - 1.3 - see the attached tracker", THREE, {r: (None, None) for r in THREE}),
+    Row(
+        "done-and-on-hold-no-punctuation",
+        "1.1 done 1.3 on hold",
+        THREE,
+        {"1.1": (C, None), "1.3": (AR, None)},
+    ),
+    Row(
         "ramble-single",
         "Hi Sam, sorry it has taken me a while to get back to you, it has been a busy few weeks with the "
         "inspection and half the team off with the flu. In terms of where we are, the working group has met "

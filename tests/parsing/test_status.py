@@ -88,9 +88,10 @@ def test_a_contradictory_answer_keeps_its_label_but_goes_to_a_person() -> None:
 
 
 def test_on_track_with_a_caveat_is_the_caveat() -> None:
-    status, confidence = status_of("progressing well but a bit behind")
-    assert status == AR
-    assert confidence < CONFIDENT
+    (update,) = parse("1.1 progressing well but a bit behind").updates
+    assert update.status == AR
+    assert CONFIDENT <= update.confidence < 1.0
+    assert any("several statuses" in reason for reason in update.reasons)
 
 
 def test_the_most_telling_status_wins_when_no_label_opens_the_answer() -> None:

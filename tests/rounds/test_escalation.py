@@ -35,7 +35,7 @@ def test_coordinators_and_managers_hear_who_has_not_answered_about_what(
     by_name = {m.recipient.name: m for m in channel.of("escalation")}
     priya, chris = by_name["Priya Shah"], by_name["Chris Doe"]
     assert [(m.lead, m.refs) for m in priya.missing] == [
-        ("Alex Price", ("1.3", "2.3", "2.3 a)")),
+        ("Alex Price", ("1.3", "2.3 a)")),
         ("Chris Doe for Facilities", ("2.1",)),
         ("Nadia Khan (cannot be prompted: no email or Slack id)", ("2.2",)),
         ("Sam Ortiz", ("2.1", "2.3 b)")),
@@ -77,7 +77,7 @@ def test_no_escalation_when_everyone_answered(engine, world, clock, channel, cha
     run(engine, channels, clock)
     with session_scope(engine, read_only=True) as s:
         everyone = s.scalars(select(Person.id)).all()
-    for ref in ("1.1", "1.2", "1.3", "2.1", "2.3", "2.3 a)", "2.3 b)"):
+    for ref in ("1.1", "1.2", "1.3", "2.1", "2.3 a)", "2.3 b)"):
         answer(engine, clock, opened.round.id, world.actions[ref], everyone[0])
 
     report = run(engine, channels, clock, at=ESCALATION)
