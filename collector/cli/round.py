@@ -137,7 +137,7 @@ def _say_where(rt: Runtime, report) -> None:
 @app.command("list")
 def list_(ctx: typer.Context, plan: str | None = PLAN) -> None:
     """List collection rounds, newest first."""
-    from collector.rounds import list_rounds
+    from collector.round_status import list_rounds
     from store.queries import find_plan
 
     rt = runtime(ctx)
@@ -166,7 +166,7 @@ def list_(ctx: typer.Context, plan: str | None = PLAN) -> None:
 @app.command()
 def status(ctx: typer.Context, plan: str | None = PLAN, round_id: int | None = ROUND) -> None:
     """Who was asked, through which channel, what was sent, and what has been answered."""
-    from collector.rounds import round_status
+    from collector.round_status import round_status
 
     rt = runtime(ctx)
     with rt.session(read_only=True) as s:
@@ -207,7 +207,7 @@ def remind(
     lead: str | None = typer.Option(None, "--lead", help="Only this lead (name, code or email)."),
 ) -> None:
     """Send a reminder now, outside the schedule, about the actions still unanswered (once a day)."""
-    from collector.tick import remind_now
+    from collector.remind import remind_now
 
     rt = runtime(ctx)
     with rt.session(read_only=True) as s:

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from collector.rounds import round_status
+from collector.round_status import round_status
 from collector.tick import STALE_CLAIM, tick
 from store.db import make_engine, session_scope
 from store.models import Round
