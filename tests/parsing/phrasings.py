@@ -178,8 +178,8 @@ ROWS: list[Row] = [
     one("yet-to-start", "Yet to start - funding bid goes in next week", NS),
     one("not-yet-undertaken", "Not yet undertaken", NS),
     # --- revised targets -----------------------------------------------------------------------------
-    one("slipped-to-june", "Slipped to June", OFF, "2026-06"),
-    one("slipped-to-end-of-may", "Slipped to end of May", OFF, "2026-05"),
+    one("slipped-to-june", "Slipped to June", AR, "2026-06"),
+    one("slipped-to-end-of-may", "Slipped to end of May", AR, "2026-05"),
     one("new-target-june-2027", "New target June 2027", AR, "2027-06"),
     one("new-date-numeric", "New date: 30/09/2026", AR, "2026-09-30"),
     one("pushed-back-year", "Pushed back to 2027", AR, "2027-12"),
@@ -201,13 +201,13 @@ ROWS: list[Row] = [
     one(
         "slipped-to-end-of-year",
         "Due to staff shortages this has slipped to the end of the year",
-        OFF,
+        AR,
         "2026-12",
     ),
     one(
         "slipped-without-today",
         "Slipped to June",
-        OFF,
+        AR,
         None,
         today=None,
         note="no today: June of which year?",
@@ -216,8 +216,8 @@ ROWS: list[Row] = [
     one("revised-to-spring", "Timescale revised to Spring 2027", AR, None),
     one("financial-year", "Now due to complete in the 2027/28 financial year", AR, "2028-03"),
     one("pushed-back-next-year", "Pushed back to next year I'm afraid", AR, "2027-12"),
-    one("slipped-to-next-month", "Slipped to the end of next month", OFF, "2026-05"),
-    one("was-due-march-now-june", "Was due in March but has slipped to June.", OFF, "2026-06"),
+    one("slipped-to-next-month", "Slipped to the end of next month", AR, "2026-05"),
+    one("was-due-march-now-june", "Was due in March but has slipped to June.", AR, "2026-06"),
     one("by-day-month", "Will be signed off by 30th June", OT, "2026-06-30"),
     one("month-earlier-than-today", "Moved to February", AR, "2027-02"),
     one("new-target-tbc", "Delayed, new date TBC", AR, None),
@@ -258,7 +258,7 @@ ROWS: list[Row] = [
         "[2.1] Introduce reverse mentoring for board members\nTarget: Q3 2026\nLast reported: on_track\n"
         "Status: slipped\nProgress: New target date 30/09/2026, mentors now matched\n",
         ("2.1", "2.2"),
-        {"2.1": (OFF, "2026-09-30")},
+        {"2.1": (AR, "2026-09-30")},
     ),
     Row(
         "prompt-action-text-has-status-words",
@@ -311,7 +311,7 @@ ROWS: list[Row] = [
         "top-posted-semicolon",
         "1.1 done, signed off in Feb; 1.3 slipped to June",
         THREE,
-        {"1.1": (C, None), "1.3": (OFF, "2026-06")},
+        {"1.1": (C, None), "1.3": (AR, "2026-06")},
         min_confidence=SURE,
     ),
     Row(
@@ -509,7 +509,7 @@ ROWS: list[Row] = [
         "all-on-track-except",
         "All on track except 1.3 which has slipped to Q3",
         THREE,
-        {"1.1": (OT, None), "1.2": (OT, None), "1.3": (OFF, "2026-09")},
+        {"1.1": (OT, None), "1.2": (OT, None), "1.3": (AR, "2026-09")},
         blanket=OT,
     ),
     Row(
@@ -623,7 +623,7 @@ ROWS: list[Row] = [
         "duplicate-ref-correction",
         "1.1 on track\n\n1.1 - correction, it has slipped to July",
         ("1.1", "1.2"),
-        {"1.1": (OFF, "2026-07")},
+        {"1.1": (AR, "2026-07")},
         max_confidence=UNSURE,
     ),
     Row("range-dash", "1.1-1.3 all complete", THREE, {r: (C, None) for r in THREE}),
@@ -651,7 +651,7 @@ ROWS: list[Row] = [
         "sign-off-block",
         "1.2 - slipped to October, the supplier has gone quiet.\n\nMany thanks\nJo Bloggs\nHead of Inclusion",
         ("1.1", "1.2"),
-        {"1.2": (OFF, "2026-10")},
+        {"1.2": (AR, "2026-10")},
     ),
     Row(
         "long-list-with-evidence",
@@ -673,7 +673,7 @@ ROWS: list[Row] = [
         "Hi Sam\n\nWRES action 1.1 – data published on the website 31 March, so complete.\n"
         "1.2 – reverse mentoring pilot slipped; first cohort now starting in September.\n\nThanks\nPriya",
         ("1.1", "1.2"),
-        {"1.1": (C, None), "1.2": (OFF, None)},
+        {"1.1": (C, None), "1.2": (AR, None)},
         note="'starting in September' is a start, not a new completion date",
     ),
     Row(

@@ -47,7 +47,7 @@ def test_the_rest_of_the_actions_take_an_everything_else_clause() -> None:
     assert {u.ref: u.status for u in result.updates} == {
         "1.1": Status.ON_TRACK,
         "1.2": Status.ON_TRACK,
-        "1.3": Status.OFF_TRACK,
+        "1.3": Status.AT_RISK,
     }
     assert result.blanket == Status.ON_TRACK
     assert next(u for u in result.updates if u.ref == "1.3").progress == "slipped to June"

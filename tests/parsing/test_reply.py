@@ -19,7 +19,7 @@ def test_it_reads_a_top_posted_list_of_refs_and_strips_the_labels_from_progress(
     result = parse("1.1 done - signed off by Cabinet in Feb; 1.3 slipped to June", *THREE)
     assert [(u.ref, u.status, u.progress) for u in result.updates] == [
         ("1.1", Status.COMPLETED, "signed off by Cabinet in Feb"),
-        ("1.3", Status.OFF_TRACK, "slipped to June"),
+        ("1.3", Status.AT_RISK, "slipped to June"),
     ]
 
 

@@ -32,7 +32,7 @@ def status_of(text: str) -> tuple[Status | None, float]:
         ("done", C), ("complete", C), ("completed", C), ("finished", C), ("in place and operating", C),
         ("on target", OT), ("on track", OT), ("in hand", OT), ("ongoing", OT), ("progressing well", OT),
         ("some slippage", AR), ("delayed", AR), ("at risk", AR), ("RAG: amber", AR), ("amber", AR),
-        ("behind schedule", OFF), ("slipped", OFF), ("red", OFF), ("green", OT),
+        ("behind schedule", OFF), ("slipped", AR), ("red", OFF), ("green", OT),
         ("not started yet", NS), ("not yet started", NS), ("withdrawn - no longer relevant", W),
         ("cancelled", W), ("no change", NC),
     ],
@@ -123,11 +123,11 @@ def test_status_words_in_set_phrases_are_not_statuses() -> None:
 
 def test_as_above_takes_the_status_of_the_answer_above() -> None:
     result = parse("1.1 slipped to June\n1.2 as above", "1.1", "1.2")
-    assert [u.status for u in result.updates] == [OFF, OFF]
+    assert [u.status for u in result.updates] == [AR, AR]
 
 
 def test_a_ref_answered_twice_with_different_statuses_keeps_the_later_and_asks_a_person() -> None:
     (update,) = parse("1.1 on track\n1.1 - sorry, correction: it has slipped").updates
-    assert update.status == OFF
+    assert update.status == AR
     assert update.confidence < CONFIDENT
     assert "on track" in update.progress or "correction" in update.progress
