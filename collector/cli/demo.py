@@ -1,8 +1,8 @@
 """`collector demo`: the main job end to end on embedded defaults, narrated step by step.
 
 For now the loop is: import the example plan (Word) into a fresh SQLite database, import the people
-directory, show the plan and who can be prompted. Later steps (a round, replies, the report) join it as
-they are built.
+directory, show the plan and who can be prompted, then open a round and send its prompts through the
+development outbox (var/demo/outbox/). Later steps (replies by email, the report) join it as they are built.
 """
 
 from __future__ import annotations
@@ -69,7 +69,62 @@ def demo(
     console.rule("[bold]4. Who can be prompted")
     for row in leads:
         how = row.channel if row.reachable else f"[yellow]cannot be prompted: {row.why_not}[/]"
-        console.print(f"  {row.label:<28} {how}  ({len(row.action_refs)} actions)")
+        console.print(f"  {row.name or row.label:<28} {how}  ({len(row.action_refs)} actions)")
     out = directory / "plan.json"
     out.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
-    console.print(f"\nDatabase: {db_file}\nThe plan as JSON (`collector plan show riverside --json`): {out}")
+    outbox = _open_round(engine, rt, directory)
+    console.print(
+        f"\nDatabase: {db_file}\nThe plan as JSON (`collector plan show riverside --json`): {out}"
+        f"\nThe prompts, as the leads would read them: {outbox}/"
+    )
+
+
+def _open_round(engine, rt, directory: Path) -> Path:
+    """Step 5: a round due in ten working days, its prompts written to the outbox as a lead would get them."""
+    from collector.channel_registry import channels_for
+    from collector.policy import local_date, working_days_after, zone
+    from collector.rounds import open_round
+    from collector.settings import Settings
+    from collector.tick import send_pending
+    from store.db import session_scope
+    from store.queries import find_plan
+
+    console.rule("[bold]5. Open a round and send the prompts")
+    settings = Settings(database_url=f"sqlite:///{directory / 'collector.db'}", var_dir=directory)
+    outbox = directory / "outbox"
+    if outbox.exists():
+        for old in outbox.glob("*.txt"):
+            old.unlink()
+    due = working_days_after(local_date(rt.clock.now(), zone(None, settings.timezone)), 10)
+    with session_scope(engine) as s:
+        result = open_round(
+            s,
+            find_plan(s, "riverside"),
+            due=due,
+            closes=None,
+            subset=None,
+            clock=rt.clock,
+            actor=rt.actor,
+            default_tz=settings.timezone,
+        )
+        round_id = result.round.id
+    report = send_pending(
+        engine,
+        channels_for(settings, rt.clock),
+        rt.clock,
+        round_id=round_id,
+        timezone=settings.timezone,
+        actor=rt.actor,
+    )
+    console.print(
+        f"Round {result.name!r}, due {due:%a %d %b %Y}: {len(result.asks)} people asked about "
+        f"{result.actions} actions; {report.prompts_sent} prompts written to {outbox}/"
+    )
+    for lost in result.unreachable:
+        console.print(f"  [yellow]{lost.lead} cannot be prompted ({lost.why}): {', '.join(lost.refs)}[/]")
+    first = sorted(outbox.glob("*-prompt-*.txt"))[0]
+    console.rule(f"[dim]{first.name}")
+    console.print(
+        "\n".join(first.read_text(encoding="utf-8").splitlines()[:24]) + "\n[dim]...[/]", highlight=False
+    )
+    return outbox
