@@ -260,3 +260,20 @@ def test_a_people_file_with_a_bad_email_is_refused_with_its_row_and_nothing_is_w
     assert "sam.ortiz@example" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     listed = collector("people", "list", "--json", env=env)
     assert json.loads(listed.stdout) == []
+
+
+def test_people_set_changes_only_what_it_is_given(cli):
+    cli("plan", "import", str(EXAMPLES / "riverside_edi_plan.docx"), "--plan-name", "riverside")
+    cli("people", "import", str(EXAMPLES / "people.csv"))
+
+    result = cli("people", "set", "Lucy O'Neill", "--email", "lucy.oneill@riverside.example.gov.uk")
+
+    assert result.exit_code == 0, result.output
+    people = {p["name"]: p for p in json.loads(cli("people", "list", "--json").stdout)}
+    assert people["Lucy O'Neill"]["email"] == "lucy.oneill@riverside.example.gov.uk"
+    assert people["Lucy O'Neill"]["code"] == "LO"  # untouched
+    cleared = cli("people", "set", "Amira Patel", "--slack", "")
+    assert cleared.exit_code == 0
+    assert {p["name"]: p for p in json.loads(cli("people", "list", "--json").stdout)}["Amira Patel"][
+        "slack_user_id"
+    ] is None

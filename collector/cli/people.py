@@ -111,23 +111,23 @@ def set_person(
         None, help="A delegate whose answers count for them (name, code or email)."
     ),
 ) -> None:
-    """Change one person's details."""
+    """Change one person's details: only the options given (an empty value, e.g. --slack "", clears)."""
     from store.people import set_person as run
 
+    given = {
+        "name": name,
+        "code": code,
+        "email": email,
+        "slack_user_id": slack,
+        "preferred_channel": channel,
+        "manager": manager,
+        "delegate": delegate,
+    }
+    changes = {field: value for field, value in given.items() if value is not None}
+    if not changes:
+        raise typer.BadParameter("say what to change, e.g. --email or --channel", param_hint="options")
     rt = runtime(ctx)
     with rt.session() as s:
-        updated = run(
-            s,
-            person,
-            name=name,
-            code=code,
-            email=email,
-            slack_user_id=slack,
-            preferred_channel=channel,
-            manager=manager,
-            delegate=delegate,
-            clock=rt.clock,
-            actor=rt.actor,
-        )
+        updated = run(s, person, clock=rt.clock, actor=rt.actor, **changes)
         label = updated.name or updated.code
     console.print(f"[green]Updated[/] {label}.")
