@@ -96,6 +96,16 @@ class ReceiptMessage:
     thread_ref: str | None = None
 
 
+@dataclass(frozen=True)
+class NoticeMessage:
+    """A plain notice to a coordinator: an address that bounces, a reply that needs a person."""
+
+    subject: str
+    recipient: Recipient
+    lines: tuple[str, ...]
+    plan_title: str | None = None
+
+
 @dataclass
 class Sent:
     """What a channel reports after a successful send."""
@@ -114,3 +124,5 @@ class Channel(Protocol):
     def send_escalation(self, message: EscalationMessage) -> Sent: ...
 
     def send_receipt(self, message: ReceiptMessage) -> Sent: ...
+
+    def send_notice(self, message: NoticeMessage) -> Sent: ...

@@ -21,6 +21,7 @@ from pathlib import Path
 from collector.channels import (
     AskedItem,
     EscalationMessage,
+    NoticeMessage,
     PromptMessage,
     ReceiptMessage,
     Recipient,
@@ -195,6 +196,11 @@ class OutboxChannel:
         title = f"{shorten(message.plan_title, 60)}: we recorded your update"
         headers = [("Thread", message.thread_ref)] if message.thread_ref else []
         return self._write("receipt", message.recipient, title, receipt_body(message), headers)
+
+    def send_notice(self, message: NoticeMessage) -> Sent:
+        first = message.recipient.name.split()[0] if message.recipient.name else "there"
+        body = [f"Hello {first},", "", *message.lines, "", "Action Plan Progress"]
+        return self._write("notice", message.recipient, message.subject, body, [])
 
     def _prompt(self, message: PromptMessage) -> Sent:
         headers = []
