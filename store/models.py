@@ -351,7 +351,7 @@ class Delivery(Base):
 
     __tablename__ = "deliveries"
     __table_args__ = (
-        CheckConstraint("kind IN ('prompt', 'reminder', 'escalation', 'receipt')", name="kind"),
+        CheckConstraint("kind IN ('prompt', 'reminder', 'escalation', 'receipt', 'notice')", name="kind"),
         CheckConstraint("state IN ('claimed', 'sent', 'retry', 'failed', 'abandoned')", name="state"),
         Index("ix_deliveries_state_claimed_at", "state", "claimed_at"),
     )
