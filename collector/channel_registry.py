@@ -1,8 +1,9 @@
 """Which Channel carries which person's messages: the mapping from channel names to Channels, built once.
 
-For now only the outbox exists; the email and Slack issues add `"email"` and `"slack"` to channels_for when
-their settings are present. Until then a person who prefers email or Slack is written to the outbox, the
-Delivery row records "outbox" as the channel that carried it, and `round status` says so.
+"email" is always there: with SMTP_URL it sends through the relay, without it it writes each message as a
+real .eml file to var/outbox (mailin/channel.py). The outbox stands in for a channel that is not configured
+(Slack until its issue lands): the Delivery row records "outbox" as the channel that carried it, and
+`round status` says so.
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ FALLBACK = "outbox"
 
 def channels_for(settings: Settings, clock: Clock | None = None) -> dict[str, Channel]:
     """Every channel these settings configure, by name."""
+    from mailin.channel import EmailChannel  # mailin imports collector: import here, not at module load
+
     return {
+        "email": EmailChannel(settings, clock),
         FALLBACK: OutboxChannel(
             settings.var_dir / "outbox", clock=clock, sender=settings.sender, mail_domain=settings.mail_domain
-        )
+        ),
     }
 
 

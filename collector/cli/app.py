@@ -15,6 +15,7 @@ from collector.errors import UserError
 
 from . import db as db_cli
 from . import demo as demo_cli
+from . import mail as mail_cli
 from . import people as people_cli
 from . import plan as plan_cli
 from . import review as review_cli
@@ -37,6 +38,7 @@ app.add_typer(round_cli.app, name="round")
 app.add_typer(update_cli.app, name="update")
 app.add_typer(review_cli.app, name="review")
 app.add_typer(serve_cli.app, name="serve")
+app.add_typer(mail_cli.app, name="mail")
 app.command("demo")(demo_cli.demo)
 
 

@@ -9,7 +9,7 @@ import typer
 
 from .context import console, runtime
 
-app = typer.Typer(help="Run the long-running processes: scheduler.", no_args_is_help=True)
+app = typer.Typer(help="Run the long-running processes: scheduler, mail.", no_args_is_help=True)
 
 
 @app.command()
@@ -41,3 +41,26 @@ def scheduler(
         return
     logging.getLogger(__name__).info("channels: %s", describe(channels))
     serve(job, interval=interval)
+
+
+@app.command()
+def mail(
+    ctx: typer.Context,
+    interval: float = typer.Option(1.0, "--interval", min=0.1, help="Seconds between processing passes."),
+    grace: float = typer.Option(30.0, "--grace", min=0, help="Seconds in-flight sessions get at shutdown."),
+) -> None:
+    """Receive replies by SMTP on MAIL_LISTEN and turn them into updates; stop with Ctrl-C/SIGTERM.
+
+    Each message is stored (raw, committed) before it is answered 250, then processed; on start, messages a
+    crash left unprocessed are picked up first.
+    """
+    import asyncio
+
+    from collector.channel_registry import channels_for, describe
+    from mailin.server import serve as serve_mail
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    rt = runtime(ctx)
+    channels = channels_for(rt.settings, rt.clock)
+    logging.getLogger(__name__).info("channels: %s", describe(channels))
+    asyncio.run(serve_mail(rt.engine, channels, rt.settings, rt.clock, interval=interval, grace=grace))

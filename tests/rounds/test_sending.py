@@ -146,4 +146,7 @@ def test_send_pending_sends_only_the_round_just_opened(engine, world, clock, cha
 def test_the_registry_builds_an_outbox_under_var(tmp_path):
     channels = channels_for(Settings(var_dir=tmp_path / "var"))
 
-    assert list(channels) == ["outbox"] and channels["outbox"].directory == tmp_path / "var" / "outbox"
+    assert (
+        list(channels) == ["email", "outbox"] and channels["outbox"].directory == tmp_path / "var" / "outbox"
+    )
+    assert channels["email"].directory == tmp_path / "var" / "outbox"  # no SMTP_URL: .eml files there

@@ -1,0 +1,99 @@
+"""`collector mail parse FILE.eml`: what the pure extraction (mailin.extract) and the update parser make of
+one received email, without touching the database. For checking a reply by hand and for scripts."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from collector.errors import UserError
+
+from .context import console
+
+app = typer.Typer(help="Look at received emails.", no_args_is_help=True)
+
+_HEADING_REF = re.compile(r"(?m)^\s*\[\s*(\d+(?:\.\d+)+[a-z]?)\s*\]")
+
+
+def parse_file(path: Path, refs: list[str] | None, today: date | None) -> dict:
+    """The `mail parse` contract for one .eml file: reply, body, auto_reply, bounce, updates."""
+    from collector.parsing import parse_reply, revised_due
+    from collector.replies import AskedAction
+    from mailin.extract import parse_message
+
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    parts = parse_message(raw)
+    if refs is None:
+        refs = list(dict.fromkeys(_HEADING_REF.findall(parts.reply)))
+    updates = []
+    if refs and not (parts.auto_reply or parts.bounce):
+        result = parse_reply(parts.body, [AskedAction(r) for r in refs], today=today)
+        updates = [
+            {
+                "ref": u.ref,
+                "status": u.status.value if u.status else None,
+                "progress": u.progress,
+                "revised_due": revised_due(u),
+            }
+            for u in result.updates
+        ]
+    return {
+        "reply": parts.reply,
+        "body": parts.body,
+        "auto_reply": parts.auto_reply,
+        "bounce": parts.bounce,
+        "updates": updates,
+    }
+
+
+def _refs(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [r.strip() for r in value.split(",") if r.strip()]
+
+
+def _today(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"--today {value!r} is not a date: write YYYY-MM-DD") from None
+
+
+@app.command("parse")
+def parse(
+    file: Path = typer.Argument(..., help="The received message, as an .eml file."),
+    refs: str | None = typer.Option(None, "--refs", help="The asked action refs, e.g. 1.1,1.2."),
+    today: str | None = typer.Option(None, "--today", help="Anchor for dates without a year (YYYY-MM-DD)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Show the new text of a reply and the updates read from it."""
+    result = parse_file(file, _refs(refs), _today(today))
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+        return
+    kind = "bounce" if result["bounce"] else "auto-reply" if result["auto_reply"] else "reply"
+    console.print(f"[bold]{file.name}[/]: {kind}", highlight=False)
+    console.print("[bold]Reply:[/]", highlight=False)
+    console.print(result["reply"] or "(empty)", markup=False, highlight=False)
+    if result["body"] != result["reply"]:
+        console.print("[bold]Body read by the parser:[/]", highlight=False)
+        console.print(result["body"] or "(empty)", markup=False, highlight=False)
+    if not result["updates"]:
+        console.print("No updates.", highlight=False)
+    for u in result["updates"]:
+        due = f", revised due {u['revised_due']}" if u["revised_due"] else ""
+        words = f": {u['progress']}" if u["progress"] else ""
+        console.print(
+            f"  {u['ref']}: {u['status'] or 'no status'}{due}{words}", markup=False, highlight=False
+        )

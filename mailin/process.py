@@ -1,0 +1,287 @@
+"""Processing stored emails: classify -> route -> extract -> Reply -> intake -> receipt, one at a time.
+
+Every InboundMessage(channel="email", state="new") is picked up here, oldest first, so a crash between the
+250 and processing loses nothing: the next process_pending (the mail process runs one at start) finds it.
+
+Per message:
+  1. claim   attempts + 1 in its own committed transaction, BEFORE parsing: a message that crashes the
+             process is counted too. Over MAX_ATTEMPTS it is quarantined (state "failed", the error kept,
+             the raw bytes kept; the Mailman shunt), never dropped and never blocking the queue.
+  2. decide  in ONE transaction: parse_message(raw) (pure, never raises), then
+               bounce      state "bounce"; each bounced recipient's Person.email_failing_since is set and
+                           audited; the plan coordinators get a notice (after the commit)
+               auto_reply  (or a null sender, or mail from our own address: loops) state "auto_reply":
+                           never parsed, never answered
+               otherwise   route (token, thread, else the sender's open prompt in intake), sender by From,
+                           intake.apply, which sets applied / needs_review itself.
+  3. answer  after the commit, through the Ticker (a Delivery row with key "receipt:{inbound id}" is committed
+             before the channel is called): at most one receipt per inbound message, never for a bounce or
+             an auto-reply.
+
+Forged From (a valid token, another sender): intake puts it in review; its receipt goes to the PROMPT's
+lead (ReceiptMessage.recipient is always the lead, from the directory), never to the From address, so the
+forger hears nothing and the lead learns that someone answered for them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, func, select, update
+
+from collector import intake
+from collector.channels import Channel, NoticeMessage, ReceiptMessage, Recipient
+from collector.clock import Clock
+from collector.replies import Reply
+from collector.settings import Settings
+from collector.tick import Ticker, Work
+from mailin import routing
+from store.db import session_scope
+from store.models import AuditEvent, InboundMessage, Person, Plan, PlanCoordinator, Prompt, Round
+from store.people import contact_channel
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3
+CHANNEL = "email"
+
+
+@dataclass
+class _Outcome:
+    state: str
+    external_id: str
+    receipt: Work | None = None
+    notices: list[Work] | None = None
+
+
+def process_pending(
+    engine: Engine,
+    channels: dict[str, Channel],
+    settings: Settings,
+    clock: Clock,
+    *,
+    limit: int | None = None,
+) -> Counter[str]:
+    """Process every new stored email, oldest first: counts by final state, plus "receipts" and "notices"."""
+    from mailin.extract import parse_message  # another module's contract: imported when first needed
+
+    with session_scope(engine, read_only=True) as s:
+        query = (
+            select(InboundMessage.id)
+            .where(InboundMessage.channel == CHANNEL, InboundMessage.state == "new")
+            .order_by(InboundMessage.received_at, InboundMessage.id)
+        )
+        ids = list(s.scalars(query.limit(limit) if limit else query))
+    counts: Counter[str] = Counter()
+    for inbound_id in ids:
+        outcome = _process_one(engine, settings, clock, inbound_id, parse_message)
+        if outcome is None:
+            continue
+        counts[outcome.state] += 1
+        ticker = Ticker(engine, channels, clock, timezone=settings.timezone, actor="mail", via="email")
+        if outcome.receipt is not None:
+            counts["receipts"] += ticker.do([outcome.receipt])
+        if outcome.notices:
+            counts["notices"] += ticker.do(outcome.notices)
+    return counts
+
+
+def _process_one(engine: Engine, settings: Settings, clock: Clock, inbound_id: int, parse) -> _Outcome | None:
+    claimed = _claim(engine, clock, inbound_id)
+    if claimed is None:
+        return None
+    attempts, external_id = claimed
+    if attempts > MAX_ATTEMPTS:  # it took the process down MAX_ATTEMPTS times: quarantine, do not try again
+        return _quarantine(engine, clock, inbound_id, external_id, "processing never finished (crashed?)")
+    try:
+        with session_scope(engine) as s:
+            return _decide(s, settings, clock, inbound_id, parse)
+    except Exception as exc:
+        log.exception("%s inbound %d: processing failed (attempt %d)", external_id, inbound_id, attempts)
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        if attempts >= MAX_ATTEMPTS:
+            return _quarantine(engine, clock, inbound_id, external_id, error)
+        with session_scope(engine) as s:
+            s.execute(update(InboundMessage).where(InboundMessage.id == inbound_id).values(reason=error))
+        return _Outcome("retrying", external_id)
+
+
+def _claim(engine: Engine, clock: Clock, inbound_id: int) -> tuple[int, str] | None:
+    """attempts + 1, committed before anything is parsed; None if another worker took or finished it."""
+    with session_scope(engine) as s:
+        bump = (
+            update(InboundMessage)
+            .where(InboundMessage.id == inbound_id, InboundMessage.state == "new")
+            .values(attempts=InboundMessage.attempts + 1)
+        )
+        if s.execute(bump.execution_options(synchronize_session=False)).rowcount != 1:
+            return None
+        row = s.execute(
+            select(InboundMessage.attempts, InboundMessage.external_id).where(InboundMessage.id == inbound_id)
+        ).one()
+        return row.attempts, row.external_id
+
+
+def _quarantine(engine: Engine, clock: Clock, inbound_id: int, external_id: str, error: str) -> _Outcome:
+    with session_scope(engine) as s:
+        msg = s.get_one(InboundMessage, inbound_id)
+        msg.state, msg.reason, msg.processed_at = "failed", error, clock.now()
+        s.add(_event(clock, "inbound", inbound_id, "inbound.failed", error=error, attempts=msg.attempts))
+    log.error("%s inbound %d quarantined as failed: %s", external_id, inbound_id, error)
+    return _Outcome("failed", external_id)
+
+
+def _decide(s, settings: Settings, clock: Clock, inbound_id: int, parse) -> _Outcome | None:
+    msg = s.get_one(InboundMessage, inbound_id)
+    if msg.state != "new":
+        return None
+    parts = parse(bytes(msg.raw))
+    envelope = msg.envelope or {}
+    mail_from = (envelope.get("mail_from") or "").strip("<>").casefold()
+    ours = {f"{routing.LOCAL}@{settings.mail_domain}".casefold()}
+    now = clock.now()
+    msg.parsed = {"subject": parts.subject, "from": parts.from_address, "defects": list(parts.defects)[:20]}
+    if parts.bounce:
+        notices = _bounce(s, settings, clock, msg, parts.bounced_recipients)
+        msg.state, msg.processed_at = "bounce", now
+        msg.reason = (
+            "bounced: " + ", ".join(parts.bounced_recipients)[:1900] if parts.bounced_recipients else None
+        )
+        log.info("%s inbound %d: bounce for %s", msg.external_id, msg.id, parts.bounced_recipients)
+        return _Outcome("bounce", msg.external_id, notices=notices)
+    if parts.auto_reply or not mail_from or (parts.from_address or "").casefold() in ours:
+        msg.state, msg.processed_at = "auto_reply", now
+        msg.reason = "automatic reply" if parts.auto_reply else "null sender or our own address: not answered"
+        log.info("%s inbound %d: auto_reply, not parsed", msg.external_id, msg.id)
+        return _Outcome("auto_reply", msg.external_id)
+    prompt, how = routing.route(
+        s, envelope.get("rcpt_tos") or [], settings.mail_domain, parts.in_reply_to, parts.references
+    )
+    sender = _sender(s, parts.from_address)
+    reply = Reply(
+        channel=CHANNEL,
+        text=parts.body or "",
+        received_at=msg.received_at,
+        sender_person_id=sender.id if sender else None,
+        sender_address=parts.from_address,
+        prompt_id=prompt.id if prompt else None,
+        inbound_message_id=msg.id,
+    )
+    result = intake.apply(s, reply, clock=clock)
+    if msg.state == "new":  # intake sets it; never leave a processed message looking unprocessed
+        msg.state, msg.processed_at = result.state, now
+    target = result.prompt or prompt
+    msg.person_id = sender.id if sender else msg.person_id
+    if target is not None:
+        msg.prompt_id, msg.round_id = target.id, target.round_id
+    log.info(
+        "%s inbound %d: %s (routed by %s, %d updates)",
+        msg.external_id,
+        msg.id,
+        result.state,
+        how if prompt else "sender",
+        len(result.recorded),
+    )
+    receipt = _receipt_work(s, msg.id, result.receipt, target)
+    return _Outcome(result.state, msg.external_id, receipt=receipt)
+
+
+def _sender(s, address: str | None) -> Person | None:
+    """The person the From address names (case-insensitive), or None. An indexed query rather than
+    store.people.find_person, which loads the whole directory: this runs once per message."""
+    if not address:
+        return None
+    return s.scalar(select(Person).where(func.lower(Person.email) == address.casefold()).limit(1))
+
+
+def _receipt_work(s, inbound_id: int, receipt: ReceiptMessage | None, prompt: Prompt | None) -> Work | None:
+    if receipt is None or prompt is None or prompt.person_id is None:
+        return None
+    lead = s.get(Person, prompt.person_id)
+    wanted = contact_channel(lead) if lead is not None else None
+    to = lead.display if lead is not None else receipt.recipient.name
+    return Work(
+        f"receipt:{inbound_id}", "receipt", prompt.round_id, prompt.id, prompt.person_id, wanted, to,
+        lambda _s: receipt,
+    )  # fmt: skip
+
+
+def _bounce(s, settings: Settings, clock: Clock, msg: InboundMessage, addresses: list[str]) -> list[Work]:
+    """Mark each bounced address failing; one notice per coordinator of the plans that prompt those people."""
+    now = clock.now()
+    failing: list[Person] = []
+    for address in dict.fromkeys(a.casefold() for a in addresses if a):
+        person = _sender(s, address)
+        if person is None:
+            continue
+        if person.email_failing_since is None:
+            person.email_failing_since = now
+        failing.append(person)
+        s.add(
+            _event(
+                clock, "person", person.id, "person.email_bounced", inbound_message_id=msg.id, address=address
+            )
+        )
+    if not failing:
+        return []
+    plans = _plans_of(s, [p.id for p in failing])
+    by_coordinator: dict[int, list[str]] = {}
+    titles: dict[int, str] = {}
+    for plan in plans:
+        for coordinator_id in s.scalars(
+            select(PlanCoordinator.person_id).where(PlanCoordinator.plan_id == plan.id)
+        ):
+            by_coordinator.setdefault(coordinator_id, [])
+            titles.setdefault(coordinator_id, plan.title)
+    work = []
+    for coordinator_id in by_coordinator:
+        coordinator = s.get_one(Person, coordinator_id)
+        lines = tuple(
+            f"Email to {p.display} <{p.email}> bounced: they will be asked another way if they can be."
+            for p in failing
+        )
+        notice = NoticeMessage(
+            subject="An address bounces",
+            recipient=Recipient(
+                coordinator.id, coordinator.display, coordinator.email, coordinator.slack_user_id
+            ),
+            lines=lines,
+            plan_title=titles.get(coordinator_id),
+        )
+        wanted = "email" if coordinator.email else contact_channel(coordinator)
+        work.append(
+            Work(
+                f"notice:bounce:{msg.id}:{coordinator_id}",
+                "notice",
+                None,
+                None,
+                coordinator_id,
+                wanted,
+                coordinator.display,
+                (lambda n: lambda _s: n)(notice),
+            )
+        )
+    return work
+
+
+def _plans_of(s, person_ids: list[int]) -> list[Plan]:
+    """The plans that prompted these people: open rounds first; any round if none is open."""
+    base = select(Round.plan_id).join(Prompt, Prompt.round_id == Round.id)
+    base = base.where(Prompt.person_id.in_(person_ids)).distinct()  # ids: PostgreSQL cannot DISTINCT json
+    ids = list(s.scalars(base.where(Round.closed_at.is_(None)))) or list(s.scalars(base))
+    return [s.get_one(Plan, plan_id) for plan_id in sorted(ids)]
+
+
+def _event(clock: Clock, entity: str, entity_id: int | None, event: str, **detail: Any) -> AuditEvent:
+    return AuditEvent(
+        at=clock.now(),
+        actor="mail",
+        via="email",
+        entity=entity,
+        entity_id=entity_id,
+        event=event,
+        detail=detail,
+    )

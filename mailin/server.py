@@ -1,0 +1,358 @@
+"""Our SMTP server: accept replies at our mail domain, store each one durably, then answer 250.
+
+Policy (RELIABILITY.md section 1 and 2, findings F1-F3):
+  MAIL FROM  control characters or NUL (F2), or an over-long address: 553 5.1.7. `<>` (bounces) is accepted.
+  RCPT TO    only progress@DOMAIN or progress+TOKEN@DOMAIN (domain case-insensitive). Another domain, another
+             local part, a malformed token or a token that matches no prompt: 550 5.1.1, in-session, so the
+             sender's own MTA writes the bounce and we send no backscatter. The bare address is accepted
+             (routed later by thread or sender). A database error while checking a token: 451 4.3.0.
+  DATA       stored raw with its envelope in ONE committed transaction (mailin.store, off the event loop),
+             then "250 2.0.0 Ok: queued as <id>". A redelivery answers 250 again with no second row. Any
+             error while storing is 451 4.3.0 (handle_exception too): never a 5xx for our own fault (F1),
+             never internal text. Over data_size_limit (10 MiB, advertised as SIZE): aiosmtpd's 552.
+  Sessions   at most max_sessions at once; the excess is told 421 4.7.0 and closed (F3: aiosmtpd has no cap).
+  Shutdown   the listener closes at once; idle sessions get 421 4.3.2; a session inside MAIL..DATA may finish
+             (its 250 comes only after its commit) for `grace` seconds, then it is cut with 421. A 250 without
+             a stored row cannot happen: the 250 is written only after store_message returned.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from sqlalchemy import Engine
+
+from collector.clock import Clock
+from mailin import routing
+from mailin.store import Stored, store_message
+from store.db import session_scope
+
+log = logging.getLogger(__name__)
+
+DATA_SIZE_LIMIT = 10 * 1024 * 1024
+MAX_SESSIONS = 100
+MAX_RECIPIENTS = 20
+MAX_ADDRESS = 320
+TEMPORARY = "451 4.3.0 Temporary failure, try again later"
+BAD_MAILBOX = "550 5.1.1 Bad destination mailbox address"
+BAD_SENDER = "553 5.1.7 Bad sender address syntax"
+TOO_MANY = "421 4.7.0 Too many connections, try again later"
+SHUTTING_DOWN = "421 4.3.2 Service shutting down, try again later"
+
+
+def _clean_address(address: str) -> bool:
+    """No control characters (NUL, CR, LF, DEL...), no spaces, a sane length."""
+    return len(address) <= MAX_ADDRESS and all(32 < ord(c) != 127 for c in address)
+
+
+class MailHandler:
+    """aiosmtpd hooks. `store` is mailin.store.store_message (a test may replace it); `on_stored` is called
+    on the event loop after a NEW message is committed (it wakes the processing loop)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        domain: str,
+        clock: Clock,
+        *,
+        store: Callable[..., Stored] = store_message,
+        on_stored: Callable[[Stored], None] | None = None,
+    ):
+        self.engine, self.domain, self.clock = engine, domain, clock
+        self.store = store
+        self.on_stored = on_stored
+
+    async def handle_MAIL(self, server: SMTP, session: Session, envelope: Envelope, address: str, options):
+        if not _clean_address(address) or (address not in ("", "<>") and "@" not in address):
+            log.info("refused MAIL FROM %r from %s", address[:80], session.peer)
+            return BAD_SENDER
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 2.1.0 Ok"
+
+    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope, address: str, options):
+        if not _clean_address(address):
+            return BAD_MAILBOX
+        if len(envelope.rcpt_tos) >= MAX_RECIPIENTS:
+            return "452 4.5.3 Too many recipients"
+        recipient = routing.parse_recipient(address, self.domain)
+        if not recipient.ours or recipient.malformed:
+            log.info("refused RCPT TO %r from %s", address[:80], session.peer)
+            return BAD_MAILBOX
+        if recipient.token is not None:
+            try:
+                known = await asyncio.to_thread(self._token_exists, recipient.token)
+            except Exception:
+                log.exception("checking a reply token failed: answered 451")
+                return TEMPORARY
+            if not known:
+                log.info("refused RCPT TO with an unknown token from %s", session.peer)
+                return BAD_MAILBOX
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(options)
+        return "250 2.1.5 Ok"
+
+    def _token_exists(self, token: str) -> bool:
+        with session_scope(self.engine, read_only=True) as s:
+            return routing.token_exists(s, token)
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        raw = envelope.original_content or b""
+        if isinstance(raw, str):  # only with decode_data=True, which we never set
+            raw = raw.encode("utf-8", "surrogateescape")
+        meta: dict[str, Any] = {
+            "mail_from": envelope.mail_from,
+            "rcpt_tos": list(envelope.rcpt_tos),
+            "peer": _peer(session.peer),
+            "helo": (session.host_name or "")[:255],
+        }
+        try:
+            stored = await asyncio.to_thread(self.store, self.engine, raw, meta, self.clock)
+        except Exception:
+            log.exception("storing a message from %s failed: answered 451", meta["peer"])
+            return TEMPORARY
+        if stored.duplicate:
+            log.info("%s already stored as %d: redelivery absorbed", stored.external_id, stored.id)
+        else:
+            log.info(
+                "%s stored as %d (%d bytes from %s)", stored.external_id, stored.id, len(raw), meta["peer"]
+            )
+            if self.on_stored is not None:
+                self.on_stored(stored)
+        return f"250 2.0.0 Ok: queued as {stored.id}"
+
+    async def handle_exception(self, error: Exception) -> str:
+        # aiosmtpd's default answers "500 Error: (OperationalError) ..." (F1): permanent, and it leaks.
+        log.error("SMTP session error (answered 451): %r", error, exc_info=error)
+        return TEMPORARY
+
+
+def _peer(peer: Any) -> str:
+    if isinstance(peer, tuple) and len(peer) >= 2:
+        return f"{peer[0]}:{peer[1]}"
+    return str(peer)
+
+
+class _Session(SMTP):
+    """One SMTP session that tells its server when it ends (for the session cap and shutdown)."""
+
+    def __init__(self, owner: MailServer, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._owner = owner
+
+    def connection_lost(self, error: Exception | None) -> None:
+        self._owner._sessions.discard(self)
+        super().connection_lost(error)
+
+    @property
+    def busy(self) -> bool:
+        """Inside a mail transaction (MAIL given, DATA not finished): shutdown lets it finish."""
+        return self.envelope is not None and self.envelope.mail_from is not None
+
+
+class _Refuse(asyncio.Protocol):
+    """What a connection over the cap (or during shutdown) gets: one line, then the door."""
+
+    def __init__(self, line: str):
+        self.line = line
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        transport.write((self.line + "\r\n").encode("ascii"))  # type: ignore[attr-defined]
+        transport.close()
+
+
+class MailServer:
+    """The listener and its sessions, on the running event loop."""
+
+    def __init__(
+        self,
+        handler: MailHandler,
+        host: str,
+        port: int,
+        *,
+        max_sessions: int = MAX_SESSIONS,
+        data_size_limit: int = DATA_SIZE_LIMIT,
+        timeout: float = 300,
+        hostname: str | None = None,
+    ):
+        self.handler, self.host, self.port = handler, host, port
+        self.max_sessions, self.data_size_limit, self.timeout = max_sessions, data_size_limit, timeout
+        self.hostname = hostname or handler.domain
+        self._sessions: set[_Session] = set()
+        self._server: asyncio.base_events.Server | None = None
+        self._closing = False
+
+    def _factory(self) -> asyncio.Protocol:
+        if self._closing:
+            return _Refuse(SHUTTING_DOWN)
+        if len(self._sessions) >= self.max_sessions:
+            log.warning("session cap (%d) reached: a connection was told 421", self.max_sessions)
+            return _Refuse(TOO_MANY)
+        session = _Session(
+            self,
+            self.handler,
+            data_size_limit=self.data_size_limit,
+            enable_SMTPUTF8=True,
+            decode_data=False,
+            hostname=self.hostname,
+            ident="progress-collector ESMTP",
+            timeout=self.timeout,
+            loop=asyncio.get_running_loop(),
+        )
+        self._sessions.add(session)
+        return session
+
+    async def start(self) -> int:
+        """Listen; the port actually bound (port 0 picks a free one)."""
+        loop = asyncio.get_running_loop()
+        self._server = await loop.create_server(self._factory, self.host, self.port, reuse_address=True)
+        self.port = self._server.sockets[0].getsockname()[1]
+        log.info("listening for mail on %s:%d for @%s", self.host, self.port, self.handler.domain)
+        return self.port
+
+    async def stop(self, grace: float = 30) -> None:
+        """Stop accepting; close idle sessions; let sessions inside a transaction finish for `grace` s."""
+        self._closing = True
+        if self._server is not None:
+            self._server.close()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace
+        while self._sessions:
+            for session in list(self._sessions):
+                if not session.busy or loop.time() >= deadline:
+                    self._cut(session)
+            if not self._sessions:
+                break
+            await asyncio.sleep(0.05)
+        if self._server is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._server.wait_closed(), 5)
+        log.info("mail listener stopped")
+
+    def _cut(self, session: _Session) -> None:
+        self._sessions.discard(session)
+        transport = session.transport
+        if transport is not None and not transport.is_closing():
+            with contextlib.suppress(Exception):
+                transport.write((SHUTTING_DOWN + "\r\n").encode("ascii"))  # type: ignore[attr-defined]
+            transport.close()
+
+
+class ServerThread:
+    """A MailServer on its own event loop in a thread: for tests and the bench (cf. aiosmtpd Controller)."""
+
+    def __init__(self, handler: MailHandler, host: str = "127.0.0.1", port: int = 0, **kwargs: Any):
+        self.server = MailServer(handler, host, port, **kwargs)
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._run, name="mail-server", daemon=True)
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+
+    @property
+    def port(self) -> int:
+        return self.server.port
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        try:
+            self.loop.run_until_complete(self.server.start())
+        except BaseException as exc:  # e.g. the port is taken: re-raised in start()
+            self._error = exc
+            self._ready.set()
+            return
+        self._ready.set()
+        self.loop.run_forever()
+        pending = [t for t in asyncio.all_tasks(self.loop) if not t.done()]
+        for task in pending:
+            task.cancel()
+        self.loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        self.loop.close()
+
+    def start(self) -> ServerThread:
+        self._thread.start()
+        self._ready.wait(10)
+        if self._error is not None:
+            raise self._error
+        return self
+
+    def stop(self, grace: float = 5) -> None:
+        if self.loop.is_running():
+            asyncio.run_coroutine_threadsafe(self.server.stop(grace), self.loop).result(grace + 10)
+            self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(15)
+
+    def __enter__(self) -> ServerThread:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def check_durable(engine: Engine) -> None:
+    """Refuse to run when a commit would not be durable (RELIABILITY.md M1): a 250 must mean "on disk"."""
+    if engine.dialect.name != "postgresql":
+        return  # SQLite: store.db sets synchronous=FULL on every connection
+    with engine.connect() as connection:
+        for setting in ("synchronous_commit", "fsync"):
+            value = connection.exec_driver_sql(f"SHOW {setting}").scalar()
+            if value != "on":
+                raise RuntimeError(f"PostgreSQL {setting} is {value!r}: mail would not be durable at 250")
+
+
+async def serve(
+    engine: Engine,
+    channels: dict[str, Any],
+    settings: Any,
+    clock: Clock,
+    *,
+    interval: float = 1.0,
+    grace: float = 30,
+    stop: asyncio.Event | None = None,
+) -> None:
+    """`collector serve mail`: the SMTP listener on settings.mail_listen and the processing loop, until
+    SIGTERM/SIGINT (or `stop`). Processing runs at start (a crash left 'new' messages), every `interval`
+    seconds, and as soon as a message was stored."""
+    import signal
+
+    from mailin.process import process_pending
+
+    check_durable(engine)
+    loop = asyncio.get_running_loop()
+    stop = stop or asyncio.Event()
+    wake = asyncio.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+    host, _, port = settings.mail_listen.rpartition(":")
+    handler = MailHandler(engine, settings.mail_domain, clock, on_stored=lambda _stored: wake.set())
+    server = MailServer(handler, host or "127.0.0.1", int(port))
+
+    async def processing() -> None:
+        while True:
+            wake.clear()
+            try:
+                counts = await asyncio.to_thread(process_pending, engine, channels, settings, clock)
+                if counts:
+                    log.info("processed: %s", ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))
+            except Exception:
+                log.exception("processing pass failed; trying again in %s s", interval)
+            if stop.is_set():
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), interval)
+
+    await server.start()
+    worker = asyncio.create_task(processing())
+    await stop.wait()
+    log.info("stopping: no new connections; letting sessions in a transaction finish")
+    await server.stop(grace)
+    wake.set()
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(worker, grace)
+    log.info("mail process stopped")
