@@ -124,6 +124,12 @@ def _say_where(rt: Runtime, report) -> None:
         noun = "prompt" if n == 1 else "prompts"
         if channel == "outbox":
             console.print(f"{n} {noun} written to {rt.settings.var_dir / 'outbox'}/")
+        elif channel == "email" and not rt.settings.smtp_url:
+            # no relay configured: the email channel writes each email as an .eml file instead
+            console.print(
+                f"{n} {noun} by email, written as .eml files to {rt.settings.var_dir / 'outbox'}/ "
+                "(set SMTP_URL to send them)"
+            )
         else:
             console.print(f"{n} {noun} sent by {channel}")
     if report.retrying:

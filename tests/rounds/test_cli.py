@@ -32,7 +32,8 @@ def test_opening_a_round_sends_the_prompts_and_says_where_they_went(cli, world, 
     assert result.exit_code == 0, result.output
     out = _flat(result.stdout)
     assert "Opened round #2 'Spring 2027' of plan harbourside: 4 people asked about 6 actions." in out
-    assert "2 prompts sent by email" in out  # no SMTP_URL: the email channel writes .eml files
+    outbox = tmp_path / "var" / "outbox"  # no SMTP_URL: the email channel writes .eml files there
+    assert f"2 prompts by email, written as .eml files to {outbox}/ (set SMTP_URL to send them)" in out
     assert f"2 prompts written to {tmp_path / 'var' / 'outbox'}/" in out
     assert "Cannot be prompted: Nadia Khan" in out
     assert len(list((tmp_path / "var" / "outbox").glob("*-prompt-*.txt"))) == 2
