@@ -29,6 +29,7 @@ from collector.settings import Settings
 from collector.tick import tick
 from mailin.process import process_pending
 from mailin.server import MailHandler, ServerThread
+from mailin.store import GroupCommitter
 from store.db import make_engine, session_scope, upgrade
 from store.models import InboundMessage
 from tests.rounds import personas
@@ -110,7 +111,8 @@ def ours(clients: int, messages: int) -> tuple[float, float]:
                     wake.clear()
 
         worker = threading.Thread(target=work, daemon=True)
-        handler = MailHandler(engine, DOMAIN, clock, on_stored=lambda _stored: wake.set())
+        committer = GroupCommitter(engine, clock)  # as `collector serve mail` runs it
+        handler = MailHandler(engine, DOMAIN, clock, store=committer, on_stored=lambda _stored: wake.set())
         with ServerThread(handler, max_sessions=clients + 10) as server:
             start = time.perf_counter()
             worker.start()

@@ -30,7 +30,7 @@ from sqlalchemy import Engine
 
 from collector.clock import Clock
 from mailin import routing
-from mailin.store import Stored, store_message
+from mailin.store import GroupCommitter, Stored, store_message
 from store.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -113,7 +113,11 @@ class MailHandler:
             "helo": (session.host_name or "")[:255],
         }
         try:
-            stored = await asyncio.to_thread(self.store, self.engine, raw, meta, self.clock)
+            submit = getattr(self.store, "submit", None)
+            if submit is not None:  # group commit: wait for our batch's commit without holding a thread
+                stored = await asyncio.wrap_future(submit(raw, meta))
+            else:
+                stored = await asyncio.to_thread(self.store, self.engine, raw, meta, self.clock)
         except Exception:
             log.exception("storing a message from %s failed: answered 451", meta["peer"])
             return TEMPORARY
@@ -330,7 +334,10 @@ async def serve(
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
     host, _, port = settings.mail_listen.rpartition(":")
-    handler = MailHandler(engine, settings.mail_domain, clock, on_stored=lambda _stored: wake.set())
+    committer = GroupCommitter(engine, clock)
+    handler = MailHandler(
+        engine, settings.mail_domain, clock, store=committer, on_stored=lambda _stored: wake.set()
+    )
     server = MailServer(handler, host or "127.0.0.1", int(port))
 
     async def processing() -> None:
@@ -352,6 +359,7 @@ async def serve(
     await stop.wait()
     log.info("stopping: no new connections; letting sessions in a transaction finish")
     await server.stop(grace)
+    await asyncio.to_thread(committer.close)  # sessions are done: their batches have committed
     wake.set()
     with contextlib.suppress(Exception):
         await asyncio.wait_for(worker, grace)

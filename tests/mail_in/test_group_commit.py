@@ -1,0 +1,71 @@
+"""Group commit: senders waiting at the same moment share one commit; a 250 still means committed."""
+
+from __future__ import annotations
+
+from concurrent.futures import wait
+
+import pytest
+from sqlalchemy import event, func, select
+from sqlalchemy.exc import OperationalError
+
+from mailin.store import GroupCommitter
+from store.db import session_scope
+from store.models import InboundMessage
+
+
+def _message(n: int, message_id: str | None = None) -> bytes:
+    mid = message_id or f"<reply-{n}@riverside.example.gov.uk>"
+    return (
+        f"From: jo.baker@riverside.example.gov.uk\r\nMessage-ID: {mid}\r\nSubject: Re: update\r\n\r\n"
+        f"1.{n} done\r\n"
+    ).encode()
+
+
+def _count(engine) -> int:
+    with session_scope(engine, read_only=True) as s:
+        return s.scalar(select(func.count(InboundMessage.id)))
+
+
+def test_messages_waiting_together_share_one_commit(engine, clock):
+    commits: list[int] = []
+    event.listen(engine, "commit", lambda _conn: commits.append(1))
+    committer = GroupCommitter(engine, clock)
+    try:  # a burst: 40 senders reach DATA at once
+        futures = [committer.submit(_message(n), {"rcpt_tos": ["progress@riverside"]}) for n in range(40)]
+        done, _ = wait(futures, timeout=30)
+    finally:
+        committer.close()
+    assert len(done) == 40 and not any(f.exception() for f in futures)
+    assert _count(engine) == 40
+    assert len(commits) < 40  # batched: far fewer commits (fsyncs) than messages
+
+
+def test_a_message_sent_twice_in_one_batch_is_stored_once(engine, clock):
+    committer = GroupCommitter(engine, clock)
+    try:
+        first = committer.submit(_message(1, "<same@x>"), {})
+        second = committer.submit(_message(2, "<same@x>"), {})
+        a, b = first.result(timeout=30), second.result(timeout=30)
+    finally:
+        committer.close()
+    assert a.id == b.id and {a.duplicate, b.duplicate} == {False, True}
+    assert _count(engine) == 1
+
+
+def test_when_the_commit_fails_every_sender_of_the_batch_is_told_and_nothing_is_kept(
+    engine, clock, monkeypatch
+):
+    import mailin.store as store
+
+    def broken(*_args, **_kwargs):
+        raise OperationalError("COMMIT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(store, "store_batch", broken)
+    committer = GroupCommitter(engine, clock)
+    try:
+        future = committer.submit(_message(1), {})
+        with pytest.raises(OperationalError):
+            future.result(timeout=30)
+    finally:
+        committer.close()
+    assert _count(engine) == 0
