@@ -40,3 +40,11 @@ def resolve(channels: dict[str, Channel], wanted: str | None) -> Channel:
 def describe(channels: dict[str, Channel]) -> str:
     """'outbox' or 'email, slack, outbox': for logs and the CLI."""
     return ", ".join(channels)
+
+
+def close_channels(channels: dict[str, Channel]) -> None:
+    """Let channels holding a connection (the email relay's SMTP session) end it politely at shutdown."""
+    for channel in channels.values():
+        close = getattr(channel, "close", None)
+        if callable(close):
+            close()

@@ -25,22 +25,25 @@ def scheduler(
     Only one scheduler acts at a time (a lease in the database); a second one stands by and takes over
     when the first stops or dies.
     """
-    from collector.channel_registry import channels_for, describe
+    from collector.channel_registry import channels_for, close_channels, describe
     from collector.scheduler import SchedulerJob, serve
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     rt = runtime(ctx)
     channels = channels_for(rt.settings, rt.clock)
     job = SchedulerJob(rt.engine, channels, rt.clock, timezone=rt.settings.timezone)
-    if once:
-        report = job()
-        job.release()
-        console.print(
-            report.summary() if report is not None else "Another scheduler holds the lease: nothing done."
-        )
-        return
-    logging.getLogger(__name__).info("channels: %s", describe(channels))
-    serve(job, interval=interval)
+    try:
+        if once:
+            report = job()
+            job.release()
+            console.print(
+                report.summary() if report is not None else "Another scheduler holds the lease: nothing done."
+            )
+            return
+        logging.getLogger(__name__).info("channels: %s", describe(channels))
+        serve(job, interval=interval)
+    finally:
+        close_channels(channels)
 
 
 @app.command()
@@ -56,11 +59,14 @@ def mail(
     """
     import asyncio
 
-    from collector.channel_registry import channels_for, describe
+    from collector.channel_registry import channels_for, close_channels, describe
     from mailin.server import serve as serve_mail
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     rt = runtime(ctx)
     channels = channels_for(rt.settings, rt.clock)
     logging.getLogger(__name__).info("channels: %s", describe(channels))
-    asyncio.run(serve_mail(rt.engine, channels, rt.settings, rt.clock, interval=interval, grace=grace))
+    try:
+        asyncio.run(serve_mail(rt.engine, channels, rt.settings, rt.clock, interval=interval, grace=grace))
+    finally:
+        close_channels(channels)

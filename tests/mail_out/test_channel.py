@@ -231,3 +231,16 @@ def test_a_value_error_from_smtplib_is_caught_as_a_permanent_error(relay, email,
         email.send_prompt(prompt())
 
     assert caught.value.permanent is True and sleeps == []
+
+
+def test_shutting_down_closes_the_relay_connection():
+    from collector.channel_registry import close_channels
+
+    class Holder:
+        closed = False
+
+        def close(self):
+            Holder.closed = True
+
+    close_channels({"email": Holder(), "outbox": object()})
+    assert Holder.closed
