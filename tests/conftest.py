@@ -11,17 +11,16 @@ the test, so tests are isolated and the server is left as it was found.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from collector.clock import FrozenClock
 from store.db import make_engine, session_scope, upgrade
+from tests.databases import fresh_database
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
@@ -34,27 +33,8 @@ def backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def database_url(backend: str, tmp_path) -> Iterator[str]:
     """The URL of an empty database on `backend`, removed again after the test."""
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'var' / 'collector.db'}"
-        return
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the PostgreSQL tests: set TEST_DATABASE_URL (.ci/run does)")
-        pytest.skip("TEST_DATABASE_URL is not set (CI sets it)")
-    schema = f"test_{uuid.uuid4().hex[:16]}"
-    admin = make_engine(base)
-    try:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-        url = make_url(admin.url.render_as_string(hide_password=False))
-        yield url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-            hide_password=False
-        )
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-    finally:
-        admin.dispose()
+    with fresh_database(backend, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

@@ -20,10 +20,8 @@ the parser infers "at risk" (as labelled) with low confidence, so intake records
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import smtplib
-import uuid
 from collections import defaultdict
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -34,7 +32,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
-from sqlalchemy.engine import make_url
 
 from collector.clock import FrozenClock
 from collector.parsing import revised_due
@@ -43,6 +40,7 @@ from mailin.process import process_pending
 from mailin.server import MailHandler, ServerThread
 from store.db import make_engine, session_scope, upgrade
 from store.models import Action, Delivery, InboundMessage, Person, Plan, Prompt, PromptAction, Round, Update
+from tests.databases import fresh_database
 from tests.rounds.fakes import RecordingChannel
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "mail"
@@ -83,27 +81,8 @@ class Seen:
 
 
 def _database(backend: str, stack: ExitStack, folder: Path) -> str:
-    """A fresh database URL on `backend` (as tests/conftest.py's database_url, but for the module)."""
-    if backend == "sqlite":
-        return f"sqlite:///{folder / 'var' / 'collector.db'}"
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the PostgreSQL tests: set TEST_DATABASE_URL (.ci/run does)")
-        pytest.skip("TEST_DATABASE_URL is not set (CI sets it)")
-    schema = f"test_{uuid.uuid4().hex[:16]}"
-    admin = make_engine(base)
-    stack.callback(admin.dispose)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-
-    def drop() -> None:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-
-    stack.callback(drop)
-    url = make_url(admin.url.render_as_string(hide_password=False))
-    return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+    """A fresh database URL on `backend` for the whole module, removed when the stack closes."""
+    return stack.enter_context(fresh_database(backend, folder))
 
 
 def _start(backend: str, stack: ExitStack, folder: Path) -> Backend:
