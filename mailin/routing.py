@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from store.models import Delivery, Prompt
@@ -59,8 +59,8 @@ def prompt_for_token(session: Session, token: str) -> Prompt | None:
     return session.scalar(select(Prompt).where(Prompt.token == token))
 
 
-def token_exists(session: Session, token: str) -> bool:
-    return session.scalar(select(Prompt.id).where(Prompt.token == token)) is not None
+def token_exists(connection: Connection | Session, token: str) -> bool:
+    return connection.scalar(select(Prompt.id).where(Prompt.token == token)) is not None
 
 
 def prompt_for_thread(session: Session, in_reply_to: str | None, references: list[str]) -> Prompt | None:

@@ -31,7 +31,6 @@ from sqlalchemy import Engine
 from collector.clock import Clock
 from mailin import routing
 from mailin.store import GroupCommitter, Stored, store_message
-from store.db import session_scope
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +65,7 @@ class MailHandler:
     ):
         self.engine, self.domain, self.clock = engine, domain, clock
         self.store = store
+        self._reader = engine.execution_options(read_only=True)  # plain BEGIN: no write lock (store.db)
         self.on_stored = on_stored
 
     async def handle_MAIL(self, server: SMTP, session: Session, envelope: Envelope, address: str, options):
@@ -99,8 +99,9 @@ class MailHandler:
         return "250 2.1.5 Ok"
 
     def _token_exists(self, token: str) -> bool:
-        with session_scope(self.engine, read_only=True) as s:
-            return routing.token_exists(s, token)
+        """One indexed look-up on a pooled connection (Core, no ORM session: this runs for every RCPT)."""
+        with self._reader.connect() as connection:
+            return routing.token_exists(connection, token)
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         raw = envelope.original_content or b""

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from collector.clock import Clock
@@ -103,36 +103,81 @@ def _now(clock: Clock) -> datetime:
 def store_batch(
     engine: Engine, items: list[tuple[bytes, dict[str, Any]]], clock: Clock
 ) -> list[Stored | BaseException]:
-    """Store several messages in ONE transaction and one commit (one fsync), each under its own savepoint so
-    a message that fails cannot sink the others. Raises when the commit itself fails: then nothing of the
-    batch is stored and every sender gets 451."""
-    results: list[Stored | BaseException] = []
+    """Store several messages in ONE transaction and one commit (one fsync). Set-based: one look-up of the
+    batch's dedupe keys, one multi-row INSERT; the same message twice in a batch is stored once. When the
+    INSERT meets a row another process stored since our look (PostgreSQL), the batch falls back to one
+    savepoint per message so that message cannot sink the others. Raises when the commit itself fails:
+    then nothing of the batch is stored and every sender gets 451."""
+    keys = [external_id_for(raw) for raw, _ in items]
+    now = _now(clock)
     with session_scope(engine) as s:
-        for raw, envelope in items:
-            external_id = external_id_for(raw)
+        known = _find_many(s, keys)
+        fresh: dict[str, dict[str, Any]] = {}
+        for (raw, envelope), key in zip(items, keys, strict=True):
+            if key not in known and key not in fresh:
+                fresh[key] = _row(raw, envelope, key, now)
+        if fresh:
             try:
                 with s.begin_nested():
-                    existing = _find(s, external_id)
-                    if existing is not None:
-                        results.append(Stored(existing, external_id, duplicate=True))
-                        continue
-                    row = InboundMessage(
-                        channel=CHANNEL,
-                        external_id=external_id,
-                        raw=raw,
-                        sha256=hashlib.sha256(raw).hexdigest(),
-                        envelope=envelope,
-                        received_at=_now(clock),
-                        state="new",
-                        attempts=0,
+                    insert_rows = insert(InboundMessage).returning(
+                        InboundMessage.external_id, InboundMessage.id, sort_by_parameter_order=True
                     )
-                    s.add(row)
-                    s.flush()
-                    results.append(Stored(row.id, external_id, duplicate=False))
-            except IntegrityError as exc:  # stored by another process since our look (PostgreSQL)
-                existing = _find(s, external_id)
-                results.append(Stored(existing, external_id, True) if existing is not None else exc)
+                    inserted = dict(s.execute(insert_rows, list(fresh.values())).all())
+            except IntegrityError:
+                return _store_each(s, items, keys, now)
+        else:
+            inserted = {}
+    results: list[Stored | BaseException] = []
+    first: set[str] = set()
+    for key in keys:
+        if key in inserted and key not in first:
+            first.add(key)
+            results.append(Stored(inserted[key], key, duplicate=False))
+        else:
+            results.append(Stored(known.get(key) or inserted[key], key, duplicate=True))
     return results
+
+
+def _store_each(
+    s, items: list[tuple[bytes, dict[str, Any]]], keys: list[str], now: datetime
+) -> list[Stored | BaseException]:
+    """The slow path: a savepoint per message, for a batch that raced another process's insert."""
+    results: list[Stored | BaseException] = []
+    for (raw, envelope), key in zip(items, keys, strict=True):
+        try:
+            with s.begin_nested():
+                existing = _find(s, key)
+                if existing is not None:
+                    results.append(Stored(existing, key, duplicate=True))
+                    continue
+                row = InboundMessage(**_row(raw, envelope, key, now))
+                s.add(row)
+                s.flush()
+                results.append(Stored(row.id, key, duplicate=False))
+        except IntegrityError as exc:  # stored by another process since our look
+            existing = _find(s, key)
+            results.append(Stored(existing, key, True) if existing is not None else exc)
+    return results
+
+
+def _find_many(s, keys: list[str]) -> dict[str, int]:
+    query = select(InboundMessage.external_id, InboundMessage.id).where(
+        InboundMessage.channel == CHANNEL, InboundMessage.external_id.in_(set(keys))
+    )
+    return dict(s.execute(query).all())
+
+
+def _row(raw: bytes, envelope: dict[str, Any], key: str, now: datetime) -> dict[str, Any]:
+    return {
+        "channel": CHANNEL,
+        "external_id": key,
+        "raw": raw,
+        "sha256": hashlib.sha256(raw).hexdigest(),
+        "envelope": envelope,
+        "received_at": now,
+        "state": "new",
+        "attempts": 0,
+    }
 
 
 class GroupCommitter:

@@ -69,3 +69,18 @@ def test_when_the_commit_fails_every_sender_of_the_batch_is_told_and_nothing_is_
     finally:
         committer.close()
     assert _count(engine) == 0
+
+
+def test_a_batch_that_races_another_process_stores_the_rest_and_reports_the_duplicate(
+    engine, clock, monkeypatch
+):
+    import mailin.store as store
+
+    first = store.store_batch(engine, [(_message(1, "<raced@x>"), {})], clock)[0]
+    # The batch's look-up ran before the other process committed <raced@x>: its INSERT then meets the row.
+    monkeypatch.setattr(store, "_find_many", lambda _s, _keys: {})
+    results = store.store_batch(engine, [(_message(2), {}), (_message(3, "<raced@x>"), {})], clock)
+    assert not any(isinstance(r, BaseException) for r in results)
+    fresh, raced = results
+    assert not fresh.duplicate and raced.duplicate and raced.id == first.id
+    assert _count(engine) == 2
