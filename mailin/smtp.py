@@ -136,6 +136,11 @@ class SmtpSender:
         except smtplib.SMTPAuthenticationError as exc:
             self._drop()
             raise ChannelError(f"relay login failed: {_reply(exc.smtp_code, exc.smtp_error)}") from exc
+        except (smtplib.SMTPNotSupportedError, ssl.SSLCertVerificationError) as exc:
+            # The relay offers no AUTH, or its certificate does not verify: configuration, not a passing
+            # fault. Trying again within this send cannot help; say what to fix.
+            self._drop()
+            raise ChannelError(f"relay {self.config.redacted()}: {type(exc).__name__}: {exc}") from exc
         except smtplib.SMTPResponseException as exc:  # SMTPDataError and a 4xx/5xx anywhere else
             if exc.smtp_code == 421:
                 self._drop()  # RFC 5321 4.2.2: the server is closing the channel

@@ -22,6 +22,7 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from collector.clock import Clock
+from collector.faults import fault
 from store.db import session_scope
 from store.models import InboundMessage
 
@@ -127,6 +128,7 @@ def store_batch(
                 return _store_each(s, items, keys, now)
         else:
             inserted = {}
+        fault("mail.before_commit")  # inserted, not yet committed
     results: list[Stored | BaseException] = []
     first: set[str] = set()
     for key in keys:
@@ -225,6 +227,7 @@ class GroupCommitter:
                 batch.append(item)
             try:
                 results = store_batch(self.engine, [(raw, env) for raw, env, _ in batch], self.clock)
+                fault("mail.after_commit")
             except BaseException as exc:  # the commit failed: nothing of this batch is stored
                 for _, _, future in batch:
                     future.set_exception(exc)
