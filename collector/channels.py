@@ -43,6 +43,7 @@ class AskedItem:
     last_status: str | None = None  # the latest status value reported before this round
     last_progress: str | None = None
     answered_by: str | None = None  # for an action with several leads: who already answered this round
+    part_of: str | None = None  # a sub-action's parent as readers quote it: "2.1 Make the website accessible"
 
 
 @dataclass(frozen=True)

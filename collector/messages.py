@@ -112,6 +112,7 @@ def _items(session: Session, round_: Round, action_ids: list[int]) -> tuple[Aske
             revised[update.action_id] = update.revised_target_text
     names = _names(session, {u.submitted_for_id or u.submitted_by_id for u in this_round.values()})
     parts = _parts(session, action_ids)
+    parents = _parents(session, [a.parent_id for a in actions.values() if a.parent_id is not None])
     items = []
     for action_id in sorted(action_ids, key=lambda a: natural_key(refs.get(a, ""))):
         action, last, first = actions[action_id], before.get(action_id), this_round.get(action_id)
@@ -127,9 +128,20 @@ def _items(session: Session, round_: Round, action_ids: list[int]) -> tuple[Aske
                 last_status=last.status if last else None,
                 last_progress=(last.progress or None) if last else None,
                 answered_by=names.get(first.submitted_for_id or first.submitted_by_id) if first else None,
+                part_of=parents.get(action.parent_id) if action.parent_id is not None else None,
             )
         )
     return tuple(items)
+
+
+def _parents(session: Session, parent_ids: list[int]) -> dict[int, str]:
+    """A sub-action read alone ("b) Fix the high-priority issues") needs its parent's words to make sense:
+    parent id -> "2.1 Make the council website accessible"."""
+    if not parent_ids:
+        return {}
+    refs = qualified_refs(session, set(parent_ids))
+    rows = session.execute(select(Action.id, Action.text).where(Action.id.in_(set(parent_ids))))
+    return {id_: f"{refs[id_]} {text}".strip() for id_, text in rows}
 
 
 def _parts(session: Session, action_ids: list[int]) -> dict[int, str]:

@@ -77,6 +77,8 @@ def _status_label(value: str | None) -> str | None:
 def item_lines(item: AskedItem) -> list[str]:
     """One asked action, as the body shows it, with blank Status:/Progress: lines to write on."""
     lines = _wrap(f"[{item.ref}] {shorten(item.text, 220)}")
+    if item.part_of:
+        lines += _wrap(f"Part of {shorten(item.part_of, 140)}")
     lines.append(f"Target: {shorten(item.target, 100) if item.target else 'none given'}")
     status = _status_label(item.last_status)
     progress = item.last_progress or ""

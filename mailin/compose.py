@@ -119,6 +119,7 @@ def prompt_context(message: PromptMessage) -> dict[str, Any]:
             "target": shorten(item.target, 100) if item.target else "none given",
             "last": _last_reported(item),
             "answered_by": item.answered_by,
+            "part_of": shorten(item.part_of, 140) if item.part_of else None,
             "lines": item_lines(item),
         }
         for item in message.items

@@ -20,8 +20,11 @@ from collector.channels import (
     ReceiptMessage,
     Recipient,
 )
+from collector.parsing import parse_reply
+from collector.replies import AskedAction
 from mailin import compose
 from mailin.compose import Envelope
+from mailin.extract import parse_message
 
 NOW = datetime(2027, 3, 1, 9, 30, tzinfo=UTC)
 JO = Recipient(4, "Dr Jo Baker", "jo.baker@harbourside.example.org")
@@ -258,3 +261,28 @@ def test_hostile_text_is_escaped_in_html_and_kept_literally_in_text(build, messa
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Budget &lt; 5%" in html
     assert HOSTILE in text
     assert HOSTILE in msg["Subject"] or message.__class__ is EscalationMessage or "<script>" in msg["Subject"]
+
+
+def test_a_sub_action_says_which_action_it_is_part_of_and_an_inline_answer_still_finds_it():
+    item = AskedItem(
+        7, "2.3 b)", "Publish the results", None, part_of="2.3 Review the complaints process <with staff>"
+    )
+    message = PromptMessage(
+        "prompt", "Harbourside Action Plan", "Spring 2027", date(2027, 3, 31), JO, (item,)
+    )
+    text, html = parts(compose.compose_prompt(message, envelope(reply_token="t0k3n")))
+
+    assert "[2.3 b)] Publish the results\nPart of 2.3 Review the complaints process <with staff>\n" in text
+    assert "Part of 2.3 Review the complaints process &lt;with staff&gt;</p>" in html
+
+    # answered inline, Gmail style: the "Part of 2.3" line must not be read as an answer about 2.3
+    quoted = "\n".join(f"> {line}" if line else ">" for line in text.splitlines())
+    quoted = quoted.replace("> Status:", "> Status:\nCompleted", 1)
+    reply = (
+        "From: Dr Jo Baker <jo.baker@harbourside.example.org>\nTo: progress+t0k3n@progress.example.org\n"
+        "Subject: Re: Progress update\nContent-Type: text/plain; charset=utf-8\n\n"
+        f"See below.\n\nOn Mon, 1 Mar 2027 at 09:30, Action Plan Progress wrote:\n{quoted}\n"
+    ).encode()
+    body = parse_message(reply).body or ""
+    result = parse_reply(body, [AskedAction("2.3 b)", "Publish the results")], today=date(2027, 3, 5))
+    assert [(u.ref, u.status) for u in result.updates] == [("2.3 b)", "completed")]

@@ -177,3 +177,15 @@ def test_the_imported_baseline_is_history_not_an_open_round(engine, world):
     with session_scope(engine, read_only=True) as s:
         baseline = s.scalars(select(Round).where(Round.kind == "baseline")).one()
         assert baseline.state == "closed"
+
+
+def test_a_sub_action_asked_alone_carries_its_parents_words(engine, world, clock):
+    from collector.messages import prompt_message
+    from tests.rounds.helpers import prompts
+
+    result = _open(engine, world, clock)
+    sam = prompts(engine, result.round.id)["Sam"]
+    with session_scope(engine, read_only=True) as s:
+        items = {i.ref: i for i in prompt_message(s, sam).items}
+    assert items["2.3 b)"].part_of == "2.3 Review the complaints process"
+    assert items["2.1"].part_of is None
