@@ -141,7 +141,8 @@ def _parents(session: Session, parent_ids: list[int]) -> dict[int, str]:
         return {}
     refs = qualified_refs(session, set(parent_ids))
     rows = session.execute(select(Action.id, Action.text).where(Action.id.in_(set(parent_ids))))
-    return {id_: f"{refs[id_]} {text}".strip() for id_, text in rows}
+    # a parent introducing its list often ends "...we hold on service users:": not how a line ends
+    return {id_: f"{refs[id_]} {text.rstrip(' :;,-–')}".strip() for id_, text in rows}
 
 
 def _parts(session: Session, action_ids: list[int]) -> dict[int, str]:
