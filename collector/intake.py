@@ -33,6 +33,7 @@ from store.models import (
     Round,
     Update,
 )
+from store.queries import natural_key
 
 
 @dataclass
@@ -296,7 +297,7 @@ def _receipt(
             u.progress,
             u.revised_target_text,
         )
-        for u in recorded
+        for u in sorted(recorded, key=lambda u: natural_key(refs[u.action_id]))  # the plan's order
     )
     recipient = Recipient(person.id, person.name or person.email or "", person.email, person.slack_user_id)
     return ReceiptMessage(

@@ -1,8 +1,9 @@
 """`collector demo`: the main job end to end on embedded defaults, narrated step by step.
 
-For now the loop is: import the example plan (Word) into a fresh SQLite database, import the people
-directory, show the plan and who can be prompted, then open a round and send its prompts through the
-development outbox (var/demo/outbox/). Later steps (replies by email, the report) join it as they are built.
+Import the example plan (Word) into a fresh SQLite database and the people directory; show the plan and who
+can be prompted; open a round and send its prompts (email as .eml files in var/demo/outbox/, Slack standing
+in as text files there until it is configured); then five leads reply by email in their own clients' styles
+through the real SMTP server, and the replies are applied and answered with receipts.
 """
 
 from __future__ import annotations
@@ -72,14 +73,15 @@ def demo(
         console.print(f"  {row.name or row.label:<28} {how}  ({len(row.action_refs)} actions)")
     out = directory / "plan.json"
     out.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
-    outbox = _open_round(engine, rt, directory)
+    outbox, round_id = _open_round(engine, rt, directory)
+    _replies(engine, rt, directory, round_id)
     console.print(
         f"\nDatabase: {db_file}\nThe plan as JSON (`collector plan show riverside --json`): {out}"
         f"\nThe prompts, as the leads would read them: {outbox}/"
     )
 
 
-def _open_round(engine, rt, directory: Path) -> Path:
+def _open_round(engine, rt, directory: Path) -> tuple[Path, int]:
     """Step 5: a round due in ten working days, its prompts written to the outbox as a lead would get them."""
     from collector.channel_registry import channels_for
     from collector.policy import local_date, working_days_after, zone
@@ -127,4 +129,28 @@ def _open_round(engine, rt, directory: Path) -> Path:
     console.print(
         "\n".join(first.read_text(encoding="utf-8").splitlines()[:24]) + "\n[dim]...[/]", highlight=False
     )
-    return outbox
+    return outbox, round_id
+
+
+def _replies(engine, rt, directory: Path, round_id: int) -> None:
+    """Steps 6 and 7: five leads answer by email through the real SMTP server; what became of each."""
+    from collector.settings import Settings
+
+    from . import demo_mail
+
+    console.rule("[bold]6. Leads reply by email, through our SMTP server")
+    settings = Settings(database_url=f"sqlite:///{directory / 'collector.db'}", var_dir=directory)
+    replies = demo_mail.write_replies(engine, round_id, settings, rt.clock)
+    counts = demo_mail.receive(engine, settings, rt.clock, replies)
+    for outcome in demo_mail.outcomes(engine, replies):
+        state = {"applied": "[green]applied[/]", "needs_review": "[yellow]to review[/]"}.get(
+            outcome.state, outcome.state.replace("_", " ")
+        )
+        line = f"  {outcome.who}\n      {state}: {outcome.updates} updates recorded"
+        if outcome.reason and outcome.state != "applied":
+            line += f" ({outcome.reason})"
+        console.print(line, highlight=False)
+    console.print(
+        f"{len(replies)} replies accepted by the SMTP server; {counts.get('receipts', 0)} receipts "
+        f"written to {directory / 'outbox'}/ (auto-replies are never answered)"
+    )

@@ -79,7 +79,9 @@ def aside(text: str) -> tuple[int, int] | None:
     not this action's progress. Its span, or None."""
     tokens = tokenize(text)
     for i, _j, kind in match_phrases(tokens, QUANTIFIERS):
-        start, end = _clause_of(text, tokens[i].start)
+        # A sentence of its own: "the rest" after a semicolon continues this action's sentence ("live on
+        # 14 of our 20 forms; the rest follow in January"), so it stays in this action's words.
+        start, end = _clause_of(text, tokens[i].start, stops=".!?\n")
         if kind == "rest" and not text[start : tokens[i].start].strip() and not signals(text[start:end]):
             return start, end
     return None
@@ -105,8 +107,8 @@ def _beside(tokens: Sequence[Token], i: int, j: int, found: list[Signal]) -> Sig
     return None
 
 
-def _clause_of(text: str, pos: int) -> tuple[int, int]:
-    start = max(text.rfind(c, 0, pos) for c in ".;!?\n") + 1
+def _clause_of(text: str, pos: int, stops: str = ".;!?\n") -> tuple[int, int]:
+    start = max(text.rfind(c, 0, pos) for c in stops) + 1
     match = _CLAUSE.match(text, pos)
     end = match.end() if match else pos
     return start, min(len(text), end + 1)

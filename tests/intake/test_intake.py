@@ -366,3 +366,14 @@ def test_a_paper_update_is_recorded_for_a_lead_nobody_can_prompt(session, clock,
     row = result.recorded[0]
     assert (row.status, row.via, row.revised_target_date) == ("at_risk", "cli", date(2027, 9, 30))
     assert row.submitted_by_id == spring.sam.id
+
+
+def test_the_receipt_lists_actions_in_the_plans_order_whatever_order_they_were_answered_in(
+    session, clock, spring
+):
+    updates = [
+        ParsedUpdate("2.1", Status.ON_TRACK, "audit booked"),
+        ParsedUpdate("1.1", Status.COMPLETED, "signed off"),
+    ]
+    result = apply(session, _reply(spring, sender=spring.jo, updates=updates), clock=clock)
+    assert [line.ref for line in result.receipt.lines] == ["1.1", "2.1"]

@@ -130,3 +130,17 @@ def test_a_50000_character_reply_costs_about_ten_times_a_5000_character_one(text
 
     small, large = best(text[:5_000]), best(text)
     assert large < 35 * small + 0.05, (small, large)
+
+
+def test_the_rest_after_a_semicolon_is_still_this_actions_progress() -> None:
+    result = parse("1.2 on track - forms live on 14 of our 20; the rest follow in January.", *THREE)
+    (update,) = result.updates
+    assert update.progress == "forms live on 14 of our 20; the rest follow in January."
+    assert result.leftover == ""
+
+
+def test_a_sentence_about_the_others_is_set_aside_not_recorded_for_this_action() -> None:
+    result = parse("1.2 is done. The others I need to check with Karen.", *THREE)
+    (update,) = result.updates
+    assert update.status is Status.COMPLETED and "Karen" not in update.progress
+    assert "check with Karen" in result.leftover

@@ -1,0 +1,257 @@
+"""The demo's leads answering by email, each as their own mail client writes a reply, sent with smtplib to the
+real SMTP server and then processed exactly as `collector serve mail` processes them.
+
+The replies are written from the prompts the round actually sent (their refs, their reply address, their
+Message-ID), so they exercise the same paths as a real reply: Outlook desktop top-posted above its header
+block, Gmail inline under the quoted actions, an iPhone one-liner to the bare address, an out-of-office, and a
+PA answering for her director.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, make_msgid
+
+from sqlalchemy import Engine, func, select
+
+from collector.channel_registry import channels_for
+from collector.clock import Clock
+from collector.messages import prompt_message
+from collector.settings import Settings
+from store.db import session_scope
+from store.models import Delegation, InboundMessage, Person, Prompt, Update
+
+# What leads write, by position in their prompt: a status in their words, then what happened.
+ANSWERS = (
+    ("on track", "the new questions are live on 14 of our 20 online forms; the rest follow in January"),
+    ("completed", "signed off by the Corporate Management Team on 12 November and published on the intranet"),
+    ("slipped to March 2027", "the supplier cannot start until after Christmas, so the pilot moves"),
+    ("in hand", "first workshop held with the disabled residents' forum; two more booked"),
+    ("not started", "waiting for the budget decision in February"),
+)
+DISCLAIMER = (
+    "This email and any attachments are intended solely for the addressee and may contain confidential "
+    "information. If you are not the intended recipient, please notify the sender and delete it. Riverside "
+    "Borough Council may monitor email traffic. Think before you print."
+)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One prompt as its lead received it."""
+
+    name: str
+    email: str | None
+    token: str
+    message_id: str | None
+    subject: str
+    refs: tuple[str, ...]
+    text: str  # the prompt's text part, as a client would quote it
+
+
+@dataclass(frozen=True)
+class DemoReply:
+    who: str  # "James Mensah, Outlook on Windows, answers above the original"
+    raw: bytes
+    mail_from: str
+    to: str
+
+
+def _asked(engine: Engine, round_id: int, settings: Settings, clock: Clock) -> dict[str, Asked]:
+    from mailin.compose import Envelope, compose_prompt
+
+    out: dict[str, Asked] = {}
+    with session_scope(engine, read_only=True) as s:
+        for prompt in s.scalars(select(Prompt).where(Prompt.round_id == round_id).order_by(Prompt.id)):
+            person = s.get(Person, prompt.person_id) if prompt.person_id else None
+            message = prompt_message(s, prompt)
+            if person is None or message is None:
+                continue
+            envelope = Envelope(settings.sender, settings.mail_domain, clock.now(), reply_token=prompt.token)
+            composed = compose_prompt(message, envelope)
+            body = composed.get_body(("plain",))
+            out[person.name] = Asked(
+                name=person.name,
+                email=person.email,
+                token=prompt.token,
+                message_id=prompt.message_id,
+                subject=str(composed["Subject"]),
+                refs=tuple(item.ref for item in message.items),
+                text=body.get_content() if body is not None else "",
+            )
+    return out
+
+
+def _mail(frm: str, to: str, subject: str, body: str, when: datetime, **headers: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = frm, to, subject
+    msg["Date"] = format_datetime(when)
+    msg["Message-ID"] = make_msgid(domain="riverside.example.gov.uk")
+    for name, value in headers.items():
+        msg[name.replace("_", "-")] = value
+    msg.set_content(body, cte="quoted-printable")
+    return msg
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _answer(n: int) -> tuple[str, str]:
+    return ANSWERS[n % len(ANSWERS)]
+
+
+def outlook_top_posted(a: Asked, reply_to: str, when: datetime, frm: str) -> EmailMessage:
+    lines = [f"{ref} {status} - {what}" for n, ref in enumerate(a.refs) for status, what in [_answer(n)]]
+    body = (
+        "Hi,\n\nUpdates below.\n\n" + "\n".join(lines) + "\n\nKind regards\n\n"
+        f"{a.name}\nRiverside Borough Council | Tel: 020 7946 0321\n\n"
+        f"{DISCLAIMER}\n\n________________________________\nFrom: Action Plan Progress <{reply_to}>\n"
+        f"Sent: {when:%d %B %Y %H:%M}\nTo: {a.name} <{a.email}>\nSubject: {a.subject}\n\n{a.text}"
+    )
+    headers = {"In_Reply_To": a.message_id, "References": a.message_id} if a.message_id else {}
+    return _mail(frm, reply_to, f"RE: {a.subject}", body, when, Thread_Topic=a.subject, **headers)
+
+
+def gmail_inline(a: Asked, reply_to: str, when: datetime, frm: str) -> EmailMessage:
+    out, n, pending = [], 0, False
+    for line in a.text.splitlines():
+        out.append(f"> {line}" if line else ">")
+        if line.startswith("[") and "]" in line:
+            pending = True
+        elif line.strip() == "Status:" and pending:
+            out.append(_sentence(_answer(n)[0]))
+        elif line.strip() == "Progress:" and pending:
+            out.append(_sentence(_answer(n)[1]) + ".")
+            n, pending = n + 1, False
+    body = (
+        f"Hello, my answers are inline below.\n\n{a.name.split()[0]}\n\n"
+        f"On {when:%a, %d %b %Y at %H:%M}, Action Plan Progress <{reply_to}> wrote:\n" + "\n".join(out)
+    )
+    headers = {"In_Reply_To": a.message_id, "References": a.message_id} if a.message_id else {}
+    return _mail(frm, reply_to, f"Re: {a.subject}", body, when, **headers)
+
+
+def iphone_no_change(a: Asked, reply_to: str, when: datetime, frm: str) -> EmailMessage:
+    return _mail(
+        frm, reply_to, "Re: progress update", "No change since the last report.\n\nSent from my iPhone", when
+    )
+
+
+def out_of_office(a: Asked, reply_to: str, when: datetime, frm: str) -> EmailMessage:
+    back = when + timedelta(days=14)
+    body = (
+        f"Thank you for your email. I am on annual leave until {back:%A} {back.day} {back:%B} with limited "
+        "access to email. For anything urgent please contact the Community Safety team on 020 7946 0456."
+    )
+    return _mail(
+        frm, reply_to, f"Automatic reply: {a.subject}", body, when,
+        Auto_Submitted="auto-replied", X_Auto_Response_Suppress="All",
+    )  # fmt: skip
+
+
+def from_the_pa(a: Asked, reply_to: str, when: datetime, frm: str) -> EmailMessage:
+    lines = [f"{ref}: {status}, {what}" for n, ref in enumerate(a.refs) for status, what in [_answer(n + 1)]]
+    body = (
+        f"Good morning,\n\n{a.name.split()[0]} has asked me to send her update, as she is at the LGA "
+        "conference this week.\n\n" + "\n".join(lines) + "\n\nMany thanks,\nPriya\n\n"
+        "Priya Shah\nPA to the Chief Executive\nRiverside Borough Council"
+    )
+    headers = {"In_Reply_To": a.message_id} if a.message_id else {}
+    return _mail(frm, reply_to, f"RE: {a.subject}", body, when, **headers)
+
+
+Writer = Callable[[Asked, str, datetime, str], EmailMessage]
+
+
+def write_replies(engine: Engine, round_id: int, settings: Settings, clock: Clock) -> list[DemoReply]:
+    """Five leads answer, each in their own client's style; the others stay silent (the report shows it)."""
+    asked = _asked(engine, round_id, settings, clock)
+    boss, pa = None, None
+    with session_scope(engine, read_only=True) as s:
+        pair = s.execute(
+            select(Delegation.person_id, Delegation.delegate_id)
+            .join(Prompt, Prompt.person_id == Delegation.person_id)
+            .where(Prompt.round_id == round_id)
+            .limit(1)
+        ).first()
+        if pair is not None:
+            delegate = s.get_one(Person, pair.delegate_id)
+            boss, pa = s.get_one(Person, pair.person_id).name, (delegate.name, delegate.email or "")
+    # who answers how: the first lead of each kind found in this round
+    plan: list[tuple[str, str, Writer, bool]] = []  # (lead, who writes, writer, with token)
+    by_email = [a for a in asked.values() if a.email and a.name != boss]
+    styles: list[tuple[str, Writer, bool]] = [
+        ("Outlook on Windows, answers above the original", outlook_top_posted, True),
+        ("Gmail, answers typed under each quoted action", gmail_inline, True),
+        ("iPhone Mail, one line to the bare address", iphone_no_change, False),
+        ("an out-of-office auto-reply", out_of_office, True),
+    ]
+    for a, (how, writer, token) in zip(by_email, styles, strict=False):
+        plan.append((a.name, f"{a.name}, {how}", writer, token))
+    if boss and pa and boss in asked:
+        plan.append((boss, f"{pa[0]}, PA, answering for {boss}", from_the_pa, True))
+    replies = []
+    for lead, who, writer, with_token in plan:
+        a = asked[lead]
+        to = (
+            f"progress+{a.token}@{settings.mail_domain}" if with_token else f"progress@{settings.mail_domain}"
+        )
+        name, address = pa if writer is from_the_pa and pa else (a.name, a.email or "")
+        msg = writer(a, to, clock.now(), f"{name} <{address}>")
+        replies.append(DemoReply(who, msg.as_bytes(policy=SMTP), address, to))  # CRLF, as clients send
+    return replies
+
+
+def send(replies: list[DemoReply], port: int) -> None:
+    with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
+        for reply in replies:
+            client.sendmail(reply.mail_from, [reply.to], reply.raw)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    who: str
+    state: str
+    updates: int
+    reason: str | None
+
+
+def outcomes(engine: Engine, replies: list[DemoReply]) -> list[Outcome]:
+    """What became of each reply: its state, how many updates it recorded, and why it waits for review."""
+    from mailin.store import external_id_for
+
+    out = []
+    with session_scope(engine, read_only=True) as s:
+        for reply in replies:
+            row = s.scalar(
+                select(InboundMessage).where(InboundMessage.external_id == external_id_for(reply.raw))
+            )
+            if row is None:
+                out.append(Outcome(reply.who, "not stored", 0, None))
+                continue
+            count = s.scalar(select(func.count(Update.id)).where(Update.inbound_message_id == row.id)) or 0
+            out.append(Outcome(reply.who, row.state, count, row.reason))
+    return out
+
+
+def receive(engine: Engine, settings: Settings, clock: Clock, replies: list[DemoReply]) -> dict[str, int]:
+    """Start the real SMTP server on a free loopback port, send the replies to it, process what it stored
+    (receipts included), and stop it."""
+    from mailin.process import process_pending
+    from mailin.server import MailHandler, ServerThread
+    from mailin.store import GroupCommitter
+
+    committer = GroupCommitter(engine, clock)
+    try:
+        with ServerThread(MailHandler(engine, settings.mail_domain, clock, store=committer)) as server:
+            send(replies, server.port)
+    finally:
+        committer.close()
+    channels = channels_for(settings, clock)
+    return dict(process_pending(engine, channels, settings, clock))
