@@ -1,1 +1,2 @@
-"""Slack channel (slack-bolt): arrives with its own issue."""
+"""Slack: the bolt app (app.py), the Channel (channel.py), Block Kit builders (blocks.py), storing payloads
+raw (ingest.py) and the listeners (listeners/). Only collector/cli and the channel registry import it."""

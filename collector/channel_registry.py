@@ -2,7 +2,7 @@
 
 "email" is always there: with SMTP_URL it sends through the relay, without it it writes each message as a
 real .eml file to var/outbox (mailin/channel.py). The outbox stands in for a channel that is not configured
-(Slack until its issue lands): the Delivery row records "outbox" as the channel that carried it, and
+(Slack without SLACK_BOT_TOKEN): the Delivery row records "outbox" as the channel that carried it, and
 `round status` says so.
 """
 
@@ -20,12 +20,15 @@ def channels_for(settings: Settings, clock: Clock | None = None) -> dict[str, Ch
     """Every channel these settings configure, by name."""
     from mailin.channel import EmailChannel  # mailin imports collector: import here, not at module load
 
-    return {
-        "email": EmailChannel(settings, clock),
-        FALLBACK: OutboxChannel(
-            settings.var_dir / "outbox", clock=clock, sender=settings.sender, mail_domain=settings.mail_domain
-        ),
-    }
+    channels: dict[str, Channel] = {"email": EmailChannel(settings, clock)}
+    if settings.slack_bot_token:
+        from bot.channel import slack_channel  # bot imports collector too: import here, as for mailin
+
+        channels["slack"] = slack_channel(settings, clock, fallback=channels["email"])
+    channels[FALLBACK] = OutboxChannel(
+        settings.var_dir / "outbox", clock=clock, sender=settings.sender, mail_domain=settings.mail_domain
+    )
+    return channels
 
 
 def resolve(channels: dict[str, Channel], wanted: str | None) -> Channel:

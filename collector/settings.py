@@ -34,6 +34,24 @@ class Settings(BaseSettings):
     slack_app_token: str | None = Field(None, description="Slack app-level token (xapp-...) for Socket Mode.")
     slack_api_url: str = Field("https://slack.com/api/", description="Base URL of Slack's Web API.")
     port: int = Field(3000, description="HTTP port of the web process.")
+    slack_command: str = Field("/progress", description="The slash command, as in manifest.yml.")
+    slack_coordinators: str = Field(
+        "",
+        description="Who may use the slash command: Slack user ids (U...) and/or user group ids (S...), "
+        "comma-separated; a plan's coordinators with a Slack id may too.",
+    )
+    slack_committee_channel: str | None = Field(
+        None, description="Channel id (C...) the compiled report's summary and files are posted to."
+    )
+    slack_fallback_email: bool = Field(
+        True, description="When Slack stays unavailable for a lead with an email address, send by email."
+    )
+    slack_allowed_teams: str = Field(
+        "", description="Workspace ids (T...) whose requests are accepted, comma-separated; empty: any."
+    )
+    slack_rate: float = Field(
+        20.0, description="Messages per second the bot allows itself across the workspace (pacing)."
+    )
     var_dir: Path = Field(
         Path("var"), description="Where the SQLite file, outbox and other local state live."
     )

@@ -111,6 +111,20 @@ class SmtpSender:
                     self.sleep(delay)
         raise ChannelError(f"relay {self.config.redacted()} failed {len(self.delays) + 1} times: {last}")
 
+    def check(self) -> str:
+        """Connect, greet, STARTTLS and log in exactly as a send would, then quit without sending: what
+        `collector doctor` reports. Raises what the connection raised."""
+        conn = self._open()
+        try:
+            tls = isinstance(conn.sock, ssl.SSLSocket)
+            login = f", logged in as {self.config.username}" if self.config.username else ", no login"
+            return f"{self.config.host}:{self.config.port} answered{' over TLS' if tls else ''}{login}"
+        finally:
+            try:
+                conn.quit()
+            except (smtplib.SMTPException, OSError):
+                conn.close()
+
     def close(self) -> None:
         conn, self._conn = self._conn, None
         if conn is not None:

@@ -83,6 +83,10 @@ class Plan(Base):
     )
     escalate_after_days: Mapped[int] = mapped_column(default=3, server_default=text("3"))
     next_opening_at: Mapped[datetime | None]
+    # Who receives the compiled report (`collector report send --to committee`): email addresses, and the
+    # Slack channel id it is posted to when Slack is configured.
+    committee_emails: Mapped[list[Any]] = mapped_column(default=list, server_default=text("'[]'"))
+    committee_slack_channel: Mapped[str | None] = mapped_column(String(100))
 
 
 class PlanCoordinator(Base):
@@ -152,6 +156,9 @@ class Person(Base):
     email_failing_since: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # When users.lookupByEmail last found no Slack account for this email (bot/people.py): not asked again
+    # for a while, since the lookup is rate limited. None: never looked up, or found.
+    slack_lookup_at: Mapped[datetime | None]
 
     manager: Mapped[Person | None] = relationship(remote_side=[id])
     delegates: Mapped[list[Person]] = relationship(
@@ -383,6 +390,9 @@ class SchedulerLease(Base):
 
 
 class Report(Base):
+    """One report file built (reports/build.py), and where it went when sent: recipients are
+    "email:<address>" or "slack:<channel id>". The row is written before the send and sent_at after it."""
+
     __tablename__ = "reports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -393,6 +403,8 @@ class Report(Base):
     built_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     recipients: Mapped[list[Any]] = mapped_column(default=list)
+    variant: Mapped[str] = mapped_column(String(20), default="full", server_default="full")  # or "exceptions"
+    actor: Mapped[str] = mapped_column(String(200), default="", server_default="")  # who built or sent it
 
 
 class AuditEvent(Base):

@@ -15,9 +15,11 @@ from collector.errors import UserError
 
 from . import db as db_cli
 from . import demo as demo_cli
+from . import doctor as doctor_cli
 from . import mail as mail_cli
 from . import people as people_cli
 from . import plan as plan_cli
+from . import report as report_cli
 from . import review as review_cli
 from . import round as round_cli
 from . import serve as serve_cli
@@ -39,7 +41,9 @@ app.add_typer(update_cli.app, name="update")
 app.add_typer(review_cli.app, name="review")
 app.add_typer(serve_cli.app, name="serve")
 app.add_typer(mail_cli.app, name="mail")
+app.add_typer(report_cli.app, name="report")
 app.command("demo")(demo_cli.demo)
+app.command("doctor")(doctor_cli.doctor)
 
 
 def main() -> None:

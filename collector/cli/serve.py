@@ -1,5 +1,4 @@
-"""`collector serve`: the long-running processes. For now the scheduler (the web and mail processes come
-with the Slack and email channels)."""
+"""`collector serve`: the long-running processes: the scheduler, the mail server and the Slack app (web)."""
 
 from __future__ import annotations
 
@@ -9,7 +8,7 @@ import typer
 
 from .context import console, runtime
 
-app = typer.Typer(help="Run the long-running processes: scheduler, mail.", no_args_is_help=True)
+app = typer.Typer(help="Run the long-running processes: scheduler, mail, web.", no_args_is_help=True)
 
 
 @app.command()
@@ -70,3 +69,57 @@ def mail(
         asyncio.run(serve_mail(rt.engine, channels, rt.settings, rt.clock, interval=interval, grace=grace))
     finally:
         close_channels(channels)
+
+
+@app.command()
+def web(
+    ctx: typer.Context,
+    host: str = typer.Option("0.0.0.0", "--host", help="Interface to listen on (HTTP mode)."),
+    sweep_every: float = typer.Option(
+        60.0, "--sweep-every", min=1, help="Seconds between housekeeping passes."
+    ),
+) -> None:
+    """The Slack app: HTTP on PORT (/slack/events, /healthz), or Socket Mode when SLACK_APP_TOKEN is set.
+
+    Needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET. Stop with Ctrl-C/SIGTERM.
+    """
+    import signal
+    import threading
+
+    from bot.app import build_app
+    from bot.client import install_token_filter
+    from bot.server import SlackServer
+    from bot.sweep import every
+    from collector.channel_registry import close_channels, describe
+    from collector.errors import UserError
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    install_token_filter()
+    rt = runtime(ctx)
+    settings = rt.settings
+    if not settings.slack_bot_token or not settings.slack_signing_secret:
+        raise UserError("set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to run the Slack app (README: Slack)")
+    bolt, bot = build_app(settings, rt.engine, rt.clock)
+    log = logging.getLogger(__name__)
+    log.info("channels: %s", describe(bot.channels))
+    stop = threading.Event()
+    every(bot, sweep_every, stop)
+    try:
+        if settings.slack_app_token:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            log.info("Slack app in Socket Mode")
+            SocketModeHandler(bolt, settings.slack_app_token).start()
+            return
+        server = SlackServer((host, settings.port), bolt, settings.slack_signing_secret, rt.engine)
+        signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
+        log.info("Slack app listening on %s:%d (/slack/events, /healthz)", host, settings.port)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+    finally:
+        stop.set()
+        close_channels(bot.channels)

@@ -1,0 +1,137 @@
+"""build_app: the slack-bolt App with our listeners, and the middleware that runs before any of them.
+
+Signature verification stays on (bolt's RequestVerification; bot/server.py adds the front check bolt lacks).
+Two middlewares of ours, in order:
+  teams        a request from a workspace not on SLACK_ALLOWED_TEAMS is refused (when the list is set);
+  store_first  a person's DM (message.im) is stored raw, committed, BEFORE bolt acks it: bolt acks events
+               itself and runs the listener after the 200, so a crash there would otherwise lose the message
+               (RELIABILITY.md F5). A storage failure answers 503, so Slack retries; a redelivery (the same
+               event_id, X-Slack-Retry-Num 1-3) answers 200 and stops.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.request import BoltRequest
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot import ingest
+from bot.channel import slack_channel
+from bot.client import install_token_filter, make_client
+from bot.context import Bot
+from bot.listeners import register
+from collector.channels import Channel
+from collector.clock import Clock
+from collector.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def build_app(
+    settings: Settings, engine: Engine, clock: Clock, *, channels: dict[str, Channel] | None = None
+) -> tuple[App, Bot]:
+    """The App and its context. `channels` defaults to the registry's, with Slack on this engine."""
+    if not settings.slack_bot_token or not settings.slack_signing_secret:
+        raise ValueError("Slack needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET")
+    install_token_filter()
+    client = make_client(settings)
+    if channels is None:
+        from collector.channel_registry import channels_for
+
+        channels = channels_for(settings, clock)
+        channels["slack"] = slack_channel(
+            settings, clock, engine=engine, client=client, fallback=channels.get("email")
+        )
+    slack = channels.get("slack")
+    directory = getattr(slack, "directory", None)
+    if directory is None:
+        from bot.people import SlackDirectory
+
+        directory = SlackDirectory(engine, client, clock, coordinators=settings.slack_coordinators)
+    bot = Bot(settings, engine, clock, client, directory, channels)
+    app = App(
+        client=client,
+        signing_secret=settings.slack_signing_secret,
+        logger=logging.getLogger("slack_bolt.App"),
+        # the socket-mode handler and our HTTP server both ack before listeners run long work
+        process_before_response=False,
+    )
+    app.middleware(_teams(settings))
+    app.middleware(_store_first(bot))
+    register(app, bot)
+
+    @app.error
+    def on_error(error: Exception, body: dict[str, Any]) -> None:
+        log.error(
+            "listener failed for a %s request: %r", (body or {}).get("type", "?"), error, exc_info=error
+        )
+
+    return app, bot
+
+
+def _teams(settings: Settings) -> Callable[..., Any]:
+    allowed = {t.strip() for t in settings.slack_allowed_teams.split(",") if t.strip()}
+
+    def teams(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse | None:
+        team = body.get("team_id") or (body.get("team") or {}).get("id") if isinstance(body, dict) else None
+        if allowed and team not in allowed:
+            log.warning("request from workspace %s refused: not in SLACK_ALLOWED_TEAMS", team)
+            return BoltResponse(status=200, body="This app is not set up for your workspace.")
+        return next()
+
+    return teams
+
+
+def _is_dm(body: dict[str, Any]) -> bool:
+    event = body.get("event") or {}
+    return (
+        body.get("type") == "event_callback"
+        and event.get("type") == "message"
+        and event.get("channel_type") == "im"
+        and not event.get("subtype")
+        and not event.get("bot_id")
+        and bool(event.get("user"))
+        and bool(body.get("event_id"))
+    )
+
+
+def _store_first(bot: Bot) -> Callable[..., Any]:
+    def store_first(
+        body: dict[str, Any],
+        request: BoltRequest,
+        context: dict[str, Any],
+        next: Callable[[], BoltResponse],
+    ) -> BoltResponse | None:
+        if not isinstance(body, dict) or not _is_dm(body):
+            return next()
+        retry = (request.headers.get("x-slack-retry-num") or [None])[0]
+        try:
+            stored = ingest.store(
+                bot.engine,
+                bot.clock,
+                ingest.event_id(body),
+                body,
+                kind="event",
+                user=body["event"]["user"],
+                retry_num=retry,
+            )
+        except SQLAlchemyError:
+            log.exception("%s: could not be stored; answering 503 so Slack retries", ingest.event_id(body))
+            return BoltResponse(status=503, body="")
+        if stored.duplicate:
+            log.info(
+                "%s: redelivery (retry %s), already stored as inbound %d",
+                stored.external_id,
+                retry,
+                stored.id,
+            )
+            return BoltResponse(status=200, body="")
+        context["inbound_id"] = stored.id
+        return next()
+
+    return store_first

@@ -1,0 +1,27 @@
+"""What every listener needs, built once by bot.app.build_app and handed to each listener module."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+
+from bot.people import SlackDirectory
+from collector.channels import Channel
+from collector.clock import Clock
+from collector.settings import Settings
+
+
+@dataclass
+class Bot:
+    settings: Settings
+    engine: Engine
+    clock: Clock
+    client: WebClient
+    directory: SlackDirectory
+    channels: dict[str, Channel]  # for sends made on a listener's behalf (prompts, receipts, reminders)
+
+    @property
+    def secret(self) -> str:
+        return self.settings.slack_signing_secret or ""

@@ -1,0 +1,77 @@
+"""App Home: published when opened; the coordinators' review buttons act on the queue and republish it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from bot import home, ingest
+from bot.answers import direct, patiently, send_receipt
+from bot.context import Bot
+from collector import review
+from collector.errors import UserError
+from store.db import session_scope
+from store.models import InboundMessage, Person
+
+log = logging.getLogger(__name__)
+
+
+def _ack(ack: Ack) -> None:
+    ack()
+
+
+def register(app: App, bot: Bot) -> None:
+    @app.event("app_home_opened")
+    def on_home(event: dict[str, Any]) -> None:
+        if event.get("tab", "home") == "home" and event.get("user"):
+            home.publish(bot, event["user"])
+
+    def on_review(body: dict[str, Any]) -> None:
+        _review(bot, body)
+
+    app.action("review_apply")(ack=_ack, lazy=[on_review])
+    app.action("review_reject")(ack=_ack, lazy=[on_review])
+
+
+def _review(bot: Bot, body: dict[str, Any]) -> None:
+    action = (body.get("actions") or [{}])[0]
+    user = (body.get("user") or {}).get("id", "")
+    say = direct(bot, user)
+    stored = patiently(
+        lambda: ingest.store(
+            bot.engine, bot.clock, ingest.action_id(body, action), body, kind="action", user=user
+        )
+    )
+    if stored.duplicate:
+        return
+    allowed = bot.directory.is_coordinator(user)
+    person = bot.directory.person_for(user)
+    receipt = None
+    with session_scope(bot.engine) as s:
+        mine = s.get_one(InboundMessage, stored.id)
+        mine.person_id, mine.processed_at = person, bot.clock.now()
+        who = s.get(Person, person).display if person else f"slack:{user}"
+        item_id = int(action.get("value") or 0) if str(action.get("value") or "").isdigit() else 0
+        try:
+            if not allowed:
+                raise UserError("only the plan's coordinators can act on the review queue")
+            if action.get("action_id") == "review_apply":
+                result = review.apply_item(s, item_id, coordinator=who, clock=bot.clock)
+                receipt = (
+                    (item_id, result.prompt.id, result.receipt) if result.prompt and result.receipt else None
+                )
+                done = f"Applied review item #{item_id}: {len(result.recorded)} updates recorded."
+            else:
+                review.reject_item(
+                    s, item_id, reason=f"rejected in Slack by {who}", coordinator=who, clock=bot.clock
+                )
+                done = f"Rejected review item #{item_id}."
+            mine.state, mine.reason = "applied", done
+        except UserError as exc:
+            mine.state, mine.reason, done = "rejected", str(exc), f"Nothing done: {exc}."
+    if receipt is not None:
+        send_receipt(bot, *receipt)
+    say(done)
+    home.publish(bot, user)

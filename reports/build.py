@@ -1,0 +1,198 @@
+"""Build report files: which formats exist, what the files are called, writing them whole, recording them.
+
+A file is written under a temporary name and renamed, so a crash never leaves half a report for someone to
+send. Every file built is recorded as a Report row (plan, round, format, variant, path, when, by whom).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from collector.errors import UserError
+from reports.model import ReportData
+from reports.safe import slug
+from store.models import Report
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    suffix: str
+    media_type: str
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("html", "html", "text/html"),
+        Format("docx", "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        Format("pdf", "pdf", "application/pdf"),
+        Format("xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        Format("csv", "csv", "text/csv"),
+        Format("md", "md", "text/markdown"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Built:
+    format: str
+    path: Path
+    size: int
+
+
+def parse_formats(value: str) -> list[str]:
+    """ "html,docx" -> ["html", "docx"], in the order given, once each; an unknown name is a UserError."""
+    names = [part.strip().lower() for part in value.split(",") if part.strip()]
+    unknown = [n for n in names if n not in FORMATS]
+    if unknown or not names:
+        what = ", ".join(unknown) if unknown else repr(value)
+        raise UserError(f"unknown report format {what}: choose from {', '.join(FORMATS)}")
+    return list(dict.fromkeys(names))
+
+
+def basename(data: ReportData) -> str:
+    """plan-round[-exceptions]: a slug, so no path separator, CR/LF or quote can reach a file name."""
+    variant = "-exceptions" if data.exceptions else ""
+    return f"{slug(data.plan_name, 40)}-{slug(data.round_name, 40)}{variant}"
+
+
+def render(data: ReportData, name: str, *, docx_template: Path | None = None) -> bytes:
+    """One format's bytes. Renderers are imported here, so a missing optional library only matters when
+    its format is asked for."""
+    if name == "html":
+        from reports.render.html import render_html
+
+        return render_html(data).encode("utf-8")
+    if name == "docx" and docx_template is not None:
+        from reports.render.docx_template import render_docx_template
+
+        return render_docx_template(data, docx_template)
+    if name == "docx":
+        from reports.render.docx import render_docx
+
+        return render_docx(data)
+    if name == "pdf":
+        from reports.render.pdf import render_pdf
+
+        return render_pdf(data)
+    if name == "xlsx":
+        from reports.render.xlsx import render_xlsx
+
+        return render_xlsx(data)
+    if name == "csv":
+        from reports.render.csv import render_csv
+
+        return render_csv(data)
+    if name == "md":
+        from reports.render.md import render_md
+
+        return render_md(data).encode("utf-8")
+    raise UserError(f"unknown report format {name!r}")
+
+
+def build_files(
+    data: ReportData,
+    formats: list[str],
+    out_dir: Path,
+    *,
+    docx_template: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[Built]:
+    """Render each format into out_dir; `progress(name)` is called before each one starts."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot create the output folder {out_dir}: {exc.strerror}") from exc
+    built = []
+    for name in formats:
+        if progress is not None:
+            progress(name)
+        content = render(data, name, docx_template=docx_template)
+        path = out_dir / f"{basename(data)}.{FORMATS[name].suffix}"
+        _write_whole(path, content)
+        built.append(Built(name, path, len(content)))
+    return built
+
+
+def _write_whole(path: Path, content: bytes) -> None:
+    partial = path.with_name(path.name + ".part")
+    try:
+        partial.write_bytes(content)
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise UserError(f"cannot write {path}: {exc.strerror}") from exc
+
+
+def record(
+    session: Session, data: ReportData, built: list[Built], *, now: datetime, actor: str
+) -> list[Report]:
+    """A Report row per file built. Never commits (the caller's scope does)."""
+    rows = [
+        Report(
+            plan_id=data.plan_id,
+            round_id=data.round_id,
+            format=b.format,
+            path=str(b.path),
+            built_at=now,
+            recipients=[],
+            variant="exceptions" if data.exceptions else "full",
+            actor=actor,
+        )
+        for b in built
+    ]
+    session.add_all(rows)
+    session.flush()
+    return rows
+
+
+def build_for_slack(
+    engine,
+    plan: str | None,
+    *,
+    actor: str,
+    formats: tuple[str, ...] = ("pdf", "docx", "xlsx"),
+    out_dir: Path = Path("var") / "reports",
+    clock=None,
+    default_tz: str = "Europe/London",
+) -> tuple[str, list[Path]]:
+    """The entry point bot/reporting.py calls for `/progress report [plan]`: build the latest round's report,
+    record the files, and return (the summary in Slack mrkdwn, the file paths) for it to post.
+
+    `plan` may be None when the installation has exactly one plan. Raises UserError (a message the bot can
+    show) when the plan is unknown or ambiguous."""
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import select
+
+    from collector.clock import SystemClock
+    from reports.compile import compile_report
+    from reports.render.md import render_md
+    from store.db import session_scope
+    from store.models import Plan
+    from store.queries import find_plan
+
+    clock = clock or SystemClock()
+    with session_scope(engine, read_only=True) as s:
+        if plan:
+            chosen = find_plan(s, plan)
+        else:
+            plans = list(s.scalars(select(Plan).limit(2)))
+            if len(plans) != 1:
+                raise UserError(
+                    "say which plan: `report PLAN` (there is more than one)" if plans else "no plans yet"
+                )
+            chosen = plans[0]
+        tz = ZoneInfo(chosen.timezone or default_tz)
+        data = compile_report(s, chosen, today=clock.now().astimezone(tz).date(), tz=tz)
+    built = build_files(data, list(formats), out_dir)
+    with session_scope(engine) as s:
+        record(s, data, built, now=clock.now(), actor=actor)
+    return render_md(data, "slack"), [b.path for b in built]

@@ -1,0 +1,69 @@
+"""ReportData -> one self-contained HTML file: inline CSS, inline SVG charts, print CSS for paper and PDF.
+
+Every template is autoescaped whatever its name (RELIABILITY.md F9: select_autoescape() skips `*.j2`), with
+StrictUndefined so a missing value fails a test instead of printing a silent blank. User text is never part
+of a template and never marked safe; links are http(s) only; each user string is isolated with dir="auto".
+A Content-Security-Policy meta tag forbids scripts outright, so even a missed escape could not run one.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from reports import charts
+from reports.model import ReportData
+from reports.safe import truncate
+
+NARRATIVE_LIMIT = 3000  # characters of progress text on paper; the spreadsheet and CSV keep all of it
+FIELD_LIMIT = 300
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("reports", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["day"] = _day
+    env.filters["moment"] = _moment
+    env.filters["pct"] = lambda value: f"{value:.0f}%"
+    env.filters["clip"] = truncate
+    env.filters["status_class"] = lambda view: view.value.replace("_", "-")
+    return env
+
+
+def _day(value: date | None) -> str:
+    return f"{value.day} {value:%B %Y}" if value else "—"
+
+
+def _moment(value: datetime | None) -> str:
+    return f"{value.day} {value:%b %Y, %H:%M}" if value else "—"
+
+
+def context(data: ReportData) -> dict:
+    """What the template reads: the report, and chart geometry computed in Python (charts.py)."""
+    mix = {c.status.value: c.count for c in data.summary.counts}
+    return {
+        "r": data,
+        "s": data.summary,
+        "mix": charts.mix_bar(mix, data.legend, 1000.0, 36.0),
+        "trend": charts.trend_columns(data.trend, data.legend, 1000.0, 200.0),
+        "palette": charts.PALETTE,
+        "narrative_limit": NARRATIVE_LIMIT,
+        "field_limit": FIELD_LIMIT,
+    }
+
+
+def render_html(data: ReportData) -> str:
+    return environment().get_template("report.html").render(context(data))
+
+
+def render_email_html(data: ReportData, files: list[str]) -> str:
+    """The short HTML body of the email that carries the report files."""
+    return environment().get_template("email.html").render({**context(data), "files": files})

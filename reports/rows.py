@@ -1,0 +1,166 @@
+"""One action's row: its status this round and last, its targets, flags, narrative and who reported it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from collector.vocabulary import RAG, Status, label
+from reports.history import CLOSED, State
+from reports.model import NO_UPDATE, Row, StatusView
+from reports.safe import clean_text, one_line, safe_url
+from store.models import Action, Round, Update
+
+
+@dataclass(frozen=True)
+class RowContext:
+    """What every row of one report shares."""
+
+    round: Round | None
+    previous: Round | None
+    asked: set[int] | None  # action ids the round asked about; None: every open action
+    as_of: date
+    tz: ZoneInfo
+    labels: dict[str, Any]  # the plan's own status words
+    people: dict[int, str]  # person id -> display name
+
+
+def status_view(value: str | None, labels: dict[str, Any], *, answered: bool = False) -> StatusView:
+    """The StatusView of a status value; no value reads "No update received" (or, when an update came
+    without a status, "No status given")."""
+    if value is None or value == "no_change":
+        return StatusView("none", "No status given" if answered else NO_UPDATE, "None")
+    try:
+        status = Status(value)
+    except ValueError:
+        return StatusView("none", one_line(value), "None")
+    return StatusView(status.value, label(status, labels), RAG.get(status, "Grey"))
+
+
+def build_row(
+    action: Action,
+    ref: str,
+    depth: int,
+    leads: list[str],
+    states: list[State],
+    ctx: RowContext,
+) -> Row:
+    """The row for `action`, from its States up to this round (the last) and the one before."""
+    now = states[-1] if states else State(None, None, None, None, None)
+    before = states[-2] if len(states) > 1 else None
+    update = now.update
+    closed_before = before is not None and before.status in CLOSED
+    expected = _expected(action, closed_before, update is not None, ctx)
+    if update is not None:
+        status = status_view(now.status, ctx.labels, answered=True)
+    elif now.status in CLOSED:
+        status = status_view(now.status, ctx.labels)
+    else:
+        status = status_view(None, ctx.labels)
+    carried = now.status_round if update is None and now.status in CLOSED else None
+    row = Row(
+        action_id=action.id,
+        ref=one_line(ref),
+        text=clean_text(action.text).strip(),
+        depth=depth,
+        leads=leads,
+        target=one_line(action.target_text) or None,
+        revised_target=_revised(action, now),
+        status=status,
+        previous=status_view(before.status, ctx.labels) if before is not None else None,
+        progress=clean_text(update.progress).strip() if update is not None else "",
+        reported_by=_who(update, ctx.people) if update is not None else None,
+        reported_at=update.created_at.astimezone(ctx.tz) if update is not None else None,
+        carried_from=one_line(carried) or None,
+        expected=expected,
+        answered=update is not None,
+        late=update is not None and _late(update, ctx),
+        evidence=[u for u in (safe_url(str(e)) for e in (update.evidence or [])) if u] if update else [],
+        fields={one_line(k): clean_text(str(v)).strip() for k, v in (action.fields or {}).items() if v},
+    )
+    target_day = _target_day(action, now)
+    row.overdue = target_day is not None and target_day < ctx.as_of and now.status not in CLOSED
+    row.completed_now = (
+        update is not None and now.status == "completed" and (before is None or before.status != "completed")
+    )
+    row.slipped = slip(action, before, now) if update is not None and before is not None else None
+    return row
+
+
+def _expected(action: Action, closed_before: bool, answered: bool, ctx: RowContext) -> bool:
+    """Due an update this round: a collection round, open when it began, and asked (when it asked) or
+    answered anyway (a parent asked through its sub-actions that its lead reported on as a whole)."""
+    if ctx.round is None or ctx.round.kind != "collection" or closed_before:
+        return False
+    if action.created_at > ctx.round.opened_at:
+        return False
+    return ctx.asked is None or action.id in ctx.asked or answered
+
+
+def _who(update: Update, people: dict[int, str]) -> str | None:
+    by = people.get(update.submitted_by_id) if update.submitted_by_id else None
+    on_behalf = people.get(update.submitted_for_id) if update.submitted_for_id else None
+    if by and on_behalf:
+        return f"{by} for {on_behalf}"
+    return by or ("Imported from the plan" if update.via == "import" else None)
+
+
+def _late(update: Update, ctx: RowContext) -> bool:
+    if update.late:
+        return True
+    due = ctx.round.due_date if ctx.round is not None else None
+    return due is not None and update.created_at.astimezone(ctx.tz).date() > due
+
+
+def _revised(action: Action, state: State) -> str | None:
+    """The latest revised target, when it says something the plan's target does not."""
+    text = one_line(state.revised_text) or (f"{state.revised_date:%d %B %Y}" if state.revised_date else "")
+    if not text or text == one_line(action.target_text):
+        return None
+    if state.revised_date is not None and state.revised_date == action.target_date:
+        return None
+    return text
+
+
+def _target_day(action: Action, state: State) -> date | None:
+    """The day the action is now due: the latest revised date, else the plan's when it is a real date
+    (an "Ongoing" or "TBC" target, or a month the importer could only guess, is never overdue)."""
+    if state.revised_date is not None:
+        return state.revised_date
+    return action.target_date if action.target_kind == "date" else None
+
+
+def slip(action: Action, before: State, now: State) -> str | None:
+    """How the target moved since the previous round, in words; None when it did not move."""
+    old_date = before.revised_date or action.target_date
+    old_text = one_line(before.revised_text) or one_line(action.target_text)
+    new_date, new_text = now.revised_date, one_line(now.revised_text)
+    if (new_date is None and not new_text) or (old_date is None and not old_text):
+        return None  # no new target, or a first one: neither is a slip
+    if new_date is not None and old_date is not None:
+        if new_date == old_date:
+            return None
+        months = (new_date.year - old_date.year) * 12 + new_date.month - old_date.month
+        size = (
+            f"{abs(months)} month{'s' if abs(months) != 1 else ''}" if months else _days(new_date, old_date)
+        )
+        direction = "" if new_date > old_date else ", earlier"
+        return f"from {_when(old_date, old_text)} to {_when(new_date, new_text)} ({size}{direction})"
+    if new_text and new_text.casefold() != old_text.casefold():
+        return f"from {old_text or 'no target'} to {new_text}"
+    return None
+
+
+def _months(months: int) -> str:
+    return f"{abs(months)} month{'s' if abs(months) != 1 else ''}"
+
+
+def _days(a: date, b: date) -> str:
+    days = abs((a - b).days)
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
+def _when(day: date, text: str) -> str:
+    return text or f"{day:%d %B %Y}"
