@@ -1,58 +1,46 @@
-"""The `report` subcommand and posting a compiled report to the committee channel.
-
-Posting is ours: the summary as the message and the files uploaded with files_upload_v2 (Slack's
-getUploadURLExternal / completeUploadExternal flow; the old files.upload is retired). Building is the report
-compiler's (reports/); until it offers a build function this command says so plainly instead of guessing.
+"""`/progress report`: build the latest round's report with the report compiler and post it to the
+committee channel. Building and posting are reports/' own (reports.build.build_for_slack and
+reports.distribute.post_to_slack), so `report send` and Slack put the same report in the same shape.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
-from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.blocks import md
 from bot.context import Bot
-from bot.limits import SECTION_TEXT, clip
+from collector.errors import UserError
 
 log = logging.getLogger(__name__)
 
 
-def post_report(client: WebClient, channel: str, summary: str, files: list[Path]) -> dict[str, Any]:
-    """The summary and the files, in one post to `channel`. Returns Slack's answer (files with their ids)."""
-    uploads = [{"file": str(path), "filename": path.name, "title": path.stem} for path in files]
-    if not uploads:
-        return dict(client.chat_postMessage(channel=channel, text=clip(summary, SECTION_TEXT)).data)
-    response = client.files_upload_v2(
-        channel=channel, file_uploads=uploads, initial_comment=clip(summary, 3900)
-    )
-    return dict(response.data)
-
-
-def _builder() -> Callable[..., Any] | None:
-    """The report compiler's build entry point, when it has one."""
-    try:
-        from reports import build as module  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return getattr(module, "build_for_slack", None)
-
-
 def build_and_post(bot: Bot, plan: str | None, *, actor: str, say: Callable[[str], None]) -> None:
-    build = _builder()
-    if build is None:
-        say(
-            "Report building is not available from Slack in this version yet: build it with "
-            "`collector report build --plan PLAN` and share the files."
-        )
-        return
+    """Runs after the ack (a lazy listener): building a PDF takes seconds."""
+    from reports.build import build_for_slack  # WeasyPrint is heavy: imported when a report is asked for
+    from reports.distribute import post_to_slack
+
     channel = bot.settings.slack_committee_channel
     if not channel:
         say("No committee channel is set (SLACK_COMMITTEE_CHANNEL), so there is nowhere to post the report.")
         return
-    summary, files = build(bot.engine, plan, actor=actor)
-    post_report(bot.client, channel, summary, [Path(f) for f in files])
+    try:
+        summary, files = build_for_slack(
+            bot.engine,
+            plan,
+            actor=actor,
+            clock=bot.clock,
+            out_dir=bot.settings.var_dir / "reports",
+            default_tz=bot.settings.timezone,
+        )
+        post_to_slack(bot.client, channel, summary, files)
+    except UserError as exc:
+        say(f"Could not build the report: {md(str(exc))}")
+        return
+    except SlackApiError as exc:
+        log.warning("posting the report to %s failed: %s", channel, exc.response.get("error"))
+        say(f"The report was built but Slack refused the post ({md(str(exc.response.get('error')))}).")
+        return
     say(f"Posted the report to <#{md(channel)}> with {len(files)} files.")

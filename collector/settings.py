@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
@@ -52,6 +53,10 @@ class Settings(BaseSettings):
     slack_rate: float = Field(
         20.0, description="Messages per second the bot allows itself across the workspace (pacing)."
     )
+    log_format: Literal["text", "json"] = Field(
+        "text", description="Log lines of the long-running processes: text, or json (one object a line)."
+    )
+    log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR.")
     var_dir: Path = Field(
         Path("var"), description="Where the SQLite file, outbox and other local state live."
     )

@@ -112,16 +112,17 @@ def send_email(msg: EmailMessage, *, relay: Relay | None, outbox: Path, now: dat
 
 
 def post_to_slack(
-    client: SlackClient, channel_id: str, summary_markdown: str, files: list[Built]
+    client: SlackClient, channel_id: str, summary_markdown: str, files: Sequence[Path]
 ) -> str | None:
     """Post the summary (Slack mrkdwn: render_md(data, "slack")) to the channel, then the files in its
-    thread. Returns the message's ts. Errors are slack_sdk's own, for the caller to report."""
+    thread (files_upload_v2). Returns the message's ts. Errors are slack_sdk's own, for the caller to
+    report. The one way a report reaches Slack: `report send` and the bot's `/progress report` both use it."""
     if not re.fullmatch(r"[CGD][A-Z0-9]{2,30}", channel_id):
         raise UserError(f"{channel_id!r} is not a Slack channel id (it looks like C0123ABCD)")
     text = truncate(summary_markdown, 3900, "\n…")  # chat.postMessage text is cut at 4,000 characters
     posted = client.chat_postMessage(channel=channel_id, text=text, unfurl_links=False, unfurl_media=False)
     ts = posted.get("ts") if hasattr(posted, "get") else None
     if files:
-        uploads = [{"file": str(b.path), "filename": b.path.name, "title": b.path.name} for b in files]
+        uploads = [{"file": str(path), "filename": path.name, "title": path.name} for path in files]
         client.files_upload_v2(channel=channel_id, file_uploads=uploads, thread_ts=ts)
     return ts

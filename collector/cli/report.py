@@ -215,7 +215,7 @@ def _post_slack(client, channel: str, data, built) -> None:
     from reports.render.md import render_md
 
     try:
-        post_to_slack(client, channel, render_md(data, "slack"), built)
+        post_to_slack(client, channel, render_md(data, "slack"), [b.path for b in built])
     except UserError:
         raise
     except Exception as exc:  # slack_sdk's SlackApiError or a connection error: one line, exit 1

@@ -27,8 +27,8 @@ def scheduler(
     from collector.channel_registry import channels_for, close_channels, describe
     from collector.scheduler import SchedulerJob, serve
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     rt = runtime(ctx)
+    _logging(rt.settings)
     channels = channels_for(rt.settings, rt.clock)
     job = SchedulerJob(rt.engine, channels, rt.clock, timezone=rt.settings.timezone)
     try:
@@ -61,8 +61,8 @@ def mail(
     from collector.channel_registry import channels_for, close_channels, describe
     from mailin.server import serve as serve_mail
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     rt = runtime(ctx)
+    _logging(rt.settings)
     channels = channels_for(rt.settings, rt.clock)
     logging.getLogger(__name__).info("channels: %s", describe(channels))
     try:
@@ -93,9 +93,9 @@ def web(
     from collector.channel_registry import close_channels, describe
     from collector.errors import UserError
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    install_token_filter()
     rt = runtime(ctx)
+    _logging(rt.settings)
+    install_token_filter()
     settings = rt.settings
     if not settings.slack_bot_token or not settings.slack_signing_secret:
         raise UserError("set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to run the Slack app (README: Slack)")
@@ -123,3 +123,10 @@ def web(
     finally:
         stop.set()
         close_channels(bot.channels)
+
+
+def _logging(settings) -> None:
+    """One line per event (JSON with LOG_FORMAT=json), secrets masked: collector/logs.py."""
+    from collector.logs import configure_logging
+
+    configure_logging(settings.log_format, settings.log_level)

@@ -228,3 +228,25 @@ def slack_json(value):
     import json
 
     return json.loads(value) if isinstance(value, str) else value
+
+
+def test_report_builds_the_rounds_report_and_posts_it_with_its_files_to_the_committee(harness, world, engine):
+    _start(harness, world)
+    message = _prompt_message(harness, SAM)
+    harness.action(SAM, slack.select_status(_section(message, "1.2"), "completed"), message)
+    wait_for(lambda: _updates(engine))
+    harness.bot.settings.slack_committee_channel = "C0COMMITTEE"
+    assert harness.command(PRIYA, "report harbourside").status == 200
+    said = wait_for(
+        lambda: [r["text"] for r in harness.api.state.responses if "Posted the report" in r.get("text", "")],
+        timeout=120,
+    )
+    assert "3 files" in said[0]
+    (post,) = [
+        c.args for c in harness.api.calls("chat.postMessage") if c.args.get("channel") == "C0COMMITTEE"
+    ]
+    assert "Spring 2027" in post["text"]
+    (done,) = harness.api.calls("files.completeUploadExternal")
+    assert done.args["channel_id"] == "C0COMMITTEE" and done.args.get("thread_ts")
+    uploaded = [body for body in harness.api.state.uploads.values() if body]
+    assert len(uploaded) == 3 and any(body.startswith(b"%PDF") for body in uploaded)

@@ -78,7 +78,7 @@ def test_the_relay_gets_the_message_when_one_is_configured(sqlite_report, files,
 
 def test_slack_gets_the_summary_then_the_files_in_its_thread(sqlite_report, files):
     client = FakeSlack()
-    ts = post_to_slack(client, "C0COMMITTEE", render_md(sqlite_report, "slack"), files)
+    ts = post_to_slack(client, "C0COMMITTEE", render_md(sqlite_report, "slack"), [f.path for f in files])
     (first, post), (second, upload) = client.calls
     assert (first, second, ts) == ("chat_postMessage", "files_upload_v2", "1720000000.000100")
     assert post["channel"] == "C0COMMITTEE" and post["text"].startswith("*Equality Action Plan 2026–28*")
@@ -90,4 +90,4 @@ def test_slack_gets_the_summary_then_the_files_in_its_thread(sqlite_report, file
 
 def test_slack_refuses_something_that_is_not_a_channel_id(sqlite_report, files):
     with pytest.raises(UserError, match="is not a Slack channel id"):
-        post_to_slack(FakeSlack(), "#committee", "hi", files)
+        post_to_slack(FakeSlack(), "#committee", "hi", [f.path for f in files])
