@@ -14,27 +14,17 @@ External ids, one per kind of payload:
 
 from __future__ import annotations
 
-import hashlib
 import json
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine
 
 from collector.clock import Clock
-from store.db import session_scope
+from store.inbound import Stored, store_raw
 from store.models import InboundMessage
 
 CHANNEL = "slack"
 MAX_ID = 990
-
-
-@dataclass(frozen=True)
-class Stored:
-    id: int
-    external_id: str
-    duplicate: bool
 
 
 def event_id(body: dict[str, Any]) -> str:
@@ -71,37 +61,7 @@ def store(
     external_id = external_id[:MAX_ID]
     raw = json.dumps(body, ensure_ascii=False, separators=(",", ":")).replace("\x00", "").encode("utf-8")
     envelope = {"kind": kind, "user": user, "retry_num": retry_num}
-    try:
-        with session_scope(engine) as s:
-            found = _find(s, external_id)
-            if found is not None:
-                return Stored(found, external_id, duplicate=True)
-            row = InboundMessage(
-                channel=CHANNEL,
-                external_id=external_id,
-                raw=raw,
-                sha256=hashlib.sha256(raw).hexdigest(),
-                envelope=envelope,
-                received_at=clock.now(),
-                state="new",
-                attempts=0,
-            )
-            s.add(row)
-            s.flush()
-            return Stored(row.id, external_id, duplicate=False)
-    except IntegrityError:  # a concurrent request stored the same payload between our look and insert
-        with session_scope(engine, read_only=True) as s:
-            found = _find(s, external_id)
-        if found is None:
-            raise
-        return Stored(found, external_id, duplicate=True)
-
-
-def _find(s, external_id: str) -> int | None:
-    query = select(InboundMessage.id).where(
-        InboundMessage.channel == CHANNEL, InboundMessage.external_id == external_id
-    )
-    return s.scalar(query)
+    return store_raw(engine, CHANNEL, external_id, raw, envelope, clock.now())
 
 
 def payload(message: InboundMessage) -> dict[str, Any]:

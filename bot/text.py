@@ -52,7 +52,7 @@ def handle(bot: Bot, inbound_id: int) -> None:
         parsed = _confident(s, prompt, text, bot.clock.now().date()) if prompt is not None else None
         if parsed:
             msg.prompt_id, msg.round_id = prompt.id, prompt.round_id
-            msg.parsed = {"text": text, "updates": [_as_json(u) for _, u in parsed], "unknown_refs": []}
+            msg.parsed = {"text": text, "updates": [u.as_json() for _, u in parsed], "unknown_refs": []}
             msg.processed_at, msg.reason = bot.clock.now(), AWAITING
             labels = dict(s.get_one(Plan, s.get_one(Round, prompt.round_id).plan_id).status_labels or {})
             lines = [
@@ -128,20 +128,6 @@ def _post(bot: Bot, channel: str, text: str, shown: list[dict[str, Any]] | None)
         bot.client.chat_postMessage(channel=channel, text=text, blocks=shown)
     except Exception:
         log.warning("could not answer in %s", channel, exc_info=True)
-
-
-def _as_json(update: ParsedUpdate) -> dict[str, Any]:
-    """The shape collector.review.parsed_updates reads back."""
-    return {
-        "ref": update.ref,
-        "status": update.status.value if update.status else None,
-        "progress": update.progress,
-        "revised_target_text": update.revised_target_text,
-        "revised_target_date": update.revised_target_date.isoformat() if update.revised_target_date else None,
-        "evidence": list(update.evidence),
-        "confidence": update.confidence,
-        "reasons": list(update.reasons),
-    }
 
 
 def held(s: Session, inbound_id: int, person_id: int | None) -> tuple[InboundMessage | None, str | None]:

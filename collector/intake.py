@@ -12,7 +12,6 @@ It never commits (the caller's session scope does) and never sends: it returns t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -258,23 +257,10 @@ def _to_review(
         inbound.parsed = {
             "text": reply.text,
             "sender_address": reply.sender_address,
-            "updates": [_as_json(u) for u in (parsed.updates if parsed else [])],
+            "updates": [u.as_json() for u in (parsed.updates if parsed else [])],
             "unknown_refs": list(parsed.unknown_refs if parsed else []),
         }
     return IntakeResult(state="needs_review", recorded=recorded or [], review=review, prompt=prompt)
-
-
-def _as_json(update: ParsedUpdate) -> dict[str, Any]:
-    return {
-        "ref": update.ref,
-        "status": update.status.value if update.status else None,
-        "progress": update.progress,
-        "revised_target_text": update.revised_target_text,
-        "revised_target_date": update.revised_target_date.isoformat() if update.revised_target_date else None,
-        "evidence": list(update.evidence),
-        "confidence": update.confidence,
-        "reasons": list(update.reasons),
-    }
 
 
 def _receipt(

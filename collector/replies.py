@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from collector.vocabulary import Status
 
@@ -33,6 +34,19 @@ class ParsedUpdate:
     evidence: list[str] = field(default_factory=list)  # links
     confidence: float = 1.0  # 0..1: how sure the parser is about ref and status
     reasons: list[str] = field(default_factory=list)  # why it is unsure, in plain words
+
+    def as_json(self) -> dict[str, Any]:
+        """What a review item keeps of it (collector.review.parsed_updates reads it back)."""
+        return {
+            "ref": self.ref,
+            "status": self.status.value if self.status else None,
+            "progress": self.progress,
+            "revised_target_text": self.revised_target_text,
+            "revised_target_date": self.revised_target_date.isoformat() if self.revised_target_date else None,
+            "evidence": list(self.evidence),
+            "confidence": self.confidence,
+            "reasons": list(self.reasons),
+        }
 
 
 @dataclass

@@ -14,7 +14,6 @@ import queue
 import re
 import threading
 from concurrent.futures import Future
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from collector.clock import Clock
 from collector.faults import fault
 from store.db import session_scope
+from store.inbound import Stored, find, new_row, store_raw
 from store.models import InboundMessage
 
 CHANNEL = "email"
@@ -31,13 +31,6 @@ _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _MESSAGE_ID = re.compile(rb"^message-id[ \t]*:(.*(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE)
 _ID = re.compile(rb"<[^<>\s]+>")
 MAX_ID = 990  # external_id is String(998): longer "ids" are not ids, fall back to the hash
-
-
-@dataclass(frozen=True)
-class Stored:
-    id: int
-    external_id: str
-    duplicate: bool  # the message was stored before (a redelivery): nothing new was written
 
 
 def external_id_for(raw: bytes) -> str:
@@ -60,41 +53,11 @@ def external_id_for(raw: bytes) -> str:
 def store_message(engine: Engine, raw: bytes, envelope: dict[str, Any], clock: Clock) -> Stored:
     """Insert the raw message and commit (synchronous=FULL on SQLite, synchronous_commit on PostgreSQL), or
     find the row a previous delivery stored. Raises on any database error: the caller answers 451."""
-    external_id = external_id_for(raw)
-    digest = hashlib.sha256(raw).hexdigest()
-    try:
-        with session_scope(engine) as s:
-            existing = _find(s, external_id)
-            if existing is not None:
-                return Stored(existing, external_id, duplicate=True)
-            row = InboundMessage(
-                channel=CHANNEL,
-                external_id=external_id,
-                raw=raw,
-                sha256=digest,
-                envelope=envelope,
-                received_at=_now(clock),
-                state="new",
-                attempts=0,
-            )
-            s.add(row)
-            s.flush()
-            stored = Stored(row.id, external_id, duplicate=False)
-        return stored
-    except IntegrityError:
-        # a concurrent session stored the same message between our look and our insert (PostgreSQL)
-        with session_scope(engine, read_only=True) as s:
-            existing = _find(s, external_id)
-        if existing is None:
-            raise
-        return Stored(existing, external_id, duplicate=True)
+    return store_raw(engine, CHANNEL, external_id_for(raw), raw, envelope, _now(clock))
 
 
 def _find(s, external_id: str) -> int | None:
-    query = select(InboundMessage.id).where(
-        InboundMessage.channel == CHANNEL, InboundMessage.external_id == external_id
-    )
-    return s.scalar(query)
+    return find(s, CHANNEL, external_id)
 
 
 def _now(clock: Clock) -> datetime:
@@ -116,7 +79,7 @@ def store_batch(
         fresh: dict[str, dict[str, Any]] = {}
         for (raw, envelope), key in zip(items, keys, strict=True):
             if key not in known and key not in fresh:
-                fresh[key] = _row(raw, envelope, key, now)
+                fresh[key] = new_row(CHANNEL, key, raw, envelope, now)
         if fresh:
             try:
                 with s.begin_nested():
@@ -152,7 +115,7 @@ def _store_each(
                 if existing is not None:
                     results.append(Stored(existing, key, duplicate=True))
                     continue
-                row = InboundMessage(**_row(raw, envelope, key, now))
+                row = InboundMessage(**new_row(CHANNEL, key, raw, envelope, now))
                 s.add(row)
                 s.flush()
                 results.append(Stored(row.id, key, duplicate=False))
@@ -167,19 +130,6 @@ def _find_many(s, keys: list[str]) -> dict[str, int]:
         InboundMessage.channel == CHANNEL, InboundMessage.external_id.in_(set(keys))
     )
     return dict(s.execute(query).all())
-
-
-def _row(raw: bytes, envelope: dict[str, Any], key: str, now: datetime) -> dict[str, Any]:
-    return {
-        "channel": CHANNEL,
-        "external_id": key,
-        "raw": raw,
-        "sha256": hashlib.sha256(raw).hexdigest(),
-        "envelope": envelope,
-        "received_at": now,
-        "state": "new",
-        "attempts": 0,
-    }
 
 
 class GroupCommitter:
