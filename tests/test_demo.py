@@ -17,7 +17,9 @@ def test_the_demo_runs_the_loop_from_import_to_receipts(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     for name in ("DATABASE_URL", "SMTP_URL", "SLACK_BOT_TOKEN", "MAIL_DOMAIN"):
         monkeypatch.delenv(name, raising=False)
-    result = CliRunner().invoke(app, ["demo", "--dir", str(tmp_path / "demo")])
+    result = CliRunner().invoke(
+        app, ["demo", "--dir", str(tmp_path / "demo"), "--out", str(tmp_path / "out")]
+    )
     assert result.exit_code == 0, result.output
 
     engine = make_engine(f"sqlite:///{tmp_path / 'demo' / 'collector.db'}")
@@ -35,3 +37,7 @@ def test_the_demo_runs_the_loop_from_import_to_receipts(tmp_path, monkeypatch):
     outbox = tmp_path / "demo" / "outbox"
     assert len(list(outbox.glob("*-receipt-*"))) == 4  # one per reply but the out-of-office
     assert "6. Leads reply by email" in result.output
+    built = sorted(p.suffix for p in (tmp_path / "out").iterdir())
+    assert built == [".csv", ".docx", ".html", ".md", ".pdf", ".xlsx"]
+    (pdf,) = (tmp_path / "out").glob("*.pdf")  # named after the round, which follows today's date
+    assert pdf.read_bytes().startswith(b"%PDF")

@@ -3,7 +3,8 @@
 Import the example plan (Word) into a fresh SQLite database and the people directory; show the plan and who
 can be prompted; open a round and send its prompts (email as .eml files in var/demo/outbox/, Slack standing
 in as text files there until it is configured); then five leads reply by email in their own clients' styles
-through the real SMTP server, and the replies are applied and answered with receipts.
+through the real SMTP server, the replies are applied and answered with receipts, the review queue is shown,
+and the committee's report is built in every format into ./out/.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ def demo(
     directory: Path = typer.Option(Path("var/demo"), "--dir", help="Where the demo's database lives."),
     plan_file: Path = typer.Option(EXAMPLES / "riverside_edi_plan.docx", "--plan", help="Plan to import."),
     people_file: Path = typer.Option(EXAMPLES / "people.csv", "--people", help="People directory to import."),
+    out_dir: Path = typer.Option(Path("out"), "--out", help="Where the report's files are written."),
 ) -> None:
     """Run the main job on embedded defaults (SQLite, no credentials) and show what happened."""
     from store.db import make_engine, session_scope, upgrade
@@ -75,9 +77,12 @@ def demo(
     out.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
     outbox, round_id = _open_round(engine, rt, directory)
     _replies(engine, rt, directory, round_id)
+    _review(engine)
+    built = _report(engine, rt, out_dir)
     console.print(
         f"\nDatabase: {db_file}\nThe plan as JSON (`collector plan show riverside --json`): {out}"
-        f"\nThe prompts, as the leads would read them: {outbox}/"
+        f"\nThe prompts and receipts, as the leads would read them: {outbox}/"
+        f"\nThe committee's report: {', '.join(str(b) for b in built)}"
     )
 
 
@@ -154,3 +159,42 @@ def _replies(engine, rt, directory: Path, round_id: int) -> None:
         f"{len(replies)} replies accepted by the SMTP server; {counts.get('receipts', 0)} receipts "
         f"written to {directory / 'outbox'}/ (auto-replies are never answered)"
     )
+
+
+def _review(engine) -> None:
+    """Step 7: what the parser would not decide alone waits for a coordinator, with the reason."""
+    from collector import review
+    from store.db import session_scope
+
+    console.rule("[bold]7. The review queue")
+    with session_scope(engine, read_only=True) as s:
+        items = [(item.id, item.reason or "") for item in review.pending(s)]
+    for item_id, reason in items:
+        console.print(f"  #{item_id}: {reason}", highlight=False)
+    console.print(
+        f"{len(items)} waiting: `collector review show ID`, then `review apply ID` or `review reject ID`"
+        if items
+        else "Nothing waits for a coordinator."
+    )
+
+
+def _report(engine, rt, out_dir: Path) -> list[Path]:
+    """Step 8: the committee's report for the round, in every format, into out_dir."""
+    from zoneinfo import ZoneInfo
+
+    from reports.build import FORMATS, build_files, record
+    from reports.compile import compile_report
+    from store.db import session_scope
+    from store.queries import find_plan
+
+    console.rule("[bold]8. Build the committee's report")
+    tz = ZoneInfo(rt.settings.timezone)
+    with session_scope(engine, read_only=True) as s:
+        data = compile_report(s, find_plan(s, "riverside"), today=rt.clock.now().astimezone(tz).date(), tz=tz)
+    with console.status("rendering") as status:
+        built = build_files(data, list(FORMATS), out_dir, progress=lambda f: status.update(f"rendering {f}"))
+    with session_scope(engine) as s:
+        record(s, data, built, now=rt.clock.now(), actor=rt.actor)
+    for b in built:
+        console.print(f"  {b.path}  ({b.path.stat().st_size // 1024 or 1} KB)", highlight=False)
+    return [b.path for b in built]
