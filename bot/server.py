@@ -89,7 +89,8 @@ class _Handler(BaseHTTPRequestHandler):
         ok = True
         if self.server.engine is not None:
             try:
-                with self.server.engine.connect() as connection:
+                # read_only: a plain BEGIN on SQLite (store.db), so a health check never takes the write lock
+                with self.server.engine.execution_options(read_only=True).connect() as connection:
                     connection.execute(text("SELECT 1"))
             except Exception:
                 log.warning("healthz: the database does not answer", exc_info=True)

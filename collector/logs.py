@@ -78,4 +78,6 @@ def configure_logging(log_format: str = "text", level: str = "INFO", stream: Tex
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level.upper())
+    # aiosmtpd logs every command line a client sends at INFO (addresses, AUTH data): ours say what matters
+    logging.getLogger("mail.log").setLevel(max(logging.WARNING, root.level))
     logging.captureWarnings(True)

@@ -130,3 +130,83 @@ def _logging(settings) -> None:
     from collector.logs import configure_logging
 
     configure_logging(settings.log_format, settings.log_level)
+
+
+@app.command("all")
+def all_(
+    ctx: typer.Context,
+    interval: int = typer.Option(60, "--interval", min=5, help="Seconds between scheduler ticks."),
+    grace: float = typer.Option(
+        30.0, "--grace", min=0, help="Seconds in-flight SMTP sessions get at shutdown."
+    ),
+    host: str = typer.Option("0.0.0.0", "--host", help="Interface the Slack app listens on."),
+) -> None:
+    """The scheduler, the SMTP server and (when Slack is configured) the Slack app, in one process: for a
+    laptop or a small site. SIGTERM or Ctrl-C stops each cleanly: SMTP sessions in a transaction finish or
+    get a 421, the tick in hand finishes and the scheduler's lease is released, the web server stops."""
+    import asyncio
+    import threading
+
+    from collector.channel_registry import channels_for, close_channels, describe
+    from collector.scheduler import SchedulerJob, build_scheduler
+    from mailin.server import serve as serve_mail
+
+    rt = runtime(ctx)
+    settings = rt.settings
+    _logging(settings)
+    log = logging.getLogger(__name__)
+    channels = channels_for(settings, rt.clock)
+    log.info("channels: %s", describe(channels))
+    job = SchedulerJob(rt.engine, channels, rt.clock, timezone=settings.timezone)
+    scheduler = build_scheduler(job, interval=interval)
+    ticking = threading.Thread(target=scheduler.start, name="scheduler", daemon=True)
+    web = _web_in_thread(rt, host)
+    ticking.start()
+    try:
+        asyncio.run(serve_mail(rt.engine, channels, settings, rt.clock, interval=1.0, grace=grace))
+    finally:
+        log.info("stopping the scheduler after the item in hand")
+        job.stopping.set()
+        if scheduler.running:
+            scheduler.shutdown(wait=True)
+        job.release()
+        if web is not None:
+            web()
+        close_channels(channels)
+        log.info("all services stopped")
+
+
+def _web_in_thread(rt, host: str):
+    """The Slack app's HTTP server in a thread, when Slack is configured for HTTP; a function that stops it
+    (None when Slack is off or in Socket Mode, which `serve web` runs)."""
+    import threading
+
+    settings = rt.settings
+    log = logging.getLogger(__name__)
+    if not settings.slack_bot_token or not settings.slack_signing_secret:
+        log.info("Slack is off (no SLACK_BOT_TOKEN/SLACK_SIGNING_SECRET): no web server")
+        return None
+    if settings.slack_app_token:
+        log.warning("Socket Mode is run by `collector serve web`, not `serve all`: no web server")
+        return None
+    from bot.app import build_app
+    from bot.client import install_token_filter
+    from bot.server import SlackServer
+    from bot.sweep import every
+    from collector.channel_registry import close_channels
+
+    install_token_filter()
+    bolt, bot = build_app(settings, rt.engine, rt.clock)
+    server = SlackServer((host, settings.port), bolt, settings.slack_signing_secret, rt.engine)
+    swept = threading.Event()
+    every(bot, 60.0, swept)
+    server.start_in_thread()
+    log.info("Slack app listening on %s:%d (/slack/events, /healthz)", host, settings.port)
+
+    def stop() -> None:
+        swept.set()
+        server.shutdown()
+        server.server_close()
+        close_channels(bot.channels)
+
+    return stop
