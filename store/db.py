@@ -129,8 +129,9 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The revision the database is at; None when it has no schema of ours yet."""
-    with engine.connect() as connection:
+    """The revision the database is at; None when it has no schema of ours yet. Read without the SQLite write
+    lock, so a command starting while the mail server is busy does not queue behind it."""
+    with engine.execution_options(read_only=True).connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
