@@ -90,15 +90,21 @@ def apply_item(
     item = get(session, item_id)
     _open(item)
     chosen = updates if updates is not None else parsed_updates(item)
-    if not chosen:
-        raise UserError(
-            f"message {item.id} has nothing to apply: give the update with --ref and --status/--progress"
-        )
     prompt_id = prompt_id or item.prompt_id
+    if not chosen and prompt_id is None:
+        raise UserError(
+            f"message {item.id} has nothing to apply: say whose answer it is with --lead, or give the "
+            "update with --ref and --status/--progress"
+        )
     if prompt_id is None:
         raise UserError(f"message {item.id} is not tied to a prompt: say whose it is with --lead")
+    # Nothing was read yet (the sender was unknown, so the reply was never parsed): now that the coordinator
+    # says whose answer it is, read it against that lead's prompt, with the coordinator vouching.
     return apply(
-        session, _reply(item, structured=chosen, prompt_id=prompt_id), clock=clock, coordinator=coordinator
+        session,
+        _reply(item, structured=chosen or None, prompt_id=prompt_id),
+        clock=clock,
+        coordinator=coordinator,
     )
 
 

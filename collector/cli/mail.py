@@ -97,3 +97,55 @@ def parse(
         console.print(
             f"  {u['ref']}: {u['status'] or 'no status'}{due}{words}", markup=False, highlight=False
         )
+
+
+@app.command("receive")
+def receive(
+    ctx: typer.Context,
+    files: list[Path] = typer.Argument(..., help="RFC 5322 message files (.eml); '-' reads one from stdin."),
+) -> None:
+    """Take replies that reached another mailbox (a forwarding rule, fetchmail, a saved .eml) as if our SMTP
+    server had received them: stored raw, then processed into updates, review items and receipts.
+
+    For a site that cannot point an MX record at `collector serve mail`: e.g. fetchmail's `mda "collector
+    mail receive -"`. The envelope is taken from the headers (From; the To, Cc and Delivered-To addresses).
+    """
+    import sys
+    from email.parser import BytesHeaderParser
+    from email.policy import default
+    from email.utils import getaddresses
+
+    from collector.channel_registry import channels_for, close_channels
+    from mailin.process import process_pending
+    from mailin.store import store_message
+
+    from .context import runtime
+
+    rt = runtime(ctx)
+    stored = duplicates = 0
+    for path in files:
+        try:
+            raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
+        except OSError as exc:
+            raise UserError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        if not raw.strip():
+            raise UserError(f"{path}: empty: not an email")
+        head = BytesHeaderParser(policy=default).parsebytes(raw)
+        senders = getaddresses([str(v) for v in head.get_all("From", [])])
+        recipients = getaddresses([str(v) for k in ("Delivered-To", "To", "Cc") for v in head.get_all(k, [])])
+        envelope = {
+            "mail_from": senders[0][1] if senders else "",
+            "rcpt_tos": [address for _name, address in recipients if address],
+            "peer": f"file:{path.name}",
+            "helo": "",
+        }
+        result = store_message(rt.engine, raw, envelope, rt.clock)
+        duplicates += result.duplicate
+        stored += not result.duplicate
+    channels = channels_for(rt.settings, rt.clock)
+    try:
+        counts = process_pending(rt.engine, channels, rt.settings, rt.clock)
+    finally:
+        close_channels(channels)
+    done = ", ".join(f"{n} {state.replace('_', ' ')}" for state, n in sorted(counts.items()))
+    console.print(f"{stored} stored ({duplicates} already there); processed: {done or 'nothing'}")

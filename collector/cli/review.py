@@ -64,10 +64,11 @@ def show(ctx: typer.Context, item: int = typer.Argument(..., help="The item's id
         parsed = message.parsed or {}
         updates = parsed_updates(message)
         console.print(
-            f"[bold]Message {message.id}[/] via {message.channel}, {message.state}: {message.reason}"
+            f"[bold]Message {message.id}[/] via {message.channel}, {message.state.replace('_', ' ')}"
+            + (f": {message.reason}" if message.reason else "")
         )
         console.rule("what they wrote")
-        console.print(parsed.get("text") or message.raw[:4000].decode("utf-8", "replace"), highlight=False)
+        console.print(parsed.get("text") or _written(message), highlight=False)
     if updates:
         table = Table(
             "ref",
@@ -168,3 +169,16 @@ def replay(ctx: typer.Context, item: int = typer.Argument(..., help="The item's 
         console.print(f"[yellow]Still needs review:[/] {'; '.join(result.review)}")
         raise typer.Exit(1)
     console.print(f"[green]Applied[/] message {item} on replay: {recorded} updates recorded.")
+
+
+def _written(message) -> str:
+    """What the person wrote, as their mail client shows it: an email decoded (any charset or transfer
+    encoding) with its quoted original cut; anything else as stored."""
+    raw = bytes(message.raw)
+    if message.channel == "email":
+        from mailin.extract import parse_message
+
+        parts = parse_message(raw)
+        header = f"From: {parts.from_address or '?'}\nSubject: {parts.subject or ''}\n\n"
+        return header + (parts.reply or "(no new text)")
+    return raw[:4000].decode("utf-8", "replace")
