@@ -151,7 +151,9 @@ def _quarantine(engine: Engine, clock: Clock, inbound_id: int, external_id: str,
 
 
 def _decide(s, settings: Settings, clock: Clock, inbound_id: int, parse) -> _Outcome | None:
-    msg = s.get_one(InboundMessage, inbound_id)
+    # FOR UPDATE: when several mail processes share PostgreSQL, the second to reach a message waits for the
+    # first's commit and then sees it decided (SQLite's BEGIN IMMEDIATE already serialises deciders).
+    msg = s.get_one(InboundMessage, inbound_id, with_for_update=True, populate_existing=True)
     if msg.state != "new":
         return None
     parts = parse(bytes(msg.raw))

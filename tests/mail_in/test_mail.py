@@ -365,3 +365,32 @@ def test_hostile_messages_are_stored_and_processed_without_crashing(
     process_pending(engine, channels, settings, clock)
     states = {name: row.state for name, row in zip(HOSTILE, rows(engine), strict=True)}
     assert all(state in ("applied", "needs_review") for state in states.values()), states
+
+
+def test_two_processes_working_the_same_queue_apply_each_message_once(
+    engine, email, channels, settings, clock, jo_prompt
+):
+    import threading
+
+    from mailin.store import store_batch
+
+    to = f"progress+{jo_prompt.token}@{DOMAIN}"
+    envelope = {"mail_from": "jo.baker@harbourside.gov.uk", "rcpt_tos": [to]}
+    batch = [
+        (mail("jo.baker@harbourside.gov.uk", to, f"1.1 on track, note {n}"), envelope) for n in range(12)
+    ]
+    store_batch(engine, batch, clock)
+    start = threading.Barrier(2)
+    counts = []
+
+    def worker() -> None:
+        start.wait()
+        counts.append(process_pending(engine, channels, settings, clock))
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sum(c["applied"] for c in counts) == 12 and updates(engine) == 12
+    assert sum(c["receipts"] for c in counts) == 12  # one receipt per message, whoever decided it
