@@ -60,10 +60,13 @@ class SlackServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], app: App, signing_secret: str, engine: Engine | None = None):
+    def __init__(
+        self, address: tuple[str, int], app: App | None, signing_secret: str, engine: Engine | None = None
+    ):
+        """app None: Slack is not configured; /healthz still answers and /slack/events says 503."""
         super().__init__(address, _Handler)
         self.app, self.engine = app, engine
-        self.verifier = SignatureVerifier(signing_secret)
+        self.verifier = SignatureVerifier(signing_secret) if app is not None else None
 
     @property
     def url(self) -> str:
@@ -71,7 +74,10 @@ class SlackServer(ThreadingHTTPServer):
         return f"http://{host}:{port}"
 
     def start_in_thread(self) -> threading.Thread:
-        thread = threading.Thread(target=self.serve_forever, name="slack-http", daemon=True)
+        # a short poll so shutdown() returns promptly (tests start and stop one per test)
+        thread = threading.Thread(
+            target=self.serve_forever, kwargs={"poll_interval": 0.05}, name="slack-http", daemon=True
+        )
         thread.start()
         return thread
 
@@ -101,6 +107,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         if self.path.split("?")[0] != EVENTS_PATH:
             return self._send(HTTPStatus.NOT_FOUND, b"not found")
+        if self.server.app is None:
+            return self._send(HTTPStatus.SERVICE_UNAVAILABLE, b"Slack is not configured here", close=True)
         try:
             length = int(self.headers.get("Content-Length", ""))
         except ValueError:
@@ -109,6 +117,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, b"too large", close=True)
         body = self.rfile.read(length)
         headers = {k.lower(): v for k, v in self.headers.items()}
+        assert self.server.verifier is not None  # set whenever there is an app
         refused = front_check(headers, body, self.server.verifier)
         if refused is not None:
             status, reason = refused

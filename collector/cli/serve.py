@@ -91,14 +91,14 @@ def web(
     from bot.server import SlackServer
     from bot.sweep import every
     from collector.channel_registry import close_channels, describe
-    from collector.errors import UserError
 
     rt = runtime(ctx)
     _logging(rt.settings)
     install_token_filter()
     settings = rt.settings
     if not settings.slack_bot_token or not settings.slack_signing_secret:
-        raise UserError("set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to run the Slack app (README: Slack)")
+        _health_only(rt, host)
+        return
     bolt, bot = build_app(settings, rt.engine, rt.clock)
     log = logging.getLogger(__name__)
     log.info("channels: %s", describe(bot.channels))
@@ -210,3 +210,26 @@ def _web_in_thread(rt, host: str):
         close_channels(bot.channels)
 
     return stop
+
+
+def _health_only(rt, host: str) -> None:
+    """Slack is not configured: keep the web process up for /healthz (a Procfile runner stops every process
+    when one exits), say so once, and stop on SIGTERM."""
+    import signal
+    import threading
+
+    from bot.server import SlackServer
+
+    log = logging.getLogger(__name__)
+    log.warning(
+        "Slack is off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, README: Slack): serving /healthz only"
+    )
+    server = SlackServer((host, rt.settings.port), None, "", rt.engine)
+    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
+    log.info("listening on %s:%d (/healthz)", host, rt.settings.port)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
