@@ -5,8 +5,9 @@ Two middlewares of ours, in order:
   teams        a request from a workspace not on SLACK_ALLOWED_TEAMS is refused (when the list is set);
   store_first  a person's DM (message.im) is stored raw, committed, BEFORE bolt acks it: bolt acks events
                itself and runs the listener after the 200, so a crash there would otherwise lose the message
-               (RELIABILITY.md F5). A storage failure answers 503, so Slack retries; a redelivery (the same
-               event_id, X-Slack-Retry-Num 1-3) answers 200 and stops.
+               (RELIABILITY.md F5). A storage failure, or a database locked for longer than
+               ingest.ACK_BUDGET, answers 503 inside Slack's 3 seconds, so Slack retries; a redelivery (the
+               same event_id, X-Slack-Retry-Num 1-3) answers 200 and stops.
 """
 
 from __future__ import annotations
@@ -119,6 +120,7 @@ def _store_first(bot: Bot) -> Callable[..., Any]:
                 kind="event",
                 user=body["event"]["user"],
                 retry_num=retry,
+                timeout=ingest.ACK_BUDGET,
             )
         except SQLAlchemyError:
             log.exception("%s: could not be stored; answering 503 so Slack retries", ingest.event_id(body))

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from datetime import timedelta
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from bot import blocks
 from bot.client import Pacer, make_client, scrub
@@ -53,6 +54,11 @@ PERMANENT = {
     "messages_tab_disabled",
     "is_archived",
 }
+# A prompt split over several messages that fails part-way is resumed, not resent: the parts already in the
+# DM are recorded (an audit event per failed try) and the next try sends only the rest. A record older than
+# this is ignored (the Ticker's retries span a few hours; a reminder tomorrow is a new message).
+PARTS_EVENT = "slack.prompt.parts"
+RESUME_WINDOW = timedelta(hours=12)
 AUTH = {"invalid_auth", "not_authed", "token_revoked", "token_expired", "no_permission", "missing_scope"}
 
 
@@ -102,18 +108,72 @@ class SlackChannel:
         with session_scope(self.engine, read_only=True) as s:
             prompt = by_token(s, message.reply_token) if message.reply_token else None
             view = view_of(s, prompt, message) if prompt is not None else None
+            prompt_id = prompt.id if prompt is not None else None
         if view is None:
             view = blocks.PromptView(
                 message.kind, message.reply_token or "", message.recipient.name, message.plan_title,
                 message.round_name, message.due, message.items,
             )  # fmt: skip
         thread = message.thread_ref if message.kind == "reminder" else None
-        posted = None
-        for part in blocks.prompt_messages(view):
-            sent = self._post(message.recipient, part, thread=thread if posted is None else None, to=posted)
-            got = parse_posted(sent.external_id)
-            posted = got if posted is None else Posted(posted.channel, (*posted.ts, *got.ts))
+        key = {"kind": message.kind, "token": message.reply_token or "", "thread": thread}
+        parts = blocks.prompt_messages(view)
+        posted = resumed = self._parts_sent(key)
+        if resumed is not None:
+            log.info(
+                "%s: resuming a split %s after part %d", resumed.external_id, message.kind, len(resumed.ts)
+            )
+        try:
+            for part in parts[len(posted.ts) if posted else 0 :]:
+                sent = self._post(
+                    message.recipient, part, thread=thread if posted is None else None, to=posted
+                )
+                got = parse_posted(sent.external_id)
+                posted = got if posted is None else Posted(posted.channel, (*posted.ts, *got.ts))
+        except Exception:
+            if posted is not None and posted != resumed:  # part of it is in the DM: never send that again
+                self._record_parts(key, posted, len(parts), prompt_id)
+            raise
+        if resumed is not None:
+            self._record_parts(key, posted, len(parts), prompt_id, complete=True)
         return Sent(posted.external_id)
+
+    def _parts_sent(self, key: dict[str, Any]) -> Posted | None:
+        """The parts of this split prompt a failed try already posted (RESUME_WINDOW), or None."""
+        since = self.clock.now() - RESUME_WINDOW
+        with session_scope(self.engine, read_only=True) as s:
+            rows = s.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.event == PARTS_EVENT, AuditEvent.at >= since)
+                .order_by(AuditEvent.id.desc())
+                .limit(200)
+            )
+            latest = next((e.detail for e in rows if {k: e.detail.get(k) for k in key} == key), None)
+        if latest is None or latest.get("complete"):
+            return None
+        return parse_posted(latest.get("posted"))
+
+    def _record_parts(
+        self,
+        key: dict[str, Any],
+        posted: Posted,
+        total: int,
+        prompt_id: int | None,
+        *,
+        complete: bool = False,
+    ) -> None:
+        with session_scope(self.engine) as s:
+            s.add(
+                AuditEvent(
+                    at=self.clock.now(),
+                    actor="slack",
+                    via="slack",
+                    entity="prompt",
+                    entity_id=prompt_id,
+                    event=PARTS_EVENT,
+                    detail={**key, "posted": posted.external_id, "sent": len(posted.ts), "of": total,
+                            "complete": complete},
+                )
+            )  # fmt: skip
 
     def _post(
         self,

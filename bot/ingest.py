@@ -15,16 +15,25 @@ External ids, one per kind of payload:
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from collector.clock import Clock
 from store.inbound import Stored, store_raw
 from store.models import InboundMessage
 
+log = logging.getLogger(__name__)
+
 CHANNEL = "slack"
 MAX_ID = 990
+# Storing before an ack must give up in time for Slack's 3 seconds: SQLite's busy timeout (5 s, store/db.py)
+# and PostgreSQL's default (wait for a lock forever) are both too long. Answering 503 after this makes Slack
+# retry, so giving up early loses nothing.
+ACK_BUDGET = 1.5  # seconds
 
 
 def event_id(body: dict[str, Any]) -> str:
@@ -55,13 +64,52 @@ def store(
     kind: str,
     user: str | None,
     retry_num: str | None = None,
+    timeout: float | None = None,
 ) -> Stored:
     """Insert the payload and commit, or find the copy stored before. Raises on a database error (the
-    caller answers so Slack retries, or tells the user)."""
+    caller answers so Slack retries, or tells the user); with `timeout`, also when a lock is held longer."""
     external_id = external_id[:MAX_ID]
     raw = json.dumps(body, ensure_ascii=False, separators=(",", ":")).replace("\x00", "").encode("utf-8")
     envelope = {"kind": kind, "user": user, "retry_num": retry_num}
-    return store_raw(engine, CHANNEL, external_id, raw, envelope, clock.now())
+    if timeout is None:
+        return store_raw(engine, CHANNEL, external_id, raw, envelope, clock.now())
+    with bounded(engine, timeout) as connection:
+        # store_raw opens its sessions on whatever it is given; on this connection they inherit the bound
+        return store_raw(connection, CHANNEL, external_id, raw, envelope, clock.now())  # type: ignore[arg-type]
+
+
+@contextmanager
+def bounded(engine: Engine, seconds: float) -> Iterator[Connection]:
+    """A pooled connection on which waiting for a lock gives up after `seconds` (OperationalError), put
+    back as it was afterwards. Set on the DBAPI connection, so no transaction (and on SQLite, no BEGIN
+    IMMEDIATE, which is where the wait happens) is begun to set it."""
+    ms = max(1, int(seconds * 1000))
+    with engine.connect() as connection:
+        raw: Any = connection.connection.dbapi_connection
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
+            before = raw.execute("PRAGMA busy_timeout").fetchone()[0]
+            raw.execute(f"PRAGMA busy_timeout={ms}")
+        else:
+            with raw.cursor() as cursor:
+                cursor.execute(f"SET lock_timeout = {ms}")
+                cursor.execute(f"SET statement_timeout = {ms * 2}")
+            raw.commit()
+        try:
+            yield connection
+        finally:
+            try:
+                if sqlite:
+                    raw.execute(f"PRAGMA busy_timeout={int(before)}")
+                else:
+                    raw.rollback()
+                    with raw.cursor() as cursor:
+                        cursor.execute("RESET lock_timeout")
+                        cursor.execute("RESET statement_timeout")
+                    raw.commit()
+            except Exception:  # never hand the pool a connection with a short timeout
+                log.warning("could not restore a connection's lock timeout; discarding it", exc_info=True)
+                connection.invalidate()
 
 
 def payload(message: InboundMessage) -> dict[str, Any]:

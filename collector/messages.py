@@ -91,12 +91,25 @@ def to_chase(session: Session, round_id: int, *, statuses: tuple[str, ...] = ("s
     return [c for c in chases if c.pending]
 
 
-def _items(session: Session, round_: Round, action_ids: list[int]) -> tuple[AskedItem, ...]:
-    if not action_ids:
-        return ()
-    refs = qualified_refs(session, set(action_ids))
+@dataclass
+class _Facts:
+    """What the asked items of one round say, read for many actions at once (one query per kind of fact,
+    not per prompt: a round of 2,000 prompts is built from a handful of queries per chunk)."""
+
+    refs: dict[int, str]
+    actions: dict[int, Action]
+    before: dict[int, Update]  # latest update with a status before this round
+    revised: dict[int, str]
+    this_round: dict[int, Update]
+    names: dict[int | None, str]
+    parts: dict[int, str]
+    parents: dict[int, str]
+
+
+def _facts(session: Session, round_: Round, action_ids: set[int]) -> _Facts:
+    refs = qualified_refs(session, action_ids)
     actions = {a.id: a for a in session.scalars(select(Action).where(Action.id.in_(action_ids)))}
-    before: dict[int, Update] = {}  # latest update with a status before this round
+    before: dict[int, Update] = {}
     revised: dict[int, str] = {}
     this_round: dict[int, Update] = {}
     updates = session.scalars(
@@ -111,24 +124,38 @@ def _items(session: Session, round_: Round, action_ids: list[int]) -> tuple[Aske
         if update.revised_target_text:
             revised[update.action_id] = update.revised_target_text
     names = _names(session, {u.submitted_for_id or u.submitted_by_id for u in this_round.values()})
-    parts = _parts(session, action_ids)
+    parts = _parts(session, list(action_ids))
     parents = _parents(session, [a.parent_id for a in actions.values() if a.parent_id is not None])
+    return _Facts(refs, actions, before, revised, this_round, names, parts, parents)
+
+
+def _items(session: Session, round_: Round, action_ids: list[int]) -> tuple[AskedItem, ...]:
+    if not action_ids:
+        return ()
+    return _items_from(_facts(session, round_, set(action_ids)), action_ids)
+
+
+def _items_from(facts: _Facts, action_ids: list[int]) -> tuple[AskedItem, ...]:
     items = []
-    for action_id in sorted(action_ids, key=lambda a: natural_key(refs.get(a, ""))):
-        action, last, first = actions[action_id], before.get(action_id), this_round.get(action_id)
+    for action_id in sorted(action_ids, key=lambda a: natural_key(facts.refs.get(a, ""))):
+        action = facts.actions[action_id]
+        last, first = facts.before.get(action_id), facts.this_round.get(action_id)
         target = action.target_text
-        if action_id in revised and revised[action_id] != target:
-            target = f"{target} (revised: {revised[action_id]})" if target else revised[action_id]
+        revised = facts.revised.get(action_id)
+        if revised is not None and revised != target:
+            target = f"{target} (revised: {revised})" if target else revised
         items.append(
             AskedItem(
                 action_id=action_id,
-                ref=refs[action_id],
-                text=f"{action.text} {parts[action_id]}" if action_id in parts else action.text,
+                ref=facts.refs[action_id],
+                text=f"{action.text} {facts.parts[action_id]}" if action_id in facts.parts else action.text,
                 target=target,
                 last_status=last.status if last else None,
                 last_progress=(last.progress or None) if last else None,
-                answered_by=names.get(first.submitted_for_id or first.submitted_by_id) if first else None,
-                part_of=parents.get(action.parent_id) if action.parent_id is not None else None,
+                answered_by=facts.names.get(first.submitted_for_id or first.submitted_by_id)
+                if first
+                else None,
+                part_of=facts.parents.get(action.parent_id) if action.parent_id is not None else None,
             )
         )
     return tuple(items)
@@ -186,6 +213,39 @@ def prompt_message(
         reply_token=prompt.token,
         thread_ref=prompt.message_id if kind == "reminder" else None,
     )
+
+
+def prompt_messages(session: Session, prompt_ids: list[int]) -> dict[int, PromptMessage | None]:
+    """The first message of each of these prompts (as prompt_message builds them), read in bulk: a few
+    queries for the lot instead of a dozen per prompt. None for a prompt with nothing to ask."""
+    prompts = list(session.scalars(select(Prompt).where(Prompt.id.in_(prompt_ids))))
+    people = {
+        p.id: p for p in session.scalars(select(Person).where(Person.id.in_({p.person_id for p in prompts})))
+    }
+    asked_by = asked(session, prompt_ids)
+    out: dict[int, PromptMessage | None] = {}
+    for round_id in {p.round_id for p in prompts}:
+        round_ = session.get_one(Round, round_id)
+        plan = session.get_one(Plan, round_.plan_id)
+        mine = [p for p in prompts if p.round_id == round_id]
+        facts = _facts(session, round_, {a for p in mine for a in asked_by.get(p.id, [])})
+        for prompt in mine:
+            items = _items_from(facts, asked_by.get(prompt.id, []))
+            person = people.get(prompt.person_id)
+            out[prompt.id] = (
+                PromptMessage(
+                    kind="prompt",
+                    plan_title=plan.title,
+                    round_name=round_.name,
+                    due=round_.due_date,
+                    recipient=recipient(person),
+                    items=items,
+                    reply_token=prompt.token,
+                )
+                if items and person is not None
+                else None
+            )
+    return out
 
 
 def missing(session: Session, round_: Round, chases: list[Chase]) -> dict[int | None, Missing]:

@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=15)  # far longer than any channel call may take (their timeouts are ~30 s)
 MAX_ATTEMPTS = 8
 MAX_PASSES = 50  # a guard only: every pass changes state, so the loop ends long before this
+BOOK_CHUNK = 200  # prompts whose messages are read together
 _SENT_COUNTERS = {"prompt": "prompts_sent", "reminder": "reminders_sent", "escalation": "escalations_sent"}
 
 
@@ -212,9 +213,15 @@ class Ticker:
             )
             if round_id is not None:
                 query = query.where(Prompt.round_id == round_id)
+            rows = list(s.execute(query.order_by(Prompt.id)))
+            # Built in bulk before claiming (a few queries per chunk instead of a dozen per prompt); the
+            # claim still decides, one transaction per prompt, whether each is sent.
+            book: dict[int, Any] = {}
+            for start in range(0, len(rows), BOOK_CHUNK):
+                book |= messages.prompt_messages(s, [row[0] for row in rows[start : start + BOOK_CHUNK]])
             work = [
-                Work(f"prompt:{p}", "prompt", r, p, person, channel, label, _prompt_builder(p))
-                for p, r, person, channel, label in s.execute(query.order_by(Prompt.id))
+                Work(f"prompt:{p}", "prompt", r, p, person, channel, label, _ready(book.get(p)))
+                for p, r, person, channel, label in rows
             ]
         return self.do(work)
 
@@ -449,8 +456,8 @@ def _last_reminded(rows: Any) -> dict[int, datetime]:
     return out
 
 
-def _prompt_builder(prompt_id: int) -> Callable[[Session], Any]:
-    return lambda s: messages.prompt_message(s, s.get_one(Prompt, prompt_id))
+def _ready(message: Any) -> Callable[[Session], Any]:
+    return lambda _s: message
 
 
 def reminder_builder(prompt_id: int, *, by_hand: bool = False) -> Callable[[Session], Any]:

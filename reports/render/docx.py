@@ -22,6 +22,7 @@ from reports.render.docx_parts import (
     cell_margins,
     cell_style,
     column_widths,
+    complex_script,
     footer,
     hex_colour,
     keep_row_together,
@@ -73,12 +74,14 @@ def _styles(document) -> None:
     normal = document.styles["Normal"]
     normal.font.name = "Arial"
     normal.font.size = Pt(10)
+    complex_script(normal)
     for name, size in (("Title", 24), ("Heading 1", 15), ("Heading 2", 12)):
         style = document.styles[name]
         style.font.name = "Arial"
         style.font.size = Pt(size)
         style.font.color.rgb = ACCENT
         style.font.bold = True
+        complex_script(style, bold=True)
     document.styles["Heading 1"].paragraph_format.space_before = Pt(6)
     cell_style(document)
     document.styles["Heading 2"].paragraph_format.space_before = Pt(12)
@@ -96,6 +99,7 @@ def _title_block(document, data: ReportData) -> None:
     subtitle = document.add_paragraph()
     run = subtitle.add_run(data.round_name + (f" · Plan period {data.period}" if data.period else ""))
     run.font.size = Pt(13)
+    complex_script(run)
     facts = [
         ("Round opened", _day(data.round_opened)),
         ("Updates due", _day(data.round_due)),

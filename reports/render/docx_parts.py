@@ -21,6 +21,29 @@ CELL_SIZE = 8.5
 MUTED = RGBColor(0x5F, 0x66, 0x70)
 
 
+def complex_script(owner, *, bold: bool = False) -> None:
+    """Give Arabic and Hebrew the size, font and weight the Latin text has.
+
+    Word sizes and styles "complex script" text by separate properties (w:szCs, w:rFonts/@w:cs, w:bCs),
+    which python-docx's font setters leave out, so a right-to-left line otherwise prints at the document's
+    default size in another typeface. `owner` is a style or a run that already has its w:sz set."""
+    element = owner.element if hasattr(owner, "style_id") else owner._r
+    properties = element.get_or_add_rPr()
+    fonts = properties.find(qn("w:rFonts"))
+    if fonts is not None and fonts.get(qn("w:ascii")):
+        fonts.set(qn("w:cs"), fonts.get(qn("w:ascii")))
+    size = properties.find(qn("w:sz"))
+    if size is not None:
+        size_cs = properties.find(qn("w:szCs"))
+        if size_cs is None:
+            size_cs = OxmlElement("w:szCs")
+            size.addnext(size_cs)  # schema order: w:szCs follows w:sz
+        size_cs.set(qn("w:val"), size.get(qn("w:val")))
+    weight = properties.find(qn("w:b"))
+    if bold and weight is not None and properties.find(qn("w:bCs")) is None:
+        weight.addnext(OxmlElement("w:bCs"))
+
+
 def hex_colour(value: str) -> RGBColor:
     return RGBColor.from_string(value.lstrip("#").upper())
 
@@ -122,12 +145,14 @@ def footer(document, text: str) -> None:
     """The running footer: the plan and round on the left, "Page n of m" on the right."""
     style = document.styles["Footer"]
     style.font.size = Pt(8)
+    complex_script(style)
     style.paragraph_format.tab_stops.clear_all()  # the default's centre and right stops are for portrait
     paragraph = document.sections[0].footer.paragraphs[0]
     paragraph.text = ""
     paragraph.paragraph_format.tab_stops.add_tab_stop(Mm(269), WD_TAB_ALIGNMENT.RIGHT)
     lead = paragraph.add_run(text + "\t")
     lead.font.size, lead.font.color.rgb = Pt(8), MUTED
+    complex_script(lead)
     page = paragraph.add_run("Page ")
     page.font.size, page.font.color.rgb = Pt(8), MUTED
     field(paragraph, "PAGE")
@@ -161,6 +186,7 @@ def write(
         run.italic = True
     if size != CELL_SIZE:
         run.font.size = Pt(size)
+        complex_script(run)
     if colour is not None:
         run.font.color.rgb = colour
     return paragraph
@@ -173,6 +199,7 @@ def cell_style(document) -> None:
     style = document.styles.add_style(CELL_STYLE, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = document.styles["Normal"]
     style.font.size = Pt(CELL_SIZE)
+    complex_script(style)
     style.paragraph_format.space_before = Pt(0)
     style.paragraph_format.space_after = Pt(1)
     assert style.style_id == CELL_STYLE_ID

@@ -10,10 +10,11 @@ UserError naming it, not a silent blank.
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, StrictUndefined, UndefinedError
+from jinja2 import Environment, StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 
 from collector.errors import UserError
 from reports.model import ReportData, Row
@@ -74,19 +75,43 @@ def template_context(data: ReportData) -> dict[str, Any]:
 
 
 def render_docx_template(data: ReportData, template: Path) -> bytes:
+    """The filled-in template's bytes; any fault in the template is a one-line UserError naming the file."""
     try:
+        from docx.opc.exceptions import PackageNotFoundError
         from docxtpl import DocxTemplate
     except ImportError as exc:
         raise UserError("a Word template needs docxtpl: pip install docxtpl") from exc
     try:
         document = DocxTemplate(str(template))
-        document.render(
-            template_context(data), jinja_env=Environment(undefined=StrictUndefined), autoescape=True
-        )
+        environment = Environment(undefined=StrictUndefined, autoescape=True)
+        document.render(template_context(data), jinja_env=environment, autoescape=True)
     except UndefinedError as exc:
-        raise UserError(f"{template}: the template uses something the report does not have ({exc})") from exc
-    except (OSError, KeyError, ValueError) as exc:  # not a .docx, or a broken one
-        raise UserError(f"{template}: cannot use it as a Word template ({exc})") from exc
+        raise UserError(
+            f"{template.name}: the template uses something the report does not have ({_one_line(exc)}); "
+            "see template_context() in reports/render/docx_template.py for the names it can use"
+        ) from exc
+    except TemplateSyntaxError as exc:
+        near = _line_of(exc)
+        raise UserError(
+            f"{template.name}: a template tag is wrong ({_one_line(exc)})" + (f" near {near!r}" if near else "")
+        ) from exc
+    except TemplateError as exc:
+        raise UserError(f"{template.name}: the template failed ({_one_line(exc)})") from exc
+    except (OSError, KeyError, ValueError, PackageNotFoundError, zipfile.BadZipFile) as exc:  # not a .docx
+        raise UserError(f"{template.name}: cannot use it as a Word template ({_one_line(exc)})") from exc
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _one_line(exc: BaseException) -> str:
+    """Jinja2 and zipfile messages can span lines; the CLI prints a UserError as one line."""
+    return " ".join(str(exc).split())[:200]
+
+
+def _line_of(exc: TemplateSyntaxError) -> str:
+    """The text of the paragraph the tag error is in: docxtpl keeps the 7 around it, the 4th being it."""
+    lines = list(getattr(exc, "docx_context", ()))
+    if not lines or exc.lineno is None:
+        return ""
+    return " ".join(lines[min(3, exc.lineno - 1, len(lines) - 1)].split())[:80]

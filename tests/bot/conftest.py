@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from bot.app import build_app
 from bot.context import Bot
@@ -103,16 +104,25 @@ class Harness:
         return self.send(slack.block_action(user, action, self.api.url + "/response", message=message, **kw))
 
 
-@pytest.fixture
-def harness(settings: Settings, engine, clock, api: SlackStandIn) -> Iterator[Harness]:
+@contextmanager
+def running(settings: Settings, engine: Engine, clock: FrozenClock, api: SlackStandIn) -> Iterator[Harness]:
+    """The app built from `settings`, served on loopback (a test that needs other settings uses this)."""
     app, bot = build_app(settings, engine, clock)
     server = SlackServer(("127.0.0.1", 0), app, settings.slack_signing_secret or "", engine)
     server.start_in_thread()
-    yield Harness(server.url, api, bot, server)
-    server.shutdown()
-    server.server_close()
-    # lazy listeners still running would touch a database the next fixture tears down
-    app.listener_runner.listener_executor.shutdown(wait=True)
+    try:
+        yield Harness(server.url, api, bot, server)
+    finally:
+        server.shutdown()
+        server.server_close()
+        # lazy listeners still running would touch a database the next fixture tears down
+        app.listener_runner.listener_executor.shutdown(wait=True)
+
+
+@pytest.fixture
+def harness(settings: Settings, engine, clock, api: SlackStandIn) -> Iterator[Harness]:
+    with running(settings, engine, clock, api) as h:
+        yield h
 
 
 def wait_for(predicate: Callable[[], Any], timeout: float = 10.0) -> Any:

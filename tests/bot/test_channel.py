@@ -3,14 +3,16 @@ split within Block Kit's limits."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from bot import blocks, limits
-from bot.channel import slack_channel
+from bot.channel import PARTS_EVENT, RESUME_WINDOW, slack_channel
+from bot.client import Pacer, make_client
 from collector.channels import AskedItem, ChannelError, PromptMessage, Recipient, Sent
 from store.db import session_scope
 from store.models import AuditEvent
@@ -132,3 +134,61 @@ def test_a_sub_action_says_what_it_is_part_of():
     first = blocks.prompt_messages(view)[0]["blocks"]
     texts = [b["text"]["text"] for b in first if b.get("type") == "section"]
     assert any("*2.3 b)*  Publish the results\nPart of 2.3 Review the complaints process" in t for t in texts)
+
+
+def test_a_split_prompt_that_fails_part_way_is_resumed_on_the_next_try_without_repeating_a_part(
+    api, settings, engine, clock
+):
+    """Slack took part 1, then answered 500 to part 2 until the client's retries ran out: the send fails
+    (temporary, so the Ticker tries again), and the next try posts parts 2 and 3 only."""
+    channel = _unpaced(settings, clock, engine, server_retries=1)
+    api.fail("chat.postMessage", status=500, times=2, after=1)
+    with pytest.raises(ChannelError) as raised:
+        channel.send_prompt(_prompt(40))
+    assert not raised.value.permanent
+    assert [c.status for c in api.calls("chat.postMessage")] == [200, 500, 500]
+    assert len(api.posts_to(SAM)) == 1
+
+    clock.advance(timedelta(minutes=1))  # the Ticker's next try
+    sent = channel.send_prompt(_prompt(40))
+    posts = api.posts_to(SAM)
+    assert [p["text"].split("(")[1][:11] for p in posts] == ["part 1 of 3", "part 2 of 3", "part 3 of 3"]
+    assert sent.external_id == f"slack:D02SAM:{'+'.join(p['ts'] for p in posts)}"
+    with session_scope(engine, read_only=True) as s:
+        records = [e.detail for e in s.scalars(select(AuditEvent).where(AuditEvent.event == PARTS_EVENT))]
+    assert [(r["sent"], r["of"], r["complete"]) for r in records] == [(1, 3, False), (3, 3, True)]
+
+
+def test_once_a_resumed_prompt_is_complete_a_later_send_posts_every_part_again(api, settings, engine, clock):
+    """The record of parts sent is for one send: a completed one (or another kind of message, such as a
+    reminder threaded under the prompt) starts from part 1."""
+    channel = _unpaced(settings, clock, engine, server_retries=0)
+    api.fail("chat.postMessage", status=500, times=1, after=1)
+    with pytest.raises(ChannelError):
+        channel.send_prompt(_prompt(40))
+    reminder = dataclasses.replace(_prompt(40), kind="reminder", thread_ref="slack:D02SAM:1.0")
+    channel.send_reminder(reminder)  # not the failed prompt: all three parts
+    assert len(api.posts_to(SAM)) == 1 + 3
+    channel.send_prompt(_prompt(40))  # resumes the prompt: two parts
+    channel.send_prompt(_prompt(40))  # a new send: three parts
+    assert len(api.posts_to(SAM)) == 1 + 3 + 2 + 3
+
+
+def test_a_resume_record_older_than_the_window_is_ignored(api, settings, engine, clock):
+    channel = _unpaced(settings, clock, engine, server_retries=0)
+    api.fail("chat.postMessage", status=500, times=1, after=1)
+    with pytest.raises(ChannelError):
+        channel.send_prompt(_prompt(40))
+    clock.advance(RESUME_WINDOW + timedelta(minutes=1))
+    channel.send_prompt(_prompt(40))
+    assert len(api.posts_to(SAM)) == 1 + 3
+
+
+def _unpaced(settings, clock, engine, *, server_retries: int):
+    """A channel with the client's 5xx retries cut down and no per-conversation pacing (one message a
+    second, tested above), so a test of several split prompts takes a second, not ten."""
+    channel = slack_channel(
+        settings, clock, engine=engine, client=make_client(settings, server_retries=server_retries)
+    )
+    channel.pacer = Pacer(1000, per_conversation=0)
+    return channel

@@ -13,12 +13,14 @@ import json
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 TOKEN = "xoxb-1111-2222-standintoken"
+APP_TOKEN = "xapp-1-A0PROGRESS-1111-standinapptoken"  # Socket Mode's app-level token
 TEAM = "T0HARBOUR"
 BOT_USER = "U0BOT"
 
@@ -38,6 +40,7 @@ class _Failure:
     times: int
     retry_after: int | None = None
     error: str | None = None
+    after: int = 0  # calls answered normally before this failure starts
 
 
 @dataclass
@@ -58,13 +61,16 @@ class SlackState:
 class SlackStandIn:
     def __init__(self) -> None:
         self.state = SlackState()
+        self.socket_url: Callable[[], str] | None = None  # apps.connections.open hands this out
         self._lock = threading.Lock()
         self._ts = 1_700_000_000.0
         self._last_post: dict[str, float] = {}
         self._bucket: list[float] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -99,9 +105,11 @@ class SlackStandIn:
         times: int = 1,
         retry_after: int | None = None,
         error: str | None = None,
+        after: int = 0,
     ) -> None:
+        """Fail the next `times` calls of `method` ("*": any), once `after` calls have gone through."""
         with self._lock:
-            self.state.failures[method].append(_Failure(status, times, retry_after, error))
+            self.state.failures[method].append(_Failure(status, times, retry_after, error, after))
 
     def limit(self, *, per_conversation: float | None = 1.0, per_second: float | None = None) -> None:
         self.state.per_conversation, self.state.per_second = per_conversation, per_second
@@ -134,7 +142,7 @@ class SlackStandIn:
             scripted = self._scripted(method)
             if scripted is not None:
                 return scripted
-            if auth != f"Bearer {TOKEN}":
+            if auth != f"Bearer {APP_TOKEN if method == 'apps.connections.open' else TOKEN}":
                 return 200, {"ok": False, "error": "invalid_auth"}, {}
             if method == "chat.postMessage":
                 limited = self._rate_limited(str(args.get("channel", "")))
@@ -150,6 +158,9 @@ class SlackStandIn:
             queue = self.state.failures.get(key)
             if queue:
                 failure = queue[0]
+                if failure.after > 0:
+                    failure.after -= 1
+                    return None
                 failure.times -= 1
                 if failure.times <= 0:
                     queue.pop(0)
@@ -181,6 +192,11 @@ class SlackStandIn:
 
     def _dm(self, channel: str) -> str:
         return "D" + channel[1:] if channel.startswith(("U", "W")) else channel
+
+    def _apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        if self.socket_url is None:
+            return {"ok": False, "error": "not_allowed_token_type"}
+        return {"ok": True, "url": self.socket_url()}
 
     def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
         return {

@@ -189,3 +189,13 @@ def test_a_sub_action_asked_alone_carries_its_parents_words(engine, world, clock
         items = {i.ref: i for i in prompt_message(s, sam).items}
     assert items["2.3 b)"].part_of == "2.3 Review the complaints process"
     assert items["2.1"].part_of is None
+
+
+def test_messages_built_in_bulk_are_the_ones_built_one_by_one(engine, world, clock):
+    from collector.messages import prompt_message, prompt_messages
+
+    result = _open(engine, world, clock)
+    with session_scope(engine, read_only=True) as s:
+        prompts = list(s.scalars(select(Prompt).where(Prompt.round_id == result.round.id)))
+        bulk = prompt_messages(s, [p.id for p in prompts])
+        assert len(prompts) >= 4 and bulk == {p.id: prompt_message(s, p) for p in prompts}
