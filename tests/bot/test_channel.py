@@ -192,3 +192,13 @@ def _unpaced(settings, clock, engine, *, server_retries: int):
     )
     channel.pacer = Pacer(1000, per_conversation=0)
     return channel
+
+
+def test_the_preview_shows_a_prompt_as_a_lead_reads_it_and_escapes_what_it_must():
+    from bot.preview import page
+
+    item = AskedItem(7, "2.3 b)", "Publish <the> results", "Dec 2026", "on_track", part_of="2.3 Review")
+    view = blocks.PromptView("prompt", "tok", "Sam", "Plan & Co", "Spring 2027", date(2027, 3, 31), (item,))
+    shown = page(blocks.prompt_messages(view))
+    assert "<b>2.3 b)</b>  Publish &lt;the&gt; results" in shown and "Plan &amp; Co" in shown
+    assert "Choose a status ▾" in shown and "No change to all" in shown and "<script" not in shown
