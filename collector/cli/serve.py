@@ -108,8 +108,15 @@ def web(
         if settings.slack_app_token:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+            # ping every 3 s: a connection dropped without a close is noticed (and reopened) in seconds
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(signum, lambda *_: stop.set())
+            handler = SocketModeHandler(bolt, settings.slack_app_token, ping_interval=3)
+            handler.connect()
             log.info("Slack app in Socket Mode")
-            SocketModeHandler(bolt, settings.slack_app_token).start()
+            stop.wait()  # until SIGTERM or Ctrl-C; the sweep thread stops on the same event
+            log.info("closing the Socket Mode connection")
+            handler.close()
             return
         server = SlackServer((host, settings.port), bolt, settings.slack_signing_secret, rt.engine)
         signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())

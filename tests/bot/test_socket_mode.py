@@ -20,7 +20,7 @@ from store.db import session_scope
 from store.models import InboundMessage, Update
 from tests.bot import slack
 from tests.bot.conftest import PRIYA, SAM, wait_for
-from tests.fakes.slack_api import APP_TOKEN, SlackStandIn
+from tests.fakes.slack_api import APP_TOKEN, TOKEN, SlackStandIn
 from tests.fakes.socket_mode import SocketModeStandIn
 
 
@@ -134,3 +134,44 @@ def test_a_disconnect_message_makes_the_client_reconnect_and_envelopes_still_lan
     sm.socket.wait_ack("e2")
     wait_for(lambda: _updates(engine))
     assert _updates(engine) == [("completed", "slack")]
+
+
+@pytest.mark.slow
+def test_serve_web_in_socket_mode_connects_and_stops_cleanly_on_sigterm(tmp_path, api: SlackStandIn):
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    socket = SocketModeStandIn().start()
+    api.socket_url = lambda: socket.url
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'collector.db'}",
+        "VAR_DIR": str(tmp_path / "var"),
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": "8f14e45fceea167a5a36dedd4bea2543",
+        "SLACK_APP_TOKEN": APP_TOKEN,
+        "SLACK_API_URL": api.api_url,
+    }
+    code = "import sys; from collector.cli.app import app; sys.argv[0] = 'collector'; app()"
+    root = Path(__file__).resolve().parents[2]
+    log = tmp_path / "web.log"
+    with log.open("ab") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", code, "serve", "web"],
+            env=env,
+            cwd=root,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        socket.wait_connected(timeout=20)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(20) == 0, log.read_text()[-2000:]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        socket.stop()
+    assert "closing the Socket Mode connection" in log.read_text()
