@@ -95,6 +95,7 @@ def _title_block(document, data: ReportData) -> None:
     kicker = document.add_paragraph()
     run = kicker.add_run("EXCEPTIONS REPORT" if data.exceptions else "PROGRESS REPORT")
     run.bold, run.font.size, run.font.color.rgb = True, Pt(9), MUTED
+    complex_script(run, bold=True)
     document.add_paragraph(data.plan_title, style="Title")
     subtitle = document.add_paragraph()
     run = subtitle.add_run(data.round_name + (f" · Plan period {data.period}" if data.period else ""))

@@ -124,6 +124,7 @@ def field(paragraph: Paragraph, code: str, size: float = 8) -> None:
     run = paragraph.add_run()
     run.font.size = Pt(size)
     run.font.color.rgb = MUTED
+    complex_script(run)
     begin, instruction, separate, placeholder, end = (
         OxmlElement("w:fldChar"),
         OxmlElement("w:instrText"),
@@ -155,9 +156,11 @@ def footer(document, text: str) -> None:
     complex_script(lead)
     page = paragraph.add_run("Page ")
     page.font.size, page.font.color.rgb = Pt(8), MUTED
+    complex_script(page)
     field(paragraph, "PAGE")
     of = paragraph.add_run(" of ")
     of.font.size, of.font.color.rgb = Pt(8), MUTED
+    complex_script(of)
     field(paragraph, "NUMPAGES")
 
 

@@ -10,11 +10,13 @@ UserError naming it, not a silent blank.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from markupsafe import Markup, escape
 
 from collector.errors import UserError
 from reports.model import ReportData, Row
@@ -47,7 +49,7 @@ def template_context(data: ReportData) -> dict[str, Any]:
             "slipped": r.slipped or "",
         }
 
-    return {
+    context = {
         "plan_title": data.plan_title,
         "period": data.period or "",
         "title": data.title,
@@ -72,6 +74,25 @@ def template_context(data: ReportData) -> dict[str, Any]:
         "changes": [{"kind": c.kind, "ref": c.ref, "text": c.text, "detail": c.detail} for c in data.changes],
         "sections": [{"heading": sec.heading, "rows": [row(r) for r in sec.rows]} for sec in data.sections],
     }
+    return _kept_literal(context)
+
+
+# After rendering, docxtpl turns "{_{", "}_}", "{_%" and "%_}" anywhere in the XML into "{{", "}}", "{%", "%}"
+# (its escape for tags meant to survive), user text included. Such text gets its "_" as a character reference,
+# which the XML parser reads back as "_" but docxtpl's string replace does not match.
+_DOCXTPL_MARKERS = re.compile(r"\{_(?=[{%])|(?<=[}%])_\}")
+
+
+def _kept_literal(value: Any) -> Any:
+    """`value` with every string docxtpl would rewrite made safe; other values unchanged."""
+    if isinstance(value, str) and _DOCXTPL_MARKERS.search(value):
+        escaped = str(escape(value))
+        return Markup(escaped.replace("{_", "{&#95;").replace("_}", "&#95;}"))
+    if isinstance(value, dict):
+        return {key: _kept_literal(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_kept_literal(item) for item in value]
+    return value
 
 
 def render_docx_template(data: ReportData, template: Path) -> bytes:
@@ -87,13 +108,14 @@ def render_docx_template(data: ReportData, template: Path) -> bytes:
         document.render(template_context(data), jinja_env=environment, autoescape=True)
     except UndefinedError as exc:
         raise UserError(
-            f"{template.name}: the template uses something the report does not have ({_one_line(exc)}); "
+            f"{template.name}: the template uses something the report lacks ({_one_line(exc)}); "
             "see template_context() in reports/render/docx_template.py for the names it can use"
         ) from exc
     except TemplateSyntaxError as exc:
         near = _line_of(exc)
         raise UserError(
-            f"{template.name}: a template tag is wrong ({_one_line(exc)})" + (f" near {near!r}" if near else "")
+            f"{template.name}: a template tag is wrong ({_one_line(exc)})"
+            + (f" near {near!r}" if near else "")
         ) from exc
     except TemplateError as exc:
         raise UserError(f"{template.name}: the template failed ({_one_line(exc)})") from exc

@@ -7,6 +7,7 @@ the result is reopened with python-docx (RELIABILITY.md F10, R3).
 
 from __future__ import annotations
 
+import copy
 import io
 import zipfile
 
@@ -30,7 +31,10 @@ def test_a_council_template_is_filled_in_with_the_reports_values(report: ReportD
 
     header = [p.text for p in document.sections[0].header.paragraphs]
     assert header == [word_template.COUNCIL, "Equality and Diversity Committee · Summer 2027"]
-    assert document.sections[0].footer.paragraphs[0].text == "Equality Action Plan 2026–28 · produced 12 July 2027"
+    assert (
+        document.sections[0].footer.paragraphs[0].text
+        == "Equality Action Plan 2026–28 · produced 12 July 2027"
+    )
     body = [p.text for p in document.paragraphs]
     assert body[:3] == [
         "Equality Action Plan 2026–28",
@@ -106,3 +110,32 @@ def test_a_file_that_is_not_a_word_document_is_a_user_error(sqlite_report: Repor
     template.write_text("not a zip", encoding="utf-8")
     with pytest.raises(UserError, match="cannot use it as a Word template"):
         render_docx_template(sqlite_report, template)
+
+
+def test_report_build_uses_the_template_and_stops_on_a_bad_one(cli, committee, tmp_path):
+    """The command a secretary runs: the house-style file is the .docx built, and a bad tag builds nothing."""
+    out = tmp_path / "papers"
+    template = word_template.write(tmp_path / "council.docx")
+    built = cli("report", "build", "--plan", "harbourside", "--format", "docx", "--out", str(out),
+                "--docx-template", str(template))  # fmt: skip
+    assert built.exit_code == 0, built.output
+    document = Document(str(out / "harbourside-summer-2027.docx"))
+    assert document.sections[0].header.paragraphs[0].text == word_template.COUNCIL
+
+    broken = word_template.write(tmp_path / "broken.docx", extra="{{ plan.title }}")
+    failed = cli("report", "build", "--plan", "harbourside", "--format", "docx", "--out", str(tmp_path / "x"),
+                 "--docx-template", str(broken))  # fmt: skip
+    assert failed.exit_code == 1 and isinstance(failed.exception, UserError)
+    assert str(failed.exception).startswith("broken.docx: the template uses something the report lacks")
+    assert not (tmp_path / "x").exists() or not any((tmp_path / "x").iterdir())
+
+
+def test_text_that_looks_like_docxtpls_own_escapes_is_kept(sqlite_report: ReportData, tmp_path):
+    """docxtpl rewrites "{_{" to "{{" across the rendered XML; a lead's text must come out as typed."""
+    data = copy.deepcopy(sqlite_report)
+    odd = "Phase {_{ one }_} and {_% two %_} < & done"
+    data.sections[0].rows[0].progress = odd
+    document = Document(
+        io.BytesIO(render_docx_template(data, word_template.write(tmp_path / "council.docx")))
+    )
+    assert document.tables[1].rows[1].cells[4].text == odd

@@ -59,10 +59,19 @@ def write(path: Path, *, extra: str | None = None) -> Path:
     document.add_paragraph("{%p for section in sections %}")
     document.add_heading("{{ section.heading }}", level=1)
     actions = document.add_table(rows=1, cols=5, style="Table Grid")
-    for cell, text in zip(actions.rows[0].cells, ("Ref", "Action", "Lead", "Status", "Progress"), strict=True):
+    for cell, text in zip(
+        actions.rows[0].cells, ("Ref", "Action", "Lead", "Status", "Progress"), strict=True
+    ):
         cell.text = text
     _row(actions, "{%tr for row in section.rows %}")
-    _row(actions, "{{ row.ref }}", "{{ row.text }}", "{{ row.leads }}", "{{ row.status }}", "{{ row.progress }}")
+    _row(
+        actions,
+        "{{ row.ref }}",
+        "{{ row.text }}",
+        "{{ row.leads }}",
+        "{{ row.status }}",
+        "{{ row.progress }}",
+    )
     _row(actions, "{%tr endfor %}")
     document.add_paragraph("{%p endfor %}")
     if extra is not None:
