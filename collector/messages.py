@@ -201,8 +201,12 @@ def prompt_message(
     person = session.get_one(Person, prompt.person_id)
     action_ids = only if only is not None else asked(session, [prompt.id]).get(prompt.id, [])
     items = _items(session, round_, action_ids)
-    if not items:
-        return None
+    return _message(kind, plan, round_, person, prompt, items) if items else None
+
+
+def _message(
+    kind: str, plan: Plan, round_: Round, person: Person, prompt: Prompt, items: tuple[AskedItem, ...]
+) -> PromptMessage:
     return PromptMessage(
         kind=kind,
         plan_title=plan.title,
@@ -233,17 +237,7 @@ def prompt_messages(session: Session, prompt_ids: list[int]) -> dict[int, Prompt
             items = _items_from(facts, asked_by.get(prompt.id, []))
             person = people.get(prompt.person_id)
             out[prompt.id] = (
-                PromptMessage(
-                    kind="prompt",
-                    plan_title=plan.title,
-                    round_name=round_.name,
-                    due=round_.due_date,
-                    recipient=recipient(person),
-                    items=items,
-                    reply_token=prompt.token,
-                )
-                if items and person is not None
-                else None
+                _message("prompt", plan, round_, person, prompt, items) if items and person else None
             )
     return out
 

@@ -81,7 +81,8 @@ def web(
 ) -> None:
     """The Slack app: HTTP on PORT (/slack/events, /healthz), or Socket Mode when SLACK_APP_TOKEN is set.
 
-    Needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET. Stop with Ctrl-C/SIGTERM.
+    Needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET; without them only /healthz is served. Stop with
+    Ctrl-C/SIGTERM.
     """
     import signal
     import threading
@@ -119,14 +120,8 @@ def web(
             handler.close()
             return
         server = SlackServer((host, settings.port), bolt, settings.slack_signing_secret, rt.engine)
-        signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
         log.info("Slack app listening on %s:%d (/slack/events, /healthz)", host, settings.port)
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            server.server_close()
+        _until_sigterm(server)
     finally:
         stop.set()
         close_channels(bot.channels)
@@ -222,8 +217,6 @@ def _web_in_thread(rt, host: str):
 def _health_only(rt, host: str) -> None:
     """Slack is not configured: keep the web process up for /healthz (a Procfile runner stops every process
     when one exits), say so once, and stop on SIGTERM."""
-    import signal
-    import threading
 
     from bot.server import SlackServer
 
@@ -232,8 +225,16 @@ def _health_only(rt, host: str) -> None:
         "Slack is off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, README: Slack): serving /healthz only"
     )
     server = SlackServer((host, rt.settings.port), None, "", rt.engine)
-    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
     log.info("listening on %s:%d (/healthz)", host, rt.settings.port)
+    _until_sigterm(server)
+
+
+def _until_sigterm(server) -> None:
+    """Serve HTTP until SIGTERM (shutdown from another thread: serve_forever waits for it) or Ctrl-C."""
+    import signal
+    import threading
+
+    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
     try:
         server.serve_forever()
     except KeyboardInterrupt:
