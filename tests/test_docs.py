@@ -43,3 +43,32 @@ def test_every_command_in_the_coordinators_guide_runs(tmp_path, monkeypatch):
     assert list((tmp_path / "var" / "outbox").glob("*report*")) or list(
         (tmp_path / "var" / "outbox").iterdir()
     )
+
+
+def _readme_commands() -> list[list[str]]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sh\n(.*?)```", text, flags=re.S)
+    out = []
+    for line in (line.strip() for block in blocks for line in block.splitlines()):
+        words = shlex.split(line, comments=True)
+        if words and words[0] in ("collector", ".venv/bin/collector"):
+            out.append(words[1:])
+    return out
+
+
+@pytest.mark.parametrize("args", _readme_commands(), ids=lambda a: " ".join(a)[:60])
+def test_every_command_in_the_readme_exists_with_the_options_it_shows(args):
+    path = []
+    for word in args:
+        if word.startswith("-"):
+            break
+        candidate = [*path, word]
+        if CliRunner().invoke(app, [*candidate, "--help"]).exit_code != 0:
+            break
+        path = candidate
+        if word in ("import", "parse", "receive", "show", "leads", "apply", "reject", "replay"):
+            break  # the rest are the command's arguments
+    shown = CliRunner().invoke(app, [*path, "--help"], terminal_width=200)
+    assert shown.exit_code == 0, args
+    for option in (w.split("=")[0] for w in args if w.startswith("--")):
+        assert option in shown.output, f"collector {' '.join(path)} has no {option}"
