@@ -1,0 +1,46 @@
+"""`collector mail receive`: replies that reached another mailbox, handed over as files or on stdin (the
+delivery command of fetchmail or procmail), stored once and processed like mail our server received."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from collector.cli.app import app
+from store.db import make_engine, session_scope
+from store.models import InboundMessage
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "replies" / "james-mensah-outlook.eml"
+
+
+def _states(db: Path) -> list[tuple[str, str]]:
+    engine = make_engine(f"sqlite:///{db}")
+    with session_scope(engine, read_only=True) as s:
+        rows = list(s.execute(select(InboundMessage.external_id, InboundMessage.state)))
+    engine.dispose()
+    return [tuple(r) for r in rows]
+
+
+def test_a_file_and_stdin_are_stored_once_and_processed(tmp_path, monkeypatch):
+    db = tmp_path / "var" / "collector.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db}")
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
+    runner = CliRunner()
+    first = runner.invoke(app, ["mail", "receive", str(EXAMPLE)])
+    assert first.exit_code == 0, first.output
+    assert "1 stored (0 already there)" in first.output
+    again = runner.invoke(app, ["mail", "receive", "-"], input=EXAMPLE.read_bytes())  # fetchmail's way
+    assert again.exit_code == 0 and "0 stored (1 already there)" in again.output
+    # nobody in this empty directory sent it: kept, and waiting for a person with the reason
+    assert _states(db) == [("<DB9PR05MB8123E4F1C2A@DB9PR05MB8123.eurprd05.prod.outlook.com>", "needs_review")]
+
+
+def test_an_empty_or_missing_file_is_one_clear_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'c.db'}")
+    (tmp_path / "empty.eml").write_bytes(b"")
+    empty = CliRunner().invoke(app, ["mail", "receive", str(tmp_path / "empty.eml")])
+    missing = CliRunner().invoke(app, ["mail", "receive", str(tmp_path / "nope.eml")])
+    assert empty.exit_code == 1 and "empty: not an email" in str(empty.exception)
+    assert missing.exit_code == 1 and "cannot be read" in str(missing.exception)
