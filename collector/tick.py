@@ -284,43 +284,84 @@ class Ticker:
 
     def claim(self, work: Work) -> _Claim | None:
         """Take `work.key` in its own transaction; None when done already, in flight, or nothing to say."""
-        channel, now = resolve(self.channels, work.wanted), self.clock.now()
         try:
             with session_scope(self.engine) as s:
-                existing = s.scalar(select(Delivery).where(Delivery.idempotency_key == work.key))
-                if existing is not None and not _claimable(existing, now):
-                    return None
-                built = work.build(s)
-                message, covers = built if isinstance(built, tuple) else (built, [])
-                if message is None:
-                    return None
-                if existing is None:
-                    row = _delivery(work, channel.name, "claimed", now)
-                    s.add(row)
-                    s.flush()  # a twin's row with the same key makes this raise IntegrityError
-                    return _Claim(work, row.id, channel, message, covers)
-                retry = update(Delivery).where(Delivery.id == existing.id, Delivery.state == "retry")
-                retry = retry.values(
-                    state="claimed", claimed_at=now, attempts=Delivery.attempts + 1, channel=channel.name
-                )
-                if s.execute(retry.execution_options(synchronize_session=False)).rowcount != 1:
-                    return None
-                return _Claim(work, existing.id, channel, message, covers)
+                return self._take(s, work)
         except IntegrityError:
             return None
 
+    def claim_in(self, s: Session, work: Work) -> _Claim | None:
+        """Take `work.key` inside the caller's transaction (under a savepoint, so a twin's claim costs only
+        this one): the claim commits with whatever the caller decided. Items claimed together and not yet
+        sent when the process dies are all abandoned (listed, never re-sent blindly), so callers keep such
+        groups small."""
+        try:
+            with s.begin_nested():
+                return self._take(s, work)
+        except IntegrityError:
+            return None
+
+    def _take(self, s: Session, work: Work) -> _Claim | None:
+        channel, now = resolve(self.channels, work.wanted), self.clock.now()
+        existing = s.scalar(select(Delivery).where(Delivery.idempotency_key == work.key))
+        if existing is not None and not _claimable(existing, now):
+            return None
+        built = work.build(s)
+        message, covers = built if isinstance(built, tuple) else (built, [])
+        if message is None:
+            return None
+        if existing is None:
+            row = _delivery(work, channel.name, "claimed", now)
+            s.add(row)
+            s.flush()  # a twin's row with the same key makes this raise IntegrityError
+            return _Claim(work, row.id, channel, message, covers)
+        retry = update(Delivery).where(Delivery.id == existing.id, Delivery.state == "retry")
+        retry = retry.values(
+            state="claimed", claimed_at=now, attempts=Delivery.attempts + 1, channel=channel.name
+        )
+        if s.execute(retry.execution_options(synchronize_session=False)).rowcount != 1:
+            return None
+        return _Claim(work, existing.id, channel, message, covers)
+
     def deliver(self, claim: _Claim) -> str:
         """Call the channel (no transaction is open) and record what happened: "sent", "retry" or "failed"."""
-        kind = claim.work.kind
-        send: Callable[[Any], Sent] = getattr(claim.channel, f"send_{kind}")
+        sent = self._send(claim)
+        if isinstance(sent, str):
+            return sent
+        with session_scope(self.engine) as s:
+            self._record_sent(s, claim, sent)
+        self._count_sent(claim, sent)
+        return "sent"
+
+    def deliver_all(self, claims: list[_Claim]) -> int:
+        """Send each claimed item, then record every success in ONE transaction (failures as they happen).
+        A crash before that commit leaves the sent ones claimed: abandoned, never sent twice."""
+        done: list[tuple[_Claim, Sent]] = []
+        for claim in claims:
+            sent = self._send(claim)
+            if not isinstance(sent, str):
+                done.append((claim, sent))
+        if done:
+            with session_scope(self.engine) as s:
+                for claim, sent in done:
+                    self._record_sent(s, claim, sent)
+            for claim, sent in done:
+                self._count_sent(claim, sent)
+        return len(claims)
+
+    def _send(self, claim: _Claim) -> Sent | str:
+        """The channel's answer, or (when it refused) the outcome already recorded: "retry" or "failed"."""
+        send: Callable[[Any], Sent] = getattr(claim.channel, f"send_{claim.work.kind}")
         try:
-            sent = send(claim.message)
+            return send(claim.message)
         except ChannelError as exc:
             return self._failed(claim, str(exc), permanent=exc.permanent)
         except Exception as exc:  # a bug in a channel: keep its traceback, retry it like a temporary error
             log.exception("%s: the %s channel raised unexpectedly", claim.work.key, claim.channel.name)
             return self._failed(claim, f"unexpected error: {exc!r}", permanent=False)
-        self._record_sent(claim, sent)
+
+    def _count_sent(self, claim: _Claim, sent: Sent) -> None:
+        kind = claim.work.kind
         log.info(
             "%s %s sent to %s via %s (%s)",
             sent.external_id,
@@ -332,29 +373,25 @@ class Ticker:
         self.report.channels[claim.channel.name] += 1
         if kind in _SENT_COUNTERS:
             setattr(self.report, _SENT_COUNTERS[kind], getattr(self.report, _SENT_COUNTERS[kind]) + 1)
-        return "sent"
 
-    def _record_sent(self, claim: _Claim, sent: Sent) -> None:
-        """Plain UPDATEs, no reads: this runs once per message of a round, so it is kept to one commit."""
+    def _record_sent(self, s: Session, claim: _Claim, sent: Sent) -> None:
+        """Plain UPDATEs, no reads: this runs once per message of a round, so it is kept cheap."""
         now, work = self.clock.now(), claim.work
-        with session_scope(self.engine) as s:
-            done = {"state": "sent", "sent_at": now, "external_id": sent.external_id, "error": None}
-            s.execute(
-                update(Delivery).where(Delivery.id == claim.delivery_id).values(next_attempt_at=None, **done)
-            )
-            prompt = update(Prompt).where(Prompt.id == work.prompt_id)
-            if work.kind == "prompt":
-                s.execute(
-                    prompt.values(status="sent", sent_at=now, failure=None, message_id=sent.external_id)
-                )
-            elif work.kind == "reminder":
-                s.execute(prompt.values(reminders_sent=Prompt.reminders_sent + 1))
-            if claim.covers:
-                covered = update(Prompt).where(Prompt.id.in_(claim.covers), Prompt.escalated_at.is_(None))
-                s.execute(covered.values(escalated_at=now))
-            entity, entity_id = ("prompt", work.prompt_id) if work.prompt_id else ("round", work.round_id)
-            detail = {"key": work.key, "channel": claim.channel.name, "outcome": "sent", "to": work.to}
-            s.add(self._event(entity, entity_id, f"{work.kind}.sent", external_id=sent.external_id, **detail))
+        done = {"state": "sent", "sent_at": now, "external_id": sent.external_id, "error": None}
+        s.execute(
+            update(Delivery).where(Delivery.id == claim.delivery_id).values(next_attempt_at=None, **done)
+        )
+        prompt = update(Prompt).where(Prompt.id == work.prompt_id)
+        if work.kind == "prompt":
+            s.execute(prompt.values(status="sent", sent_at=now, failure=None, message_id=sent.external_id))
+        elif work.kind == "reminder":
+            s.execute(prompt.values(reminders_sent=Prompt.reminders_sent + 1))
+        if claim.covers:
+            covered = update(Prompt).where(Prompt.id.in_(claim.covers), Prompt.escalated_at.is_(None))
+            s.execute(covered.values(escalated_at=now))
+        entity, entity_id = ("prompt", work.prompt_id) if work.prompt_id else ("round", work.round_id)
+        detail = {"key": work.key, "channel": claim.channel.name, "outcome": "sent", "to": work.to}
+        s.add(self._event(entity, entity_id, f"{work.kind}.sent", external_id=sent.external_id, **detail))
 
     def _failed(self, claim: _Claim, error: str, *, permanent: bool) -> str:
         now, work = self.clock.now(), claim.work

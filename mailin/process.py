@@ -1,22 +1,29 @@
-"""Processing stored emails: classify -> route -> extract -> Reply -> intake -> receipt, one at a time.
+"""Processing stored emails: classify -> route -> extract -> Reply -> intake -> receipt, a chunk at a time.
 
 Every InboundMessage(channel="email", state="new") is picked up here, oldest first, so a crash between the
 250 and processing loses nothing: the next process_pending (the mail process runs one at start) finds it.
 
-Per message:
-  1. claim   attempts + 1 in its own committed transaction, BEFORE parsing: a message that crashes the
-             process is counted too. Over MAX_ATTEMPTS it is quarantined (state "failed", the error kept,
-             the raw bytes kept; the Mailman shunt), never dropped and never blocking the queue.
-  2. decide  in ONE transaction: parse_message(raw) (pure, never raises), then
+Per chunk of CLAIM_CHUNK messages:
+  1. claim   attempts + 1, committed BEFORE parsing: a message that crashes the process is counted too.
+             Over MAX_ATTEMPTS it is quarantined (state "failed", the error kept, the raw bytes kept; the
+             Mailman shunt), never dropped and never blocking the queue.
+  2. parse   parse_message(raw) for each (pure, never raises), outside the write lock.
+  3. decide  the whole chunk in ONE transaction, a savepoint per message (one that fails is retried later
+             without sinking the others), each message row locked while it is decided (several processes
+             may share the queue):
                bounce      state "bounce"; each bounced recipient's Person.email_failing_since is set and
-                           audited; the plan coordinators get a notice (after the commit)
+                           audited; the plan coordinators get a notice
                auto_reply  (or a null sender, or mail from our own address: loops) state "auto_reply":
                            never parsed, never answered
                otherwise   route (token, thread, else the sender's open prompt in intake), sender by From,
                            intake.apply, which sets applied / needs_review itself.
-  3. answer  after the commit, through the Ticker (a Delivery row with key "receipt:{inbound id}" is committed
-             before the channel is called): at most one receipt per inbound message, never for a bounce or
-             an auto-reply.
+             The receipts and notices these call for are claimed (Delivery rows keyed "receipt:{inbound
+             id}") in the same transaction.
+  4. answer  after the commit, through the Ticker; the sends are recorded in one more commit. At most one
+             receipt per inbound message, never for a bounce or an auto-reply. A crash between 3 and the
+             end of 4 leaves the chunk's unsent receipts claimed: abandoned, never sent twice.
+Three commits a chunk instead of three a message: on PostgreSQL, where each is a round trip, that is most
+of the cost of applying a reply.
 
 Forged From (a valid token, another sender): intake puts it in review; its receipt goes to the PROMPT's
 lead (ReceiptMessage.recipient is always the lead, from the directory), never to the From address, so the
@@ -67,8 +74,6 @@ def process_pending(
     limit: int | None = None,
 ) -> Counter[str]:
     """Process every new stored email, oldest first: counts by final state, plus "receipts" and "notices"."""
-    from mailin.extract import parse_message  # another module's contract: imported when first needed
-
     with session_scope(engine, read_only=True) as s:
         query = (
             select(InboundMessage.id)
@@ -77,51 +82,87 @@ def process_pending(
         )
         ids = list(s.scalars(query.limit(limit) if limit else query))
     counts: Counter[str] = Counter()
+    ticker = Ticker(engine, channels, clock, timezone=settings.timezone, actor="mail", via="email")
     for start in range(0, len(ids), CLAIM_CHUNK):
         chunk = ids[start : start + CLAIM_CHUNK]
         claimed = _claim(engine, chunk)  # one commit for the chunk, not one per message
-        for inbound_id in chunk:
-            if inbound_id in claimed:
-                _handle(
-                    engine, channels, settings, clock, inbound_id, claimed[inbound_id], parse_message, counts
-                )
+        _process_chunk(engine, ticker, settings, clock, [i for i in chunk if i in claimed], claimed, counts)
     return counts
 
 
-def _handle(engine, channels, settings, clock, inbound_id, claimed, parse, counts: Counter[str]) -> None:
-    """Decide one claimed message, then send what it calls for (after its commit)."""
-    outcome = _process_one(engine, settings, clock, inbound_id, claimed, parse)
-    if outcome is None:
-        return
-    counts[outcome.state] += 1
-    ticker = Ticker(engine, channels, clock, timezone=settings.timezone, actor="mail", via="email")
-    if outcome.receipt is not None:
-        counts["receipts"] += ticker.do([outcome.receipt])
-    if outcome.notices:
-        counts["notices"] += ticker.do(outcome.notices)
+def _process_chunk(
+    engine: Engine,
+    ticker: Ticker,
+    settings: Settings,
+    clock: Clock,
+    ids: list[int],
+    claimed: dict[int, tuple[int, str]],
+    counts: Counter[str],
+) -> None:
+    """Parse the chunk outside the write lock, decide it in ONE transaction (a savepoint per message, so one
+    that fails cannot sink the others) together with the claims of the receipts and notices it calls for,
+    then send those. A crash after the commit abandons this chunk's unsent receipts (never sent twice)."""
+    from mailin.extract import parse_message  # another module's contract: imported when first needed
+
+    failed: dict[int, str] = {}
+    for inbound_id in [i for i in ids if claimed[i][0] > MAX_ATTEMPTS]:
+        # it took the process down MAX_ATTEMPTS times: quarantine, do not try again
+        counts[
+            _quarantine(
+                engine, clock, inbound_id, claimed[inbound_id][1], "processing never finished (crashed?)"
+            ).state
+        ] += 1
+    todo = [i for i in ids if claimed[i][0] <= MAX_ATTEMPTS]
+    with session_scope(engine, read_only=True) as s:
+        query = select(InboundMessage.id, InboundMessage.raw).where(InboundMessage.id.in_(todo))
+        raws = dict(s.execute(query).all())
+    parsed = {}
+    for inbound_id in todo:  # extraction is the slow part: never while holding the write lock
+        try:
+            parsed[inbound_id] = parse_message(bytes(raws[inbound_id]))
+        except Exception as exc:
+            failed[inbound_id] = _failure(exc, inbound_id, claimed)
+    claims, unreachable = [], []
+    with session_scope(engine) as s:
+        for inbound_id, parts in parsed.items():
+            try:
+                with s.begin_nested():
+                    outcome = _decide(s, settings, clock, inbound_id, lambda _raw, parts=parts: parts)
+            except Exception as exc:
+                failed[inbound_id] = _failure(exc, inbound_id, claimed)
+                continue
+            if outcome is None:
+                continue
+            counts[outcome.state] += 1
+            for work in ([outcome.receipt] if outcome.receipt else []) + (outcome.notices or []):
+                if work.wanted is None:
+                    unreachable.append(work)  # recorded as failed by the Ticker, after this commit
+                elif (claim := ticker.claim_in(s, work)) is not None:
+                    claims.append(claim)
+    ticker.deliver_all(claims)  # the successes recorded in one commit
+    for claim in claims:
+        counts["receipts" if claim.work.kind == "receipt" else "notices"] += 1
+    for work in unreachable:
+        counts["receipts" if work.kind == "receipt" else "notices"] += ticker.do([work])
+    for inbound_id, error in failed.items():
+        counts[_retry_or_quarantine(engine, clock, inbound_id, claimed[inbound_id], error)] += 1
 
 
-def _process_one(
-    engine: Engine, settings: Settings, clock: Clock, inbound_id: int, claimed: tuple[int, str], parse
-) -> _Outcome | None:
+def _failure(exc: Exception, inbound_id: int, claimed: dict[int, tuple[int, str]]) -> str:
+    attempts, external_id = claimed[inbound_id]
+    log.exception("%s inbound %d: processing failed (attempt %d)", external_id, inbound_id, attempts)
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
+def _retry_or_quarantine(
+    engine: Engine, clock: Clock, inbound_id: int, claimed: tuple[int, str], error: str
+) -> str:
     attempts, external_id = claimed
-    if attempts > MAX_ATTEMPTS:  # it took the process down MAX_ATTEMPTS times: quarantine, do not try again
-        return _quarantine(engine, clock, inbound_id, external_id, "processing never finished (crashed?)")
-    try:
-        # Parse before taking the write lock: extraction is the slow part, and on SQLite every moment the
-        # lock is held here is a moment DATA stores (and their 250s) wait.
-        with session_scope(engine, read_only=True) as s:
-            parts = parse(bytes(s.scalar(select(InboundMessage.raw).where(InboundMessage.id == inbound_id))))
-        with session_scope(engine) as s:
-            return _decide(s, settings, clock, inbound_id, lambda _raw: parts)
-    except Exception as exc:
-        log.exception("%s inbound %d: processing failed (attempt %d)", external_id, inbound_id, attempts)
-        error = f"{type(exc).__name__}: {exc}"[:2000]
-        if attempts >= MAX_ATTEMPTS:
-            return _quarantine(engine, clock, inbound_id, external_id, error)
-        with session_scope(engine) as s:
-            s.execute(update(InboundMessage).where(InboundMessage.id == inbound_id).values(reason=error))
-        return _Outcome("retrying", external_id)
+    if attempts >= MAX_ATTEMPTS:
+        return _quarantine(engine, clock, inbound_id, external_id, error).state
+    with session_scope(engine) as s:
+        s.execute(update(InboundMessage).where(InboundMessage.id == inbound_id).values(reason=error))
+    return "retrying"
 
 
 def _claim(engine: Engine, inbound_ids: list[int]) -> dict[int, tuple[int, str]]:

@@ -394,3 +394,29 @@ def test_two_processes_working_the_same_queue_apply_each_message_once(
         t.join(60)
     assert sum(c["applied"] for c in counts) == 12 and updates(engine) == 12
     assert sum(c["receipts"] for c in counts) == 12  # one receipt per message, whoever decided it
+
+
+def test_a_message_that_fails_while_decided_does_not_sink_the_rest_of_its_chunk(
+    engine, email, channels, settings, clock, jo_prompt, monkeypatch
+):
+    from collector import intake
+    from mailin.store import store_batch
+
+    to = f"progress+{jo_prompt.token}@{DOMAIN}"
+    envelope = {"mail_from": "jo.baker@harbourside.gov.uk", "rcpt_tos": [to]}
+    texts = ["1.1 on track, first", "1.1 on track, BOOM", "1.1 on track, third"]
+    store_batch(engine, [(mail("jo.baker@harbourside.gov.uk", to, t), envelope) for t in texts], clock)
+    real = intake.apply
+
+    def sometimes(session, reply, **kw):
+        if "BOOM" in reply.text:
+            session.flush()
+            raise RuntimeError("intake bug")
+        return real(session, reply, **kw)
+
+    monkeypatch.setattr(intake, "apply", sometimes)
+    counts = process_pending(engine, channels, settings, clock)
+    assert (counts["applied"], counts["retrying"], counts["receipts"]) == (2, 1, 2)
+    states = {bytes(r.raw).split(b"\r\n\r\n", 1)[1].strip(): (r.state, r.reason) for r in rows(engine)}
+    assert states[b"1.1 on track, BOOM"] == ("new", "RuntimeError: intake bug")  # tried again next pass
+    assert updates(engine) == 2
