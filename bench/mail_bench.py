@@ -120,7 +120,7 @@ def ours(
 
         def work() -> None:
             while not stop.is_set():
-                if not process_pending(engine, channels, settings, clock, limit=200):
+                if not process_pending(engine, channels, settings, clock, limit=200, busy=committer.busy):
                     wake.wait(0.05)
                     wake.clear()
 

@@ -7,10 +7,11 @@ Per chunk of CLAIM_CHUNK messages:
   1. claim   attempts + 1, committed BEFORE parsing: a message that crashes the process is counted too.
              Over MAX_ATTEMPTS it is quarantined (state "failed", the error kept, the raw bytes kept; the
              Mailman shunt), never dropped and never blocking the queue.
-  2. parse   parse_message(raw) for each (pure, never raises), outside the write lock.
-  3. decide  the whole chunk in ONE transaction, a savepoint per message (one that fails is retried later
-             without sinking the others), each message row locked while it is decided (several processes
-             may share the queue):
+  2. parse   parse_message(raw) (pure, never raises), never while holding SQLite's write lock.
+  3. decide  on PostgreSQL the whole chunk in one transaction; on SQLite, whose write lock is database-wide,
+             one transaction per message, so the DATA stores of waiting senders get in between. A
+             savepoint per message (one that fails is retried later without sinking the others), each
+             message row locked while it is decided (several processes may share the queue):
                bounce      state "bounce"; each bounced recipient's Person.email_failing_since is set and
                            audited; the plan coordinators get a notice
                auto_reply  (or a null sender, or mail from our own address: loops) state "auto_reply":
@@ -22,8 +23,8 @@ Per chunk of CLAIM_CHUNK messages:
   4. answer  after the commit, through the Ticker; the sends are recorded in one more commit. At most one
              receipt per inbound message, never for a bounce or an auto-reply. A crash between 3 and the
              end of 4 leaves the chunk's unsent receipts claimed: abandoned, never sent twice.
-Three commits a chunk instead of three a message: on PostgreSQL, where each is a round trip, that is most
-of the cost of applying a reply.
+On PostgreSQL three commits a chunk instead of three a message (each a round trip: most of the cost of
+applying a reply); on SQLite one a message plus two a chunk.
 
 Forged From (a valid token, another sender): intake puts it in review; its receipt goes to the PROMPT's
 lead (ReceiptMessage.recipient is always the lead, from the directory), never to the From address, so the
@@ -33,7 +34,9 @@ forger hears nothing and the lead learns that someone answered for them.
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +57,7 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 CLAIM_CHUNK = 20
+STEP_ASIDE = 0.05  # the longest processing waits for receiving, per message
 CHANNEL = "email"
 
 
@@ -72,8 +76,13 @@ def process_pending(
     clock: Clock,
     *,
     limit: int | None = None,
+    busy: Callable[[], bool] | None = None,
 ) -> Counter[str]:
-    """Process every new stored email, oldest first: counts by final state, plus "receipts" and "notices"."""
+    """Process every new stored email, oldest first: counts by final state, plus "receipts" and "notices".
+
+    `busy` says whether senders are waiting for their 250 (mailin.store.GroupCommitter.busy): processing
+    then steps aside before each message, for up to STEP_ASIDE seconds, so that receiving keeps its pace
+    while a burst arrives (accept fast, decide later)."""
     with session_scope(engine, read_only=True) as s:
         query = (
             select(InboundMessage.id)
@@ -86,7 +95,8 @@ def process_pending(
     for start in range(0, len(ids), CLAIM_CHUNK):
         chunk = ids[start : start + CLAIM_CHUNK]
         claimed = _claim(engine, chunk)  # one commit for the chunk, not one per message
-        _process_chunk(engine, ticker, settings, clock, [i for i in chunk if i in claimed], claimed, counts)
+        ids_ = [i for i in chunk if i in claimed]
+        _process_chunk(engine, ticker, settings, clock, ids_, claimed, counts, busy or (lambda: False))
     return counts
 
 
@@ -98,6 +108,7 @@ def _process_chunk(
     ids: list[int],
     claimed: dict[int, tuple[int, str]],
     counts: Counter[str],
+    busy: Callable[[], bool],
 ) -> None:
     """Parse the chunk outside the write lock, decide it in ONE transaction (a savepoint per message, so one
     that fails cannot sink the others) together with the claims of the receipts and notices it calls for,
@@ -116,29 +127,46 @@ def _process_chunk(
     with session_scope(engine, read_only=True) as s:
         query = select(InboundMessage.id, InboundMessage.raw).where(InboundMessage.id.in_(todo))
         raws = dict(s.execute(query).all())
-    parsed = {}
-    for inbound_id in todo:  # extraction is the slow part: never while holding the write lock
+    claims: list = []
+    unreachable: list = []
+
+    def parse(inbound_id: int):
         try:
-            parsed[inbound_id] = parse_message(bytes(raws[inbound_id]))
+            return parse_message(bytes(raws[inbound_id]))
         except Exception as exc:
             failed[inbound_id] = _failure(exc, inbound_id, claimed)
-    claims, unreachable = [], []
-    with session_scope(engine) as s:
-        for inbound_id, parts in parsed.items():
-            try:
-                with s.begin_nested():
-                    outcome = _decide(s, settings, clock, inbound_id, lambda _raw, parts=parts: parts)
-            except Exception as exc:
-                failed[inbound_id] = _failure(exc, inbound_id, claimed)
-                continue
-            if outcome is None:
-                continue
-            counts[outcome.state] += 1
-            for work in ([outcome.receipt] if outcome.receipt else []) + (outcome.notices or []):
-                if work.wanted is None:
-                    unreachable.append(work)  # recorded as failed by the Ticker, after this commit
-                elif (claim := ticker.claim_in(s, work)) is not None:
-                    claims.append(claim)
+            return None
+
+    def decide(s, inbound_id: int, parts) -> None:
+        try:
+            with s.begin_nested():
+                outcome = _decide(s, settings, clock, inbound_id, lambda _raw: parts)
+        except Exception as exc:
+            failed[inbound_id] = _failure(exc, inbound_id, claimed)
+            return
+        if outcome is None:
+            return
+        counts[outcome.state] += 1
+        for work in ([outcome.receipt] if outcome.receipt else []) + (outcome.notices or []):
+            if work.wanted is None:
+                unreachable.append(work)  # recorded as failed by the Ticker, after the commit
+            elif (claim := ticker.claim_in(s, work)) is not None:
+                claims.append(claim)
+
+    if engine.dialect.name == "sqlite":
+        # One write lock for the whole database: parse outside it, then hold it for one message only, so
+        # the DATA stores of senders waiting for their 250 get in between.
+        for inbound_id in todo:
+            if (parts := parse(inbound_id)) is not None:
+                _step_aside(busy)
+                with session_scope(engine) as s:
+                    decide(s, inbound_id, parts)
+    else:  # PostgreSQL locks rows: the whole chunk in one transaction, one commit (one round trip)
+        with session_scope(engine) as s:
+            for inbound_id in todo:
+                if (parts := parse(inbound_id)) is not None:
+                    _step_aside(busy)  # the CPU, not a lock, is what receiving and processing share here
+                    decide(s, inbound_id, parts)
     ticker.deliver_all(claims)  # the successes recorded in one commit
     for claim in claims:
         counts["receipts" if claim.work.kind == "receipt" else "notices"] += 1
@@ -146,6 +174,13 @@ def _process_chunk(
         counts["receipts" if work.kind == "receipt" else "notices"] += ticker.do([work])
     for inbound_id, error in failed.items():
         counts[_retry_or_quarantine(engine, clock, inbound_id, claimed[inbound_id], error)] += 1
+
+
+def _step_aside(busy: Callable[[], bool]) -> None:
+    """Wait while senders wait for their 250 (never longer than STEP_ASIDE: processing must not starve)."""
+    deadline = time.monotonic() + STEP_ASIDE
+    while busy() and time.monotonic() < deadline:
+        time.sleep(0.001)
 
 
 def _failure(exc: Exception, inbound_id: int, claimed: dict[int, tuple[int, str]]) -> str:

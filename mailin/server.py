@@ -345,7 +345,9 @@ async def serve(
         while True:
             wake.clear()
             try:
-                counts = await asyncio.to_thread(process_pending, engine, channels, settings, clock)
+                counts = await asyncio.to_thread(
+                    process_pending, engine, channels, settings, clock, busy=committer.busy
+                )
                 if counts:
                     log.info("processed: %s", ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))
             except Exception:

@@ -145,8 +145,13 @@ class GroupCommitter:
     def __init__(self, engine: Engine, clock: Clock, *, max_batch: int = 200):
         self.engine, self.clock, self.max_batch = engine, clock, max_batch
         self._queue: queue.Queue[tuple[bytes, dict[str, Any], Future[Stored]] | None] = queue.Queue()
+        self._committing = False
         self._thread = threading.Thread(target=self._run, name="mail-group-commit", daemon=True)
         self._thread.start()
+
+    def busy(self) -> bool:
+        """Senders are waiting for their 250: messages are queued or a batch is being committed."""
+        return self._committing or not self._queue.empty()
 
     def submit(self, raw: bytes, envelope: dict[str, Any]) -> Future[Stored]:
         future: Future[Stored] = Future()
@@ -175,6 +180,7 @@ class GroupCommitter:
                     self._queue.put(None)  # stop after this batch
                     break
                 batch.append(item)
+            self._committing = True
             try:
                 results = store_batch(self.engine, [(raw, env) for raw, env, _ in batch], self.clock)
                 fault("mail.after_commit")
@@ -182,6 +188,8 @@ class GroupCommitter:
                 for _, _, future in batch:
                     future.set_exception(exc)
                 continue
+            finally:
+                self._committing = False
             for (_, _, future), result in zip(batch, results, strict=True):
                 if isinstance(result, BaseException):
                     future.set_exception(result)

@@ -84,3 +84,31 @@ def test_a_batch_that_races_another_process_stores_the_rest_and_reports_the_dupl
     fresh, raced = results
     assert not fresh.duplicate and raced.duplicate and raced.id == first.id
     assert _count(engine) == 2
+
+
+def test_the_committer_says_it_is_busy_while_a_sender_waits(engine, clock, monkeypatch):
+    import threading
+
+    import mailin.store as store
+
+    inside, release = threading.Event(), threading.Event()
+    real = store.store_batch
+
+    def slow(*args, **kwargs):
+        inside.set()
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "store_batch", slow)
+    committer = GroupCommitter(engine, clock)
+    try:
+        assert not committer.busy()
+        future = committer.submit(_message(1), {})
+        inside.wait(10)
+        assert committer.busy()  # a sender waits for its 250: processing should step aside
+        release.set()
+        future.result(timeout=10)
+        assert not committer.busy()
+    finally:
+        release.set()
+        committer.close()

@@ -420,3 +420,25 @@ def test_a_message_that_fails_while_decided_does_not_sink_the_rest_of_its_chunk(
     states = {bytes(r.raw).split(b"\r\n\r\n", 1)[1].strip(): (r.state, r.reason) for r in rows(engine)}
     assert states[b"1.1 on track, BOOM"] == ("new", "RuntimeError: intake bug")  # tried again next pass
     assert updates(engine) == 2
+
+
+def test_processing_steps_aside_while_senders_wait_but_is_never_starved(
+    engine, email, channels, settings, clock, jo_prompt
+):
+    from mailin.store import store_batch
+
+    to = f"progress+{jo_prompt.token}@{DOMAIN}"
+    envelope = {"mail_from": "jo.baker@harbourside.gov.uk", "rcpt_tos": [to]}
+    store_batch(
+        engine,
+        [(mail("jo.baker@harbourside.gov.uk", to, f"1.1 on track {n}"), envelope) for n in range(3)],
+        clock,
+    )
+    asked: list[int] = []
+
+    def always_busy() -> bool:  # a sender is always waiting: processing yields, then goes on anyway
+        asked.append(1)
+        return True
+
+    counts = process_pending(engine, channels, settings, clock, busy=always_busy)
+    assert counts["applied"] == 3 and len(asked) >= 3
