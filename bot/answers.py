@@ -31,6 +31,19 @@ T = TypeVar("T")
 PATIENCE = 30.0  # seconds a busy database is waited out before the person is told
 
 
+def store_once(
+    bot: Bot, body: dict[str, Any], external_id: str, *, kind: str = "action"
+) -> ingest.Stored | None:
+    """Store the payload raw before anything acts on it (waiting out a busy database); None when it is a
+    redelivery already stored, so the caller does nothing more."""
+    user = (body.get("user") or {}).get("id", "")
+    stored = patiently(lambda: ingest.store(bot.engine, bot.clock, external_id, body, kind=kind, user=user))
+    if stored.duplicate:
+        log.info("%s: a redelivery, already stored as inbound %d; nothing done", external_id, stored.id)
+        return None
+    return stored
+
+
 def patiently(step: Callable[[], T], *, patience: float = PATIENCE) -> T:
     """Run `step`, retrying while the database is busy; the last OperationalError is raised."""
     deadline, delay = time.monotonic() + patience, 0.2
@@ -63,11 +76,8 @@ def answer(
     """Store the payload, record the choices, echo. None when the payload was a redelivery."""
     user = (body.get("user") or {}).get("id", "")
     try:
-        stored = patiently(
-            lambda: ingest.store(bot.engine, bot.clock, external_id, body, kind=kind, user=user)
-        )
-        if stored.duplicate:
-            log.info("%s: a redelivery, already stored as inbound %d; nothing done", external_id, stored.id)
+        stored = store_once(bot, body, external_id, kind=kind)
+        if stored is None:
             return None
         person = bot.directory.person_for(user)
 

@@ -183,16 +183,8 @@ def remind(bot: Bot, args: list[str], *, actor: str, say: Say) -> None:
         timezone=bot.settings.timezone,
         actor=actor,
     )
-    parts = []
-    for label, names in (
-        ("Reminded", result.sent),
-        ("already reminded today", result.already),
-        ("nothing left to answer", result.answered),
-        ("prompt not sent yet", result.not_sent),
-        ("failed", result.failed),
-    ):
-        if names:
-            parts.append(f"{label}: {md(', '.join(names))}")
+    groups = ([("Reminded", result.sent)] if result.sent else []) + result.unsent()
+    parts = [f"{label}: {md(', '.join(names))}" for label, names in groups]
     say(". ".join(parts) + "." if parts else "Nobody to remind.")
 
 

@@ -29,6 +29,16 @@ class RemindResult:
     not_sent: list[str] = field(default_factory=list)  # their prompt has not gone out yet
     failed: list[str] = field(default_factory=list)
 
+    def unsent(self) -> list[tuple[str, list[str]]]:
+        """Who was not reminded and why, in plain words, for whoever reports the result (CLI, Slack)."""
+        groups = (
+            ("already reminded today", self.already),
+            ("nothing left to answer", self.answered),
+            ("prompt not sent yet", self.not_sent),
+            ("failed", self.failed),
+        )
+        return [(why, names) for why, names in groups if names]
+
 
 def remind_now(
     engine: Engine,

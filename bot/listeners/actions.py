@@ -13,7 +13,7 @@ from slack_bolt import Ack, App
 from slack_sdk.errors import SlackApiError
 
 from bot import blocks, ids, ingest, prompts, text
-from bot.answers import answer, patiently, responder
+from bot.answers import answer, responder, store_once
 from bot.context import Bot
 from bot.record import Choice, check
 from collector.review import parsed_updates
@@ -136,12 +136,8 @@ def _show(client: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
 def _confirm(bot: Bot, body: dict[str, Any], respond: Any) -> None:
     action, say = _first(body), responder(respond)
     user = (body.get("user") or {}).get("id", "")
-    stored = patiently(
-        lambda: ingest.store(
-            bot.engine, bot.clock, ingest.action_id(body, action), body, kind="action", user=user
-        )
-    )
-    if stored.duplicate:
+    stored = store_once(bot, body, ingest.action_id(body, action))
+    if stored is None:
         return
     person = bot.directory.person_for(user)
     with session_scope(bot.engine) as s:

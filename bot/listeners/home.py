@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot import home, ingest
-from bot.answers import direct, patiently, send_receipt
+from bot.answers import direct, send_receipt, store_once
 from bot.context import Bot
 from collector import review
 from collector.errors import UserError
@@ -39,12 +39,8 @@ def _review(bot: Bot, body: dict[str, Any]) -> None:
     action = (body.get("actions") or [{}])[0]
     user = (body.get("user") or {}).get("id", "")
     say = direct(bot, user)
-    stored = patiently(
-        lambda: ingest.store(
-            bot.engine, bot.clock, ingest.action_id(body, action), body, kind="action", user=user
-        )
-    )
-    if stored.duplicate:
+    stored = store_once(bot, body, ingest.action_id(body, action))
+    if stored is None:
         return
     allowed = bot.directory.is_coordinator(user)
     person = bot.directory.person_for(user)

@@ -232,14 +232,9 @@ def remind(
         raise UserError(f"already reminded today ({result.today}): {who}; one reminder a day, try tomorrow")
     if result.sent:
         console.print(f"[green]Reminded[/] {len(result.sent)}: {', '.join(result.sent)}.")
-    for label, names in (
-        ("already reminded today", result.already),
-        ("nothing left to answer", result.answered),
-        ("prompt not sent yet", result.not_sent),
-        ("[red]failed[/]", result.failed),
-    ):
-        if names:
-            console.print(f"{label}: {', '.join(names)}")
+    for why, names in result.unsent():
+        label = "[red]failed[/]" if why == "failed" else why
+        console.print(f"{label}: {', '.join(names)}")
     if not (result.sent or result.failed):
         console.print("Nobody to remind.")
 
