@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from collector.clock import Clock
 from collector.errors import NotFound, UserError
 from collector.intake import IntakeResult, apply
+from collector.parsing.refs import resolve_typed_ref
 from collector.replies import ParsedUpdate, Reply
 from collector.vocabulary import Status
 from store.importers.targets import parse_target
@@ -33,13 +34,16 @@ def record_paper_update(
 ) -> IntakeResult:
     plan = find_plan(session, plan_ident)
     round_ = _round(session, plan.id, round_id)
-    action = session.scalar(
-        select(Action).where(
-            Action.plan_id == plan.id, Action.ref == ref.strip(), Action.retired_at.is_(None)
-        )
-    )
-    if action is None:
+    # The ref as typed: as printed ("2.3 a)"), or any written form of it ("2.3a", "Action 4", "1.2" for a
+    # plan numbered "#1.2", "A01" for "A-01"); several matches are refused, never guessed between.
+    live = select(Action).where(Action.plan_id == plan.id, Action.retired_at.is_(None))
+    actions = {a.ref: a for a in session.scalars(live)}
+    matches = resolve_typed_ref(ref, list(actions))
+    if len(matches) > 1:
+        raise UserError(f"{ref} could be action {' or '.join(matches)}: give the ref as the plan prints it")
+    if not matches:
         raise NotFound(f"plan {plan.name} has no action {ref}: `collector plan show {plan.name}` lists them")
+    action = actions[matches[0]]
     if status is None and not progress.strip() and not revised_target:
         raise UserError("nothing to record: give --status, --progress or --revised-target")
     person = resolve_person(session, by) if by else None

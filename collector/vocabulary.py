@@ -67,6 +67,21 @@ LOOSE_WORDS: dict[str, Status] = {
     "embedded": Status.COMPLETED,
     "business as usual": Status.COMPLETED,
     "blue": Status.COMPLETED,
+    # A plan's own key words ("Achieved / Partially achieved / Not achieved", "Some / Significant
+    # slippage"). Partly done work is still going unless it was rated after its deadline: "partially
+    # complete" is an update on work in hand, "partially achieved" a verdict that it fell short (amber).
+    "partially complete": Status.ON_TRACK,
+    "partially completed": Status.ON_TRACK,
+    "part complete": Status.ON_TRACK,
+    "partially achieved": Status.AT_RISK,
+    "partly achieved": Status.AT_RISK,
+    "minor slippage": Status.AT_RISK,
+    "slight slippage": Status.AT_RISK,
+    "significant slippage": Status.OFF_TRACK,
+    "significant delay": Status.OFF_TRACK,
+    "significantly delayed": Status.OFF_TRACK,
+    "not achieved": Status.OFF_TRACK,
+    "not yet due": Status.NOT_STARTED,
     # on track
     "on track": Status.ON_TRACK,
     "on target": Status.ON_TRACK,

@@ -87,6 +87,8 @@ class Plan(Base):
     # Slack channel id it is posted to when Slack is configured.
     committee_emails: Mapped[list[Any]] = mapped_column(default=list, server_default=text("'[]'"))
     committee_slack_channel: Mapped[str | None] = mapped_column(String(100))
+    # What the last import noted for a person to check (`collector plan warnings`); replaced on re-import.
+    import_warnings: Mapped[list[Any]] = mapped_column(default=list, server_default=text("'[]'"))
 
 
 class PlanCoordinator(Base):

@@ -13,6 +13,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -36,6 +37,9 @@ class SaveResult:
 
     leads_linked counts the distinct people and teams leading live actions whom a round could reach now;
     leads_unlinked names the others (no email or Slack id yet: `collector people import` fixes that).
+    changed_fields says what changed on each changed action (ref -> "text", "target", "leads", "section"
+    or a column's header), so a re-import (and its dry run) can say more than "changed". kept_updates
+    counts the updates collected in rounds, which a re-import never touches.
     """
 
     plan_id: int
@@ -44,15 +48,50 @@ class SaveResult:
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    changed_fields: dict[str, list[str]] = field(default_factory=dict)
     baseline_updates: int = 0
+    kept_updates: int = 0
     leads_linked: int = 0
     leads_unlinked: list[str] = field(default_factory=list)
 
 
+MAX_NAME = 100  # Plan.name's column width
+
+
 def slugify(title: str) -> str:
     """A plan's default handle: "Égalité & Diversity Plan 2025–26" -> "egalite-diversity-plan-2025-26"."""
-    folded = "".join(c for c in unicodedata.normalize("NFKD", title) if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:60].rstrip("-") or "plan"
+    return _slug(title) or "plan"
+
+
+def _slug(text: str) -> str:
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:60].rstrip("-")
+
+
+def default_name(draft: PlanDraft) -> str:
+    """The handle a plan gets without --plan-name: its title's slug, else its file's (a title in a script
+    with no ASCII letters slugs to nothing), and only then the generic "plan"."""
+    return _slug(draft.title) or _slug(Path(draft.source).stem if draft.source else "") or "plan"
+
+
+def plan_names(drafts: list[PlanDraft], plan_name: str | None) -> list[str]:
+    """The handle of each plan in one file, all different.
+
+    A file may hold two plans (a progress report, then the updated plan) whose titles slug alike (the slug
+    keeps 60 characters). Left alike, the second save found the first, uncommitted, plan and refused with
+    "already exists" for a plan the rolled-back import never left behind. The same file always gets the same
+    names, so `--update` finds them again.
+    """
+    given = (plan_name or "").strip() or None
+    names: list[str] = []
+    for index, draft in enumerate(drafts):
+        base = given or default_name(draft)
+        name = base if given is None or index == 0 else f"{base}-{index + 1}"
+        suffix = 2
+        while name.casefold() in {n.casefold() for n in names}:
+            name, suffix = f"{base}-{suffix}", suffix + 1
+        names.append(name)
+    return names
 
 
 def save_plan(
@@ -72,11 +111,13 @@ def save_plan(
     Never commits: the caller's session scope does, so a failure leaves nothing half-imported.
     """
     now = clock.now()
-    name = (name or slugify(draft.title)).strip()
+    name = (name or default_name(draft)).strip()
+    if not name or len(name) > MAX_NAME:
+        raise UserError(f"a plan's name must be 1 to {MAX_NAME} characters: give a shorter --plan-name")
     plan = session.scalar(select(Plan).where(func.lower(Plan.name) == name.lower()))
     if plan is not None and not update:
         raise UserError(
-            f"a plan named {name} already exists: use --update to re-import it, "
+            f"a plan named {plan.name} already exists: use --update to re-import it, "
             "or --plan-name to import it as another plan"
         )
     if plan is None and update:
@@ -89,6 +130,8 @@ def save_plan(
     session.flush()
     writer = _PlanWriter(session, plan, draft, now)
     result = writer.write(created)
+    if not created:
+        result.kept_updates = _collected_updates(session, plan.id)
     session.add(
         AuditEvent(
             at=now,
@@ -120,6 +163,7 @@ def _copy_plan_fields(plan: Plan, draft: PlanDraft, now: datetime, source_format
     if labels:
         plan.status_labels = dict(labels)
     plan.source_file = draft.source
+    plan.import_warnings = list(draft.warnings)  # the latest import's: a re-import replaces them
     plan.source_format = source_format
     plan.source_sha256 = sha256
     plan.updated_at = now
@@ -189,8 +233,9 @@ class _PlanWriter:
                 self.session.add(action)
                 self.result.added.append(ref)
                 self._fill(action, draft, own_section)
-            elif self._differs(action, draft, own_section):
+            elif changes := self._changes(action, draft, own_section):
                 self.result.changed.append(ref)
+                self.result.changed_fields[ref] = changes
                 self._fill(action, draft, own_section)
             # Refs numbered by position shift when an action is inserted: follow the file, not history.
             action.ref, action.ref_synthetic, action.position = draft.ref, draft.ref_synthetic, position
@@ -212,16 +257,24 @@ class _PlanWriter:
         if _lead_keys(action.leads) != _draft_lead_keys(draft.leads):
             action.leads = [lead for i, d in enumerate(draft.leads) if (lead := self._lead(i, d)) is not None]
 
-    def _differs(self, action: Action, draft: ActionDraft, section: Section | None) -> bool:
+    def _changes(self, action: Action, draft: ActionDraft, section: Section | None) -> list[str]:
+        """What the file changes on a stored action, by name (a column's header for its other columns)."""
         target = draft.target
-        return (
-            action.text != draft.text
-            or (action.target_text, action.target_kind, action.target_date)
-            != ((target.text, target.kind.value, target.date) if target else (None, None, None))
-            or (action.fields or {}) != draft.fields
-            or action.section_id != (section.id if section else None)
-            or _lead_keys(action.leads) != _draft_lead_keys(draft.leads)
+        stored_fields = action.fields or {}
+        checks = (
+            ("text", action.text != draft.text),
+            (
+                "target",
+                (action.target_text, action.target_kind, action.target_date)
+                != ((target.text, target.kind.value, target.date) if target else (None, None, None)),
+            ),
+            ("leads", _lead_keys(action.leads) != _draft_lead_keys(draft.leads)),
+            ("section", action.section_id != (section.id if section else None)),
         )
+        headers = [
+            h for h in {**stored_fields, **draft.fields} if stored_fields.get(h) != draft.fields.get(h)
+        ]
+        return [label for label, differs in checks if differs] + headers
 
     def _retire(self, action: Action, ref: str) -> None:
         action.retired_at = self.now
@@ -328,6 +381,16 @@ class _PlanWriter:
         self.result.leads_unlinked = sorted(
             {labels[k] for k, ok in reachable.items() if not ok}, key=str.casefold
         )
+
+
+def _collected_updates(session: Session, plan_id: int) -> int:
+    """Updates people reported in the plan's rounds (not the file's baseline): a re-import keeps them all."""
+    query = (
+        select(func.count(Update.id))
+        .join(Round, Update.round_id == Round.id)
+        .where(Round.plan_id == plan_id, Round.kind != "baseline")
+    )
+    return session.scalar(query) or 0
 
 
 def _reachable(target: Person | Team) -> bool:

@@ -190,7 +190,7 @@ def test_a_bad_map_is_a_usage_error(cli):
             "locked.xlsx: the file is password-protected",
         ),
         (b"PK\x03\x04 not really a zip", "broken.docx", "broken.docx: not a valid Word or Excel file"),
-        ("Action;Lead\n".encode("cp1252"), "nothing.csv", "nothing.csv: no table of actions found"),
+        ("Action;Lead\n".encode("cp1252"), "nothing.csv", "nothing.csv: the table holds no actions"),
     ],
 )
 def test_a_file_it_cannot_import_gets_one_line_and_exit_code_1(tmp_path, content, name, message):

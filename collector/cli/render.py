@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
 from store.importers.draft import ActionDraft, PlanDraft
 
 from .context import console
+
+if TYPE_CHECKING:  # persist pulls in the database layer: not needed to start the CLI
+    from store.persist import SaveResult
 
 PREVIEW_ACTIONS = 12
 
@@ -77,6 +81,71 @@ def print_draft_preview(draft: PlanDraft) -> None:
     console.print(table)
     for warning in draft.warnings:
         console.print(f"[yellow]note:[/] {warning}")
+
+
+def _things(n: int) -> str:
+    return f"{n} thing{'s' if n != 1 else ''} to check"
+
+
+def print_import_result(draft: PlanDraft, result: SaveResult, *, dry_run: bool = False) -> None:
+    """What an import did (or, in a dry run, would do): counts, what a re-import changes, what to check."""
+    n_subs = sum(len(a.sub_actions) for a in draft.walk())
+    verb = (
+        ("Would import" if result.created else "Would update")
+        if dry_run
+        else ("Imported" if result.created else "Updated")
+    )
+    console.print(
+        f"[green]{verb}[/] plan [bold]{escape(result.name)}[/] (id {result.plan_id}): {escape(draft.title)}\n"
+        f"  {len(draft.sections)} sections, {len(draft.actions)} actions, {n_subs} sub-actions, "
+        f"{result.baseline_updates} progress entries recorded as the imported baseline",
+        highlight=False,
+    )
+    if not result.created:
+        _print_changes(result, dry_run=dry_run)
+    for warning in draft.warnings:
+        console.print(f"  [yellow]note:[/] {escape(warning)}", highlight=False)
+    if draft.warnings and not dry_run:
+        console.print(f"  {_things(len(draft.warnings))}: `collector plan warnings {escape(result.name)}`")
+    if result.leads_unlinked and not dry_run:
+        unlinked = result.leads_unlinked
+        console.print(
+            f"  [yellow]{len(unlinked)} leads have no contact yet[/]: "
+            f"{escape(', '.join(unlinked[:8]))}{' ...' if len(unlinked) > 8 else ''}\n"
+            f"  Add them with `collector people import people.csv`; "
+            f"`collector plan leads {escape(result.name)}` lists them."
+        )
+
+
+def _print_changes(result: SaveResult, *, dry_run: bool) -> None:
+    """A re-import's added, changed (with what changed) and removed actions, and the updates it keeps."""
+    changed = [
+        f"{ref} ({', '.join(result.changed_fields[ref])})" if result.changed_fields.get(ref) else ref
+        for ref in result.changed
+    ]
+    for label, refs in (("added", result.added), ("changed", changed), ("removed", result.removed)):
+        if refs:
+            console.print(f"  {label}: {escape(', '.join(refs))}", highlight=False)
+    if result.removed:
+        console.print("  [dim]removed actions are retired, not deleted: their updates stay[/]")
+    if not (result.added or result.changed or result.removed):
+        console.print("  no actions changed")
+    kept = result.kept_updates
+    if kept:
+        console.print(f"  {kept} update{'s' if kept != 1 else ''} collected in rounds kept")
+    elif dry_run:
+        console.print("  no updates collected in rounds yet (any would be kept)")
+
+
+def print_import_warnings(name: str, source: str, warnings: list[str]) -> None:
+    """`collector plan warnings`: the last import's notes, one a line."""
+    if not warnings:
+        console.print(f"Plan [bold]{escape(name)}[/]: its last import noted nothing to check.")
+        return
+    where = f" of {escape(source)}" if source else ""
+    console.print(f"Plan [bold]{escape(name)}[/]: {_things(len(warnings))} from the last import{where}:")
+    for warning in warnings:
+        console.print(f"  • {escape(warning)}", highlight=False)
 
 
 def people_summary(result) -> str:

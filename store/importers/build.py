@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
 from collector.vocabulary import Status, status_from_text, status_from_word
 
 from .cells import flat, paragraphs, unbullet
+from .columns import FALLBACK
 from .draft import ActionDraft, LeadDraft, ProgressDraft, TargetDraft, TargetKind
 from .items import Item, per_item_values, split_items
 from .layout import Column, Row
 from .leads import is_code, parse_leads
 from .refs import parse_ref_cell, split_leading_ref
-from .targets import find_dates, parse_target, split_targets
+from .targets import YearStyle, find_dates, parse_target, split_targets
 
 CORE = {"ref", "action", "lead", "target", "status", "progress", "completed"}
 _DATE_LEAD = re.compile(r"^\s*(\S+[\s\-/']+\d{2,4})\b")
@@ -32,6 +34,7 @@ class Context:
     headers: dict[str, str]  # field -> header as printed on the first page
     outcome_led: bool
     fields: list[Column] = field(default_factory=list)
+    year_style: YearStyle = "financial"  # how "2025/26" is read: the plan's own kind of year
 
 
 def _field_values(row: Row, ctx: Context) -> dict[str, str]:
@@ -74,9 +77,9 @@ def _progress(row: Row) -> list[ProgressDraft]:
     return [ProgressDraft(text=text, status=status, reported=reported)]
 
 
-def _merge_target(values: list[str]) -> TargetDraft | None:
+def _merge_target(values: list[str], ctx: Context) -> TargetDraft | None:
     printed = " ".join(v for v in values if v.strip())
-    return parse_target(printed)
+    return parse_target(printed, year_style=ctx.year_style)
 
 
 def _lead_values(cell: str) -> list[str]:
@@ -103,7 +106,7 @@ def _sub_actions(
         if leads[i]:
             sub.leads = parse_leads(leads[i] or "", ctx.key, ctx.known_names)
         if targets[i]:
-            sub.target = parse_target(targets[i] or "")
+            sub.target = parse_target(targets[i] or "", year_style=ctx.year_style)
         subs.append(sub)
     return subs
 
@@ -120,12 +123,12 @@ def action_from_row(row: Row, ctx: Context) -> ActionDraft | None:
     action = ActionDraft(
         ref=ref or "", text=stem or flat(text_cell), where=row.where, ref_synthetic=ref is None
     )
-    lead_cell, target_cell = row.get("lead"), row.get("target")
+    lead_cell, target_cell = row.get("lead"), row.get("target") or row.get(FALLBACK)
     action.leads = parse_leads(lead_cell, ctx.key, ctx.known_names)
-    action.target = parse_target(flat(target_cell))
+    action.target = parse_target(flat(target_cell), year_style=ctx.year_style)
     if items:
         leads = per_item_values(lead_cell, items) if len(action.leads) > 1 else [None] * len(items)
-        targets = per_item_values(target_cell, items, split_targets)
+        targets = per_item_values(target_cell, items, partial(split_targets, year_style=ctx.year_style))
         if action.target and len({t for t in targets if t}) <= 1 and not lettered(target_cell):
             targets = [None] * len(items)  # one target for the whole action: keep it on the parent
         action.sub_actions = _sub_actions(action.ref, items, leads, targets, ctx, row.where)
@@ -145,7 +148,7 @@ def add_detail(action: ActionDraft, row: Row, ctx: Context) -> None:
             action.leads.append(lead)
     if row.get("target").strip():
         previous = action.target.text if action.target else ""
-        action.target = _merge_target([previous, flat(row.get("target"))])
+        action.target = _merge_target([previous, flat(row.get("target"))], ctx)
     action.progress.extend(_progress(row))
     for name, value in _field_values(row, ctx).items():
         action.fields[name] = f"{action.fields[name]}\n{value}" if name in action.fields else value
@@ -169,7 +172,13 @@ def action_from_outcome(rows: list[Row], ctx: Context) -> ActionDraft:
         items.extend(segment_items)
         counts.append(len(segment_items))
         lead_values.append(_lead_values(row.get("lead")))
-        target_values.append([t for p in paragraphs(row.get("target")) for t in split_targets(unbullet(p))])
+        target_values.append(
+            [
+                t
+                for p in paragraphs(row.get("target"))
+                for t in split_targets(unbullet(p), year_style=ctx.year_style)
+            ]
+        )
         for lead in parse_leads(row.get("lead"), ctx.key, ctx.known_names):
             if all(lead.label != existing.label for existing in leads):
                 leads.append(lead)
@@ -177,7 +186,7 @@ def action_from_outcome(rows: list[Row], ctx: Context) -> ActionDraft:
         for name, value in _field_values(row, ctx).items():
             action.fields[name] = f"{action.fields[name]}\n{value}" if name in action.fields else value
     action.leads = leads
-    action.target = _merge_target([flat(r.get("target")) for r in rows])
+    action.target = _merge_target([flat(r.get("target")) for r in rows], ctx)
     if action.target is None or (action.target.kind is TargetKind.TEXT and not action.target.text):
         action.target = None
     per_lead = _distribute(lead_values, counts)

@@ -12,6 +12,14 @@ Merged cells, decided so that the interpreter sees a grid whose columns line up 
     the first row of the merge, as it does in Excel;
   * columns a row skips (w:gridBefore / w:gridAfter) give "" so later cells keep their positions.
 Nested tables are flattened: their cells' paragraphs become paragraphs of the enclosing cell.
+
+Cell shading (w:tcPr/w:shd) is reported as the line's fills, because some plans show a status only as
+a cell's colour. A cell spanning several columns gives its colour to each (the colour is visible there,
+and a colour carries no text to be mistaken for a lead); a cell continuing a vertical merge reports its
+own shading, as Word stores it. The fill is w:fill ("auto" and white are no fill); with the "solid"
+pattern the pattern colour w:color is what shows. Theme-only shading (w:themeFill without w:fill, which
+Word does not write itself) and table-style banding are not read. Paragraph and run shading are not cell
+fills and are ignored.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from lxml import etree
 from collector.errors import ImportFileError
 from store.importers.read import clean_paragraph, join_paragraphs
 from store.importers.source import SourceDoc, SourceLine
+from store.importers.status_cells import hex_colour
 
 _P, _TBL, _TR, _TC, _SDT = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:sdt")
 _SDT_CONTENT, _CUSTOM_XML = qn("w:sdtContent"), qn("w:customXml")
@@ -38,12 +47,13 @@ _GRIDSPAN, _VMERGE, _GRIDBEFORE, _GRIDAFTER = (
     qn(f"w:{t}") for t in ("gridSpan", "vMerge", "gridBefore", "gridAfter")
 )
 _VAL, _TYPE = qn("w:val"), qn("w:type")
+_SHD, _TCPR, _FILL, _COLOR = qn("w:shd"), qn("w:tcPr"), qn("w:fill"), qn("w:color")
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _FALLBACK, _MOVE_FROM = f"{{{_MC}}}Fallback", qn("w:moveFrom")
 
 _PARAGRAPH_TAGS = (_T, _TAB, _BR, _CR, _NBH, _PSTYLE, _NUMPR, _NUMID)
 _PARAGRAPH_TAG_SET = frozenset(_PARAGRAPH_TAGS)
-_TABLE_TAGS = (*_PARAGRAPH_TAGS, _P, _TC, _TR, _GRIDSPAN, _VMERGE, _GRIDBEFORE, _GRIDAFTER)
+_TABLE_TAGS = (*_PARAGRAPH_TAGS, _P, _TC, _TR, _GRIDSPAN, _VMERGE, _GRIDBEFORE, _GRIDAFTER, _SHD)
 # Text boxes are written twice (a DrawingML choice and a VML fallback) and hold paragraphs inside a
 # paragraph; text moved with tracked changes on is still present at its old place. Bodies with either
 # are read "carefully": each element is checked against its ancestors (slower, and rare).
@@ -135,7 +145,7 @@ class _BodyReader:
                     yield SourceLine(cells=(text,), where=f"paragraph {self.paragraphs}", in_table=False)
             else:
                 index, self.tables = self.tables, self.tables + 1
-                for r, (cells, merged) in enumerate(self.table_rows(child), start=1):
+                for r, (cells, merged, fills) in enumerate(self.table_rows(child), start=1):
                     where = f"table {index + 1} row {r}"
                     yield SourceLine(
                         cells=tuple(cells),
@@ -143,6 +153,7 @@ class _BodyReader:
                         in_table=True,
                         table=index,
                         merged_above=tuple(merged),
+                        fills=tuple(fills) if any(fills) else (),
                     )
 
     def paragraph(self, p: Any) -> str:
@@ -152,20 +163,22 @@ class _BodyReader:
                 para.feed(el, el.tag)
         return para.text(self.list_styles)
 
-    def table_rows(self, tbl: Any) -> Iterator[tuple[list[str], list[int]]]:
-        """The table's rows (cells, and the positions continuing a vertical merge), from one pass over its
-        elements (a small state machine, see below).
+    def table_rows(self, tbl: Any) -> Iterator[tuple[list[str], list[int], list[str | None]]]:
+        """The table's rows (cells, the positions continuing a vertical merge, the cells' fills), from one
+        pass over its elements (a small state machine, see below).
 
         Elements arrive in document order: w:tr starts a row, w:tc a cell, w:p a paragraph; the merge
-        markers sit in the cell's or row's properties, before its content. Rows and cells of a nested
-        table are told apart by their nearest enclosing w:tbl, and only looked for if one exists.
+        markers and shading sit in the cell's or row's properties, before its content. Rows and cells of
+        a nested table are told apart by their nearest enclosing w:tbl, and only looked for if one exists.
         """
         may_nest = tbl.find(f".//{_TBL}") is not None
         row: list[str] | None = None
         merged: list[int] = []  # positions of this row's cells that continue a vertical merge
+        fills: list[str | None] = []  # parallel to row
         cell: list[str] | None = None  # the current cell's paragraphs
         para: _Paragraph | None = None
         span, continued, after, nested = 1, False, 0, False
+        fill: str | None = None
         for el in tbl.iter(*_TABLE_TAGS):
             tag = el.tag
             if self.careful:
@@ -193,21 +206,27 @@ class _BodyReader:
                         merged.extend(range(len(row), len(row) + span))
                     row.append("" if continued else join_paragraphs(cell))
                     row.extend([""] * (span - 1))
-                cell, span, continued, nested = None, 1, False, False
+                    fills.extend([fill] * span)
+                cell, span, continued, nested, fill = None, 1, False, False, None
                 if tag == _TC and row is not None:
                     cell = []
                     continue
                 if row is not None:
-                    yield [*row, *[""] * after], merged
-                row, after, merged = [], 0, []
+                    yield [*row, *[""] * after], merged, [*fills, *[None] * after]
+                row, after, merged, fills = [], 0, [], []
             elif nested:
                 continue
+            elif tag == _SHD:
+                if cell is not None and el.getparent().tag == _TCPR:
+                    fill = _shading(el)
             elif tag == _GRIDSPAN and cell is not None:
                 span = max(1, _int(el.get(_VAL), 1))
             elif tag == _VMERGE and cell is not None:
                 continued = el.get(_VAL, "continue") == "continue"
             elif tag == _GRIDBEFORE and row is not None and cell is None:
-                row.extend([""] * _int(el.get(_VAL), 0))
+                skipped = _int(el.get(_VAL), 0)
+                row.extend([""] * skipped)
+                fills.extend([None] * skipped)
             elif tag == _GRIDAFTER and row is not None and cell is None:
                 after = _int(el.get(_VAL), 0)
         if para is not None and cell is not None:
@@ -218,7 +237,17 @@ class _BodyReader:
                     merged.extend(range(len(row), len(row) + span))
                 row.append("" if continued else join_paragraphs(cell))
                 row.extend([""] * (span - 1))
-            yield [*row, *[""] * after], merged
+                fills.extend([fill] * span)
+            yield [*row, *[""] * after], merged, [*fills, *[None] * after]
+
+
+def _shading(shd: Any) -> str | None:
+    """A w:shd's visible colour as "RRGGBB", or None for none, "auto" or white."""
+    pattern = shd.get(_VAL)
+    if pattern == "nil":
+        return None
+    colour = shd.get(_COLOR) if pattern == "solid" else shd.get(_FILL)
+    return hex_colour(colour)
 
 
 def _visible(el: Any, top: Any) -> str:

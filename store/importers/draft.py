@@ -54,6 +54,8 @@ class ColumnMapping:
     header: str  # as printed
     field: str  # canonical field name (see store.importers.headers.FIELDS) or "extra"
     position: int
+    confidence: float = 1.0  # how sure the reading is, 0-1
+    reason: str = "header"  # the evidence: the header's words, the column's content, or --map
 
 
 @dataclass

@@ -80,6 +80,22 @@ _EXACT: dict[str, list[str]] = {
         "proposed action",
         "actions/tasks",
         "initiative",
+        "initiatives",
+        "deliverable",
+        "deliverables",
+        "workstream",
+        "interventions",
+        "agreed action",
+        "agreed actions",
+        "management action",
+        "recommendation",
+        "recommendations",
+        "project",
+        "projects",
+        "what will be done",
+        "what we will do to achieve this",
+        "planned action",
+        "planned actions",
     ],
     "outcome": [
         "outcome to be achieved",
@@ -140,6 +156,14 @@ _EXACT: dict[str, list[str]] = {
         "champion",
         "sponsor",
         "lead/support",
+        "point of contact",
+        "contact person",
+        "lead contact",
+        "responsible lead",
+        "executive lead",
+        "owned by",
+        "action lead",
+        "named lead",
     ],
     "target": [
         "target date",
@@ -169,6 +193,19 @@ _EXACT: dict[str, list[str]] = {
         "delivery date",
         "target timescale",
         "by",
+        "completion by",
+        "complete by",
+        "to be completed by",
+        "when by",
+        "revised date",
+        "revised target date",
+        "original date",
+        "original target date",
+        "start date",
+        "start",
+        "end",
+        "timeline",
+        "date for completion",
     ],
     "milestones": [
         "milestones",
@@ -202,6 +239,8 @@ _EXACT: dict[str, list[str]] = {
         "evidence of success",
         "expected impact",
         "impact",
+        "expected outcome measure",
+        "measurable outcome",
         "outcome measure",
         "outcome measures",
         "what success looks like",
@@ -314,6 +353,12 @@ _EXACT: dict[str, list[str]] = {
         "update on progress",
         "remarks",
         "evidence",
+        "what's happened",
+        "what has happened",
+        "actual outcome",
+        "progress since last report",
+        "management response",
+        "latest position",
     ],
     "completed": [
         "date completed",
@@ -328,23 +373,32 @@ _EXACT: dict[str, list[str]] = {
 
 # (field, pattern) tried in order when no exact name matches.
 _KEYWORDS: list[tuple[str, str]] = [
-    ("completed", r"\bdate (completed|achieved|actioned)\b|\bcompleted on\b"),
-    ("progress", r"\bprogress\b|\bupdate\b|\bcomment|\bposition\b|\bcommentary\b"),
-    ("status", r"\brag\b|\bstatus\b"),
-    ("success", r"\bsuccess\b|\bmeasures?\b|\bindicators?\b|\bkpis?\b|\bimpact\b"),
-    ("milestones", r"\bmilestones?\b"),
-    ("lead", r"\blead\b|\bleads\b|\bresponsib|\bowner|\bofficer|\bwho\b|\baccountab"),
+    ("completed", r"\bdate (completed|achieved|actioned)\b|\bcompleted on\b|\bactual (completion|end)\b"),
+    ("progress", r"\bprogress\b|\bupdate\b|\bcomment|\bposition\b|\bcommentary\b|\bhappened\b|\bactual\b"),
+    ("status", r"\brag\b|\bstatus\b|\bb?rag\b"),
+    ("milestones", r"\bmilestones?\b|\bnext steps?\b"),
+    ("success", r"\bsuccess\b|\bmeasures?\b|\bindicators?\b|\bkpis?\b|\bimpact\b|\bhow will we know\b"),
+    (
+        "lead",
+        r"\blead\b|\bleads\b|\bresponsib|\bowner|\bofficer|\bwho\b|\baccountab|\bcontact\b|\bsponsor"
+        r"|\bchampion",
+    ),
     (
         "target",
-        r"\bdead-?\s?line|\btarget date|\btime-?\s?scale|\btime-?\s?frame|\bdue\b|\bby when\b|\bdate\b",
+        r"\bdead-?\s?line|\btarget date|\btime-?\s?scale|\btime-?\s?frame|\bdue\b|\bby when\b|\bdates?\b"
+        r"|\bcompletion\b|\bcomplete by\b|\bwhen\b|\bby$",
     ),
     ("resources", r"\bresourc|\bbudget|\bcosts?\b|\bfunding"),
     ("priority", r"\bpriority\b"),
     ("duty", r"\bdut(y|ies)\b|\bstrands?\b|\bprotected\b|\bcharacteristics?\b"),
     ("source", r"\bsource\b|\bdrivers?\b"),
-    ("action", r"\bactions?\b|\btasks?\b|\bactivit"),
-    ("outcome", r"\boutcomes?\b|\bobjectives?\b|\baims?\b|\bgoals?\b"),
-    ("ref", r"\bref\b|\bno\.?$"),
+    (
+        "action",
+        r"\bactions?\b|\btasks?\b|\bactivit|\bdeliverables?\b|\bworkstreams?\b|\binterventions?\b"
+        r"|\brecommendations?\b|\binitiatives?\b|\bcommitments?\b|\bwhat we will do\b",
+    ),
+    ("outcome", r"\boutcomes?\b|\bobjectives?\b|\baims?\b|\bgoals?\b|\bthemes?\b"),
+    ("ref", r"\bref\b|\bno\.?$|\bnumber\b|^#$"),
 ]
 
 _LOOKUP = {name: field for field, names in _EXACT.items() for name in names}
@@ -366,6 +420,14 @@ def match_header(text: str, overrides: dict[str, str] | None = None) -> str | No
             if squash_header(header) == key:
                 return field
     return _match_known(text)
+
+
+def is_exact_header(text: str, overrides: dict[str, str] | None = None) -> bool:
+    """Is the header a whole known name (or the user's), rather than a keyword found inside it?"""
+    key = squash_header(text)
+    if overrides and any(squash_header(h) == key for h in overrides):
+        return True
+    return key in _LOOKUP or squash_header(re.sub(r"\(.*?\)", " ", key)) in _LOOKUP
 
 
 @lru_cache(maxsize=4096)

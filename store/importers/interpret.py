@@ -14,9 +14,12 @@ from collector.errors import ImportFileError
 from .build import Context, action_from_outcome, action_from_row, add_detail
 from .cells import flat
 from .draft import ActionDraft, ColumnMapping, PlanDraft, SectionDraft
+from .items import split_items
 from .layout import Part, Row, Section, split_parts
 from .leads import parse_leads
+from .numbering import adopt, disambiguate, is_forgotten_number, number, successor
 from .refs import parse_ref_cell, split_leading_ref
+from .targets import YearStyle
 
 _PERIOD = re.compile(
     r"((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}\s*[-–]\s*"
@@ -34,31 +37,56 @@ def interpret(doc, overrides: dict[str, str] | None = None) -> list[PlanDraft]:
     if not drafts:
         raise ImportFileError(
             doc.path,
-            "no table of actions found",
-            hint="the plan needs a header row naming the action and one of lead, target or progress; "
-            "use --map 'Your header=action' to name columns we do not recognise",
+            "no table found"
+            if not any(line.in_table for line in doc.lines)
+            else "the table holds no actions",
+            hint="the plan needs a table with a row per action; use --map 'Header=action' "
+            "(or --map 'B=action' by column letter) to name the column of actions",
         )
-    _check_duplicate_refs(doc.path, drafts)
+    for draft in drafts:
+        disambiguate(draft)
     return drafts
 
 
 def _title(doc, part: Part) -> tuple[str, str | None]:
     lines = [t.strip().strip("*#").strip() for t in part.title_lines if t.strip().strip("*#").strip()]
-    title = lines[0] if lines else Path(doc.path).stem.replace("_", " ").replace("-", " ").strip().title()
+    title = lines[0] if lines else _title_from_file(doc.path)
     period = _PERIOD.search(title)
     return " ".join(title.split()), (period.group(1) if period else None)
 
 
+def _title_from_file(path: str) -> str:
+    """ "edi_action_plan_2026-27.csv" -> "Edi action plan 2026-27": words as typed, the first capitalised."""
+    text = " ".join(re.sub(r"_|(?<!\d)-|-(?!\d)", " ", Path(path).stem).split())
+    return text[:1].upper() + text[1:]
+
+
+_ACADEMIC = re.compile(r"\bacademic\s+years?\b|\bAY\s?\d{2}", re.I)
+
+
+def _year_style(part: Part) -> YearStyle:
+    """A plan that speaks of academic years means them by "2025/26"; any other means financial years."""
+    texts = [*part.title_lines, *(c.header for c in part.columns)]
+    return "academic" if any(_ACADEMIC.search(t) for t in texts) else "financial"
+
+
 def _outcome_led(part: Part) -> bool:
+    """Is each outcome the action, and the rows under it its parts? Only when the plan prints no refs and
+    the outcome column groups rows: blank (or merged) on some rows that carry actions, or holding actions
+    written as several bullets. Otherwise the outcome is kept as a field of each action."""
     fields = {c.field for c in part.columns}
     if not {"outcome", "action"} <= fields:
         return False
-    for item in part.items:
-        if isinstance(item, Row) and (
-            parse_ref_cell(item.get("ref")) or split_leading_ref(item.get("action"))[0] is not None
-        ):
+    rows = [i for i in part.items if isinstance(i, Row) and i.get("action").strip()]
+    if not rows:
+        return False
+    for row in rows:
+        if parse_ref_cell(row.get("ref")) or split_leading_ref(row.get("action"))[0] is not None:
             return False
-    return True
+    outcome_positions = {c.position for c in part.columns if c.field == "outcome"}
+    grouped = sum(1 for r in rows if not r.get("outcome").strip() or outcome_positions & r.merged)
+    bulleted = sum(1 for r in rows if len(split_items(r.get("action"))[1]) > 1)
+    return grouped > 0 or bulleted * 2 >= len(rows)
 
 
 def _known_names(part: Part, key: dict[str, str]) -> set[str]:
@@ -82,12 +110,16 @@ def _draft(doc, part: Part) -> PlanDraft:
         known_names=_known_names(part, part.lead_key),
         headers=headers,
         outcome_led=_outcome_led(part),
+        year_style=_year_style(part),
     )
     draft = PlanDraft(title=title, source=doc.path, period=period, lead_key=dict(part.lead_key))
     draft.columns = _columns(part)
     section: SectionDraft | None = None
     group: list[Row] = []
     counters: dict[str | None, int] = {}
+    rows = [i for i in part.items if isinstance(i, Row)]
+    printed = [_printed_ref(r) for r in rows]
+    adopted = 0
 
     def close_group() -> None:
         if group:
@@ -99,36 +131,76 @@ def _draft(doc, part: Part) -> PlanDraft:
             close_group()
             section = SectionDraft(item.ref or str(len(draft.sections) + 1), item.title)
             draft.sections.append(section)
-        elif ctx.outcome_led:
+            continue
+        if ctx.outcome_led:
             if flat(item.get("outcome")):
                 close_group()
                 group.append(item)
             elif group:
                 group.append(item)
-        else:
-            action = action_from_row(item, ctx)
-            if action is not None:
-                _place(draft, action, section, counters)
-            elif draft.actions:
-                add_detail(draft.actions[-1], item, ctx)
+            continue
+        action = action_from_row(item, ctx)
+        if action is None:
+            if draft.actions:
+                add_detail(_last(draft), item, ctx)
+            continue
+        parent = draft.actions[-1] if draft.actions else None
+        if action.ref_synthetic and parent is not None and not parent.ref_synthetic:
+            k = rows.index(item)
+            before = next((r for r in reversed(printed[:k]) if r), None)
+            after = next((r for r in printed[k + 1 :] if r), None)
+            if not is_forgotten_number(before, after):
+                adopt(parent, action)
+                adopted += 1
+                continue
+            draft.warnings.append(f"{item.where}: this action has no ref; numbered {_next_ref(before)}")
+            action.ref, action.ref_synthetic = _next_ref(before), False
+        _place(draft, action, section, counters)
     close_group()
+    _note_reading(draft, ctx, adopted)
     if part.skipped:
         draft.warnings.append(f"{part.skipped} rows before the first header row were skipped")
+    draft.warnings.extend(part.notes)
     draft.warnings.extend(doc.notes)
     return draft
 
 
+def _printed_ref(row: Row) -> str | None:
+    ref = parse_ref_cell(row.get("ref")) if row.get("ref").strip() else None
+    return ref or split_leading_ref(row.get("action") or row.get("outcome"))[0]
+
+
+def _next_ref(before: str | None) -> str:
+    return successor(before or "") or ""
+
+
+def _last(draft: PlanDraft) -> ActionDraft:
+    """The action the next detail row belongs to: the last sub-action adopted from a row, or the action."""
+    action = draft.actions[-1]
+    while (
+        action.sub_actions
+        and action.sub_actions[-1].ref_synthetic
+        and action.sub_actions[-1].where != action.where
+    ):
+        action = action.sub_actions[-1]
+    return action
+
+
+def _note_reading(draft: PlanDraft, ctx: Context, adopted: int) -> None:
+    """Say how the table was read, so a coordinator can check the reading rather than every action."""
+    if ctx.outcome_led:
+        draft.warnings.append(
+            "read as outcome-led: each outcome is an action and the actions listed under it are its parts"
+        )
+    if adopted:
+        draft.warnings.append(
+            f"{adopted} unnumbered rows under numbered actions were read as their sub-actions"
+        )
+
+
 def _place(draft: PlanDraft, action: ActionDraft, section: SectionDraft | None, counters) -> None:
     """Attach to the plan with its section; number it when the plan prints no ref."""
-    key = section.ref if section else None
-    counters[key] = counters.get(key, 0) + 1
-    action.section_ref = section.ref if section else None
-    if action.ref_synthetic or not action.ref:
-        action.ref = f"{key}.{counters[key]}" if key else str(counters[key])
-        action.ref_synthetic = True
-    for sub in action.sub_actions:
-        sub.ref = f"{action.ref}{sub.ref}" if sub.ref.startswith(" ") else sub.ref
-        sub.section_ref = action.section_ref
+    number(action, section.ref if section else None, counters)
     draft.actions.append(action)
 
 
@@ -138,18 +210,7 @@ def _columns(part: Part) -> list[ColumnMapping]:
     for column in part.columns:
         if (column.header, column.field) not in seen:
             seen.add((column.header, column.field))
-            out.append(ColumnMapping(column.header, column.field, column.position))
+            out.append(
+                ColumnMapping(column.header, column.field, column.position, column.confidence, column.reason)
+            )
     return out
-
-
-def _check_duplicate_refs(path: str, drafts: list[PlanDraft]) -> None:
-    for draft in drafts:
-        seen: dict[str, str] = {}
-        for action in draft.walk():
-            if action.ref in seen:
-                raise ImportFileError(
-                    path,
-                    f"ref {action.ref} is used twice ({seen[action.ref]} and {action.where})",
-                    hint="give each action its own ref in the file and import again",
-                )
-            seen[action.ref] = action.where

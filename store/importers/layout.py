@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from .cells import is_bullet, paragraphs
-from .headers import header_score
+from .columns import Column
+from .header_rows import find_headers, row_width
 from .leads import inline_key, is_key_header, is_key_heading, key_pairs
 from .source import SourceDoc, SourceLine
 
@@ -25,6 +26,9 @@ _SECTION = re.compile(
     r"^\s*(?:(?:section|objective|theme|priority|outcome|part|area)\s+)?"
     r"(\d{1,2}|[A-Z])(?:\s*[.):–-]\s*|\s+)(?=\S)(.+)$",
     re.S | re.I,
+)
+_TITLE_WORDS = re.compile(
+    r"\b(plan|strategy|scheme|report|programme|framework|charter|review|(?:19|20)\d\d)\b", re.I
 )
 _ITEM_START = re.compile(r"^\(?([a-z]|[ivx]{1,4})\)\s")
 _TERMINAL = re.compile(r"[.!?:;]\s*$")
@@ -45,17 +49,12 @@ _MERGE_REPEATS = {
 
 
 @dataclass
-class Column:
-    header: str  # as printed (inherited from the left for a header cell left blank under a span)
-    field: str
-    position: int
-
-
-@dataclass
 class Row:
     values: dict[int, str]  # position -> normalised cell text
     columns: list[Column]
     where: str
+    table: int | None = None
+    merged: frozenset[int] = frozenset()  # positions continuing a vertically merged cell above
 
     def get(self, field_name: str) -> str:
         """All columns of a field joined (a spanned 'Actions' header covers the ref and text cells)."""
@@ -85,6 +84,7 @@ class Part:
     columns: list[Column] = field(default_factory=list)
     lead_key: dict[str, str] = field(default_factory=dict)
     skipped: int = 0
+    notes: list[str] = field(default_factory=list)
 
 
 def parse_section(text: str) -> Section | None:
@@ -122,25 +122,6 @@ def read_key(doc: SourceDoc) -> tuple[dict[str, str], set[int]]:
     return key, used
 
 
-def _resolve_columns(line: SourceLine, found: dict[int, str], previous: list[Column] | None) -> list[Column]:
-    """Header cells -> columns. A blank header cell takes the previous page's column at that position
-    when the page has the same width; otherwise it is covered by the header to its left (a span)."""
-    same_width = previous is not None and len(previous) == len(line.cells)
-    columns: list[Column] = []
-    for i, cell in enumerate(line.cells):
-        if i in found:
-            columns.append(Column(" ".join(cell.split()), found[i], i))
-        elif cell.strip():
-            columns.append(Column(" ".join(cell.split()), "extra", i))
-        elif same_width and previous is not None:
-            columns.append(Column(previous[i].header, previous[i].field, i))
-        elif columns:
-            columns.append(Column(columns[-1].header, columns[-1].field, i))
-        else:
-            columns.append(Column(f"Column {i + 1}", "extra", i))
-    return columns
-
-
 def _signature(columns: list[Column]) -> frozenset[str]:
     return frozenset(c.field for c in columns if c.field != "extra")
 
@@ -151,15 +132,24 @@ def is_furniture(text: str) -> bool:
 
 def split_parts(doc: SourceDoc, overrides: dict[str, str] | None = None) -> list[Part]:
     key, key_lines = read_key(doc)
-    parts = [Part(lead_key=key)]
+    headers = find_headers(doc, key_lines, overrides, key)
+    parts = [Part(lead_key=key, notes=list(headers.notes))]
     part = parts[0]
     columns: list[Column] | None = None
+    header_at = -1
+    # A workbook with one sheet per directorate or objective: each sheet without a heading of its own
+    # is a section named as its sheet is.
+    sheets = _plan_sheets(doc, headers.columns) if doc.format == "xlsx" else {}
+    last_sheet: int | None = None
     pending: list[str] = []  # text lines since the last table row
-    after_header = False
+    after_break = False  # a page break (repeated header, blank line, furniture) since the last row
     last_row: Row | None = None
     above: dict[int, str] = {}  # the previous table row's cells, for vertically merged cells
     for index, line in enumerate(doc.lines):
-        if index in key_lines or line.is_blank or _is_rule(line):
+        if index in key_lines or _is_rule(line):
+            continue
+        if line.is_blank:
+            after_break = after_break or columns is not None
             continue
         if not line.in_table:
             text = line.text()
@@ -167,13 +157,12 @@ def split_parts(doc: SourceDoc, overrides: dict[str, str] | None = None) -> list
                 _add_text(part.title_lines if columns is None else pending, text)
             # Text between table rows (a page's protective marking, a repeated title) is a page break:
             # the next row may be the rest of the one before it.
-            after_header = columns is not None
+            after_break = columns is not None
             continue
-        score, found = header_score(line.cells, overrides)
-        if score:
-            new_columns = _resolve_columns(line, found, columns)
+        if index in headers.columns:
+            new_columns = headers.columns[index]
             fresh = [t for t in pending if not _is_title_repeat(t, part)]
-            if columns is not None and fresh and _signature(new_columns) != _signature(columns):
+            if columns is not None and _new_document(fresh, new_columns, columns, doc.format):
                 part = Part(title_lines=fresh, lead_key=key)
                 parts.append(part)
                 last_row = None
@@ -182,29 +171,38 @@ def split_parts(doc: SourceDoc, overrides: dict[str, str] | None = None) -> list
                 _emit_headings(part, fresh, before_table=True)
                 if not had_sections and any(isinstance(i, Section) for i in part.items):
                     _first_table_heading(part)
+                if line.table != last_sheet and len(sheets) > 1 and not fresh:
+                    part.items.append(Section(None, sheets[line.table], line.where))
+            last_sheet = line.table
             pending = []
-            columns = new_columns
+            columns, header_at = new_columns, index
             if not part.columns:
                 part.columns = new_columns
-            after_header = True
-            continue
+            after_break = True
+            if index not in headers.virtual:
+                continue
         if columns is None:
             part.skipped += 1
             continue
+        if sheets and line.table != last_sheet:
+            sheet = line.where.split(" row ")[0]
+            _note_once(part, f"{sheet} has no header row of its own: its rows were skipped")
+            continue
         _emit_headings(part, [t for t in pending if not _is_title_repeat(t, part)])
         pending = []
+        row_columns = headers.wider.get((header_at, row_width(line.cells)), columns)
         values = dict(enumerate(line.cells))
         for position in line.merged_above:
-            field_name = columns[position].field if position < len(columns) else "extra"
+            field_name = row_columns[position].field if position < len(row_columns) else "extra"
             if field_name in _MERGE_REPEATS and not values.get(position, "").strip():
                 values[position] = above.get(position, "")
         above = dict(values)
-        row = Row(values, columns, line.where)
+        row = Row(values, row_columns, line.where, line.table, frozenset(line.merged_above))
         section = _section_row(row)
         numbered = section is not None and section.ref is not None
-        if after_header and last_row is not None and not numbered and _continues(row, last_row):
+        if last_row is not None and not numbered and _continues(row, last_row, after_break):
             _merge(last_row, row)
-        elif after_header and last_row is not None and (head := _lowercase_head(row)) is not None:
+        elif after_break and last_row is not None and (head := _lowercase_head(row)) is not None:
             _merge(last_row, head)  # the outcome runs on; the rest of the row is new
             part.items.append(row)
             last_row = row
@@ -214,8 +212,35 @@ def split_parts(doc: SourceDoc, overrides: dict[str, str] | None = None) -> list
         else:
             part.items.append(row)
             last_row = row
-        after_header = False
+        after_break = False
     return [p for p in parts if p.items or p is parts[0]]
+
+
+def _note_once(part: Part, note: str) -> None:
+    if note not in part.notes:
+        part.notes.append(note)
+
+
+def _plan_sheets(doc: SourceDoc, header_lines: dict[int, list[Column]]) -> dict[int | None, str]:
+    """Sheet index -> sheet name, for the sheets that hold a header row of the plan."""
+    out: dict[int | None, str] = {}
+    for index in header_lines:
+        line = doc.lines[index]
+        match = re.match(r"sheet '(.*)' row \d+$", line.where)
+        if match and line.table not in out:
+            out[line.table] = match.group(1)
+    return out
+
+
+def _new_document(fresh: list[str], new: list[Column], old: list[Column], fmt: str) -> bool:
+    """Does a header row start a second document (a progress report followed by the plan it reports on)?
+    Only with evidence of both kinds: a title-like line of its own above it, and columns that differ in
+    more than one name. Sheets of one workbook are one plan."""
+    if fmt == "xlsx" or not fresh:
+        return False
+    titled = any(_TITLE_WORDS.search(t) and len(t.split()) >= 3 for t in fresh)
+    names = {c.header.casefold() for c in new} ^ {c.header.casefold() for c in old}
+    return titled and (_signature(new) != _signature(old) or len(names) >= 2)
 
 
 def _is_rule(line: SourceLine) -> bool:
@@ -284,9 +309,17 @@ def _section_row(row: Row) -> Section | None:
     return Section(None, text, row.where)
 
 
-def _continues(row: Row, previous: Row) -> bool:
-    """Is this first row after a page header the rest of the row cut by the page break?"""
+def _continues(row: Row, previous: Row, after_break: bool) -> bool:
+    """Is this row the rest of the one above, cut by a page break (shown or not)?
+
+    After a break (a repeated header, a blank line, page furniture) one signal is enough: the row has no
+    ref, lead or target of its own and its text starts in lower case, continues a lettered list, or
+    follows a sentence left unfinished. Without a visible break two must agree: the text above is
+    unfinished and this one starts in lower case.
+    """
     if row.get("ref").strip() or row.get("lead").strip() or row.get("target").strip():
+        return False
+    if row.get("status").strip():
         return False
     for field_name in ("action", "outcome", "source"):
         text = row.get(field_name).strip()
@@ -294,8 +327,10 @@ def _continues(row: Row, previous: Row) -> bool:
             continue
         before = previous.get(field_name).strip()
         unfinished = bool(before) and not _TERMINAL.search(before)
+        if not after_break:
+            return unfinished and text[0].islower()
         return text[0].islower() or bool(_ITEM_START.match(text)) or unfinished
-    return True  # only detail columns (progress, milestones) carry on
+    return after_break  # only detail columns (progress, milestones) carry on
 
 
 def _lowercase_head(row: Row) -> Row | None:

@@ -1,120 +1,360 @@
-"""Lead cells ("JC, EH, PO", "KL/LD", "Joanne Tilley/ Kathryn Webster", "AB & SE", "HR") and the lead key.
+"""Lead cells ("JC, EH, PO", "KL/LD", "Joanne Tilley/ Kathryn Webster", "DM & SE", "HR team") as leads.
 
-A lead is a person or a team, printed as initials (resolved through the plan's own key when it has one)
-or as a name. Cells with no delimiters at all ("Nikki Chawda Joanne Tilley") are cut where names the plan
-uses elsewhere fit; otherwise they are kept whole rather than guessed at.
+A lead is a person or a team, printed as initials (resolved through the plan's key, see key.py) or as a
+name. A cell is cut only where the cut is unambiguous, because a wrong cut invents leads nobody can be
+asked ("Learning" and "Development") while a missed one only keeps two people on one line:
+
+  * new lines, "/" and ";" always separate leads: nobody's name or team contains them ("N/A" aside;
+    "Head of HR/OD" is cut too, as "Head of HR/AP" must be);
+  * "&", "+" and "and" join words inside team and role names ("Equality and Diversity Team", "Health and
+    Safety Manager", "Estates & Facilities"), so they separate only leads that are certain on both sides:
+    codes ("DM & SE") or names the plan uses elsewhere (`known`) or its key gives;
+  * a comma also lists words inside a role ("Head of HR, Finance and Estates"), so it separates only
+    whole leads on each side: certain ones, a person's name ("Jo Baker, Sam Ortiz"), a whole role or team
+    ("Chief Nurse, Director of People", "Head of HR, Estates team"); an "and" closing such a list counts
+    as its last comma ("Jo Baker, Sam Ortiz and Lee Chan");
+  * "with", "supported by" and the like separate whole leads in the same way ("AB with HR", "Chief Nurse
+    supported by Director of People") but not prose ("Work with partners");
+  * a run of codes with no delimiter is one lead per code ("DM SE", "CS CS CS"); a run of four or more
+    words is cut where names the plan uses elsewhere fit ("Nikki Chawda Joanne Tilley"), else kept whole;
+  * codes are looked up after norm_code ("D.M.", "(DM)", look-alike letters), and "Dm" finds the key's
+    "DM" only when no other code in the key differs from it by case alone.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from .cells import paragraphs, unbullet
 from .draft import LeadDraft
+from .key import (
+    TEAM_ACRONYMS,
+    inline_key,
+    is_code,
+    is_key_header,
+    is_key_heading,
+    key_name,
+    key_pairs,
+    norm_code,
+)
 
-_SPLIT = re.compile(r"\s*(?:[,;/&+\n]|\band\b|\bwith\b|\bsupported by\b)\s*", re.I)
-_MARKER = re.compile(r"(?:(?<=^)|(?<=[\s,;&(]))\(?[a-z]\)\s*")
-_CODE = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z][A-Za-z]{1,5}$")
+__all__ = [
+    "TEAM_ACRONYMS",
+    "inline_key",
+    "is_code",
+    "is_key_header",
+    "is_key_heading",
+    "is_team",
+    "key_name",
+    "key_pairs",
+    "norm_code",
+    "parse_leads",
+    "split_lead_cell",
+]
+
+# --- decision data ------------------------------------------------------------------------------------
+
+_MARKER = re.compile(r"(?:(?<=^)|(?<=[\s,;&(]))\(?[a-z]\)\s*")  # "a) ST b) DM & SE": per-item markers
+_HARD = re.compile(r"\s*(?:;|/)\s*")  # always a new lead
+# Slashes that do not separate leads: between single letters ("N/A", "H/S") and in "and/or" (a join).
+_KEEP_SLASH = re.compile(r"(?<![^\W\d_])([^\W\d_])\s*/\s*([^\W\d_])(?![^\W\d_])|\b(and)/(or)\b", re.I)
+_SLASH_MARK = "\x00"
+# Soft delimiters, by kind: each kind says what both sides must be for the cut to be made.
+_SOFT = re.compile(
+    r"(?P<comma>\s*,\s*)"
+    r"|(?P<join>\s*[&+]\s*|\s+and\x00or\s+|\s+and\s+)"
+    r"|(?P<with>\s+(?:with\s+support\s+from|supported\s+by|assisted\s+by|with)\s+)",
+    re.I,
+)
 _PAREN = re.compile(r"\([^)]*\)")
+_EDGE_PUNCT = " .:-–—,*"
 _TEAM_WORDS = re.compile(
     r"\b(team|teams|unit|group|department|dept|directorate|division|services?|board|panel|committee|forum|"
     r"network|office|section|partnership|all staff|managers|staff|officers|working party|hr|ict|it|"
     r"human resources|finance|communications|comms|facilities|estates|governance)\b",
     re.I,
 )
-TEAM_ACRONYMS = {
-    "HR",
-    "IT",
-    "ICT",
-    "SMT",
-    "SLT",
-    "CMT",
-    "COMT",
-    "ELT",
-    "EMT",
-    "DLG",
-    "OD",
-    "L&D",
-    "H&S",
-    "P&I",
-    "CLT",
-    "DMT",
-    "HRT",
-}
-_KEY_HEADING = re.compile(r"^\s*(lead\s+)?(key|abbreviations|initials|glossary)\b\s*:?", re.I)
-_KEY_HEADER_CELL = re.compile(
-    r"^(key|code|codes|initials|abbreviation|abbr\.?|name|full name|officer|lead|"
-    r"person|role|job title|title)$",
+# Words of a job title or an organisation's vocabulary: two capitalised words containing one are a role
+# or a team ("Chief Nurse", "Safety Manager"), not a person.
+_ROLE_WORDS = frozenset(
+    {"chief", "head", "director", "manager", "officer", "lead", "leader", "nurse", "executive", "deputy"}
+    | {"assistant", "senior", "principal", "coordinator", "co-ordinator", "adviser", "advisor", "chair"}
+    | {"secretary", "president", "clerk", "administrator", "analyst", "consultant", "partner", "trustee"}
+    | {"representative", "supervisor", "specialist", "champion", "governor", "member", "members", "owner"}
+    | {"sponsor", "support", "project", "programme", "policy", "equality", "equalities", "diversity"}
+    | {"inclusion", "health", "safety", "learning", "development", "people", "workforce", "training"}
+    | {"council", "trust", "practice", "operations", "strategy", "planning", "quality", "customer"}
+    | {"customers", "housing", "legal", "payroll", "procurement", "marketing", "engagement", "all"}
+)
+# Job nouns: a capitalised phrase containing one is a whole role ("Head of HR", "Chief Nurse").
+_ROLE_NOUNS = frozenset(
+    {"chief", "head", "director", "manager", "officer", "lead", "leader", "nurse", "executive", "deputy"}
+    | {"coordinator", "co-ordinator", "adviser", "advisor", "chair", "secretary", "clerk", "administrator"}
+    | {"analyst", "consultant", "trustee", "representative", "supervisor", "specialist", "champion"}
+    | {"governor", "owner", "sponsor", "assistant", "president"}
+)
+# A phrase ending in one of these names a whole team ("Estates team", "Customer Services").
+_TEAM_END = re.compile(
+    r"\b(team|teams|unit|group|department|dept|directorate|division|services?|board|panel|committee|forum|"
+    r"network|office|section|partnership|working party|staff|managers|officers)$",
     re.I,
 )
-_INLINE_PAIR = re.compile(
-    r"\b([A-Z][A-Za-z&]{1,5})\s*(?:=|-|–|:)\s*([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,4})"
-)
-
-
-def is_code(token: str) -> bool:
-    return bool(_CODE.match(token)) or token in TEAM_ACRONYMS
+_HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "cllr", "sir", "dame", "rev"})
+_PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "du", "del", "la", "le", "bin", "ibn"})
+# What a lead cell prints when there is no lead yet.
+_JOINERS = frozenset({"of", "and", "&", "for", "the", "in", "to", "at"})
+_NO_LEAD = frozenset({"tbc", "tba", "tbd", "n/a", "na", "none", "nil", "-", "–", "—", "?", "to be confirmed"})
 
 
 def is_team(name: str) -> bool:
     return name.upper() in TEAM_ACRONYMS or bool(_TEAM_WORDS.search(name))
 
 
-@lru_cache(maxsize=8192)
-def _pieces(cell: str) -> tuple[str, ...]:
-    """A lead cell cut at its delimiters (cached: the same few cells repeat down a plan)."""
-    text = "\n".join(unbullet(p) for p in paragraphs(cell))  # one paragraph per lead is common
-    text = _MARKER.sub(" ", text)
-    return tuple(
-        p for raw in _SPLIT.split(text) if (p := " ".join(_PAREN.sub(" ", raw).strip(" .:-–").split()))
-    )
+# --- looking codes and names up ---------------------------------------------------------------------------
 
 
-def parse_leads(cell: str, key: dict[str, str], known: set[str] | None = None) -> list[LeadDraft]:
-    """Every lead in a cell, in printed order, without repeats."""
+@dataclass(frozen=True)
+class _Plan:
+    """What the plan tells us about leads: its key (by normalised code) and the names it uses."""
+
+    codes: dict[str, str]  # norm_code(code) -> the key's code
+    folded: dict[str, list[str]]  # casefolded normalised code -> the key's codes
+    names: frozenset[str]  # casefolded names: known leads and the key's names
+
+    @staticmethod
+    def of(key: dict[str, str], known: Iterable[str] | None) -> _Plan:
+        """Built once per plan: every cell of a plan comes with the same key and names."""
+        return _plan(frozenset(key.items()), frozenset(known or ()))
+
+    def code(self, text: str) -> str | None:
+        """The key's code for a printed code ('D.M.', 'Dm' when unambiguous), or None."""
+        normal = norm_code(text)
+        if normal in self.codes:
+            return self.codes[normal]
+        matches = self.folded.get(normal.casefold(), [])
+        if len(matches) == 1 and re.fullmatch(r"[^\W\d_]{2,6}", normal):
+            return matches[0]
+        return None
+
+    def certain(self, text: str) -> bool:
+        """A lead beyond doubt: a code, a key entry, a known name, or a run of codes ('ST DM')."""
+        words = text.split()
+        if not words:
+            return False
+        if _fold(text) in self.names or is_code(text) or self.code(text) is not None:
+            return True
+        return all(is_code(w) or self.code(w) is not None for w in words)
+
+
+@lru_cache(maxsize=64)
+def _plan(key: frozenset[tuple[str, str]], known: frozenset[str]) -> _Plan:
+    codes = {norm_code(k): k for k, _ in key}
+    folded: dict[str, list[str]] = {}
+    for normal, code in codes.items():
+        folded.setdefault(normal.casefold(), []).append(code)
+    names = {_fold(n) for n in known} | {_fold(key_name(v)) for _, v in key}
+    return _Plan(codes, folded, frozenset(names))
+
+
+@lru_cache(maxsize=16384)
+def _fold(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).split()).casefold()
+
+
+def _person(text: str) -> bool:
+    """'Jo Baker', 'Dr Amira Patel', 'Mary van der Berg': two to four capitalised words, no job title."""
+    words = text.split()
+    if words and words[0].strip(".").casefold() in _HONORIFICS:
+        words = words[1:]
+    if not 2 <= len(words) <= 4 or is_team(text):
+        return False
+    for n, word in enumerate(words):
+        if word.casefold() in _ROLE_WORDS:
+            return False
+        if 0 < n < len(words) - 1 and word.casefold() in _PARTICLES:
+            continue
+        if not (word[:1].isupper() and re.fullmatch(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", word)):
+            return False
+    return not all(is_code(w) for w in words)
+
+
+def _role_or_team(text: str) -> bool:
+    """A whole role or team as printed ('Director of People', 'Chief Nurse', 'HR team', 'Customer
+    Services'): capitalised words (joining and team words aside), at most six, naming a job or ending in
+    a team word."""
+    words = text.split()
+    if not 1 <= len(words) <= 6 or not words[0][:1].isupper():
+        return False
+    if not all(w[:1].isupper() or w.casefold() in _JOINERS or _TEAM_WORDS.fullmatch(w) for w in words):
+        return False
+    return bool(_TEAM_END.search(text)) or any(w.casefold() in _ROLE_NOUNS for w in words)
+
+
+# --- cutting a cell ---------------------------------------------------------------------------------------
+
+
+def split_lead_cell(
+    cell: str, key: dict[str, str] | None = None, known: Iterable[str] | None = None
+) -> list[str]:
+    """A lead cell cut into the leads it names, as printed (see the module docstring for where it cuts)."""
+    return _split(cell, _Plan.of(key or {}, known), known)
+
+
+def _split(cell: str, plan: _Plan, known: Iterable[str] | None) -> list[str]:
     pieces: list[str] = []
-    for piece in _pieces(cell):
-        words = piece.split()
-        if len(words) > 1 and all(is_code(w) or w in key for w in words):
-            pieces.extend(words)  # "CS CS CS", "DM SE"
-        elif len(words) >= 4 and known:
-            pieces.extend(_segment(words, known))
+    for chunk in _chunks(cell):
+        for piece in _soft_split(chunk, plan):
+            pieces.extend(_words_or_names(piece.replace(_SLASH_MARK, "/"), plan, known))
+    return [p for p in pieces if p.casefold() not in _NO_LEAD]
+
+
+def _chunks(cell: str) -> list[str]:
+    """Paragraphs, then the always-delimiters, with item markers and parenthesised asides dropped."""
+    text = unicodedata.normalize("NFKC", cell).replace(_SLASH_MARK, " ")
+    chunks: list[str] = []
+    for paragraph in paragraphs(text):
+        flat = _KEEP_SLASH.sub(_keep_slash, _MARKER.sub(" ", unbullet(paragraph)))
+        for raw in _HARD.split(flat):
+            chunk = _clean(raw)
+            if chunk:
+                chunks.append(chunk)
+    return chunks
+
+
+def _keep_slash(match: re.Match[str]) -> str:
+    left, right = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+    return f"{left}{_SLASH_MARK}{right}"
+
+
+def _clean(raw: str) -> str:
+    text = raw.strip()
+    if re.fullmatch(r"\([^()]*\)", text):
+        text = text[1:-1]  # "(DM)": the whole lead in brackets
+    text = _PAREN.sub(" ", text)
+    return " ".join(text.split()).strip(_EDGE_PUNCT)
+
+
+_MAX_PARTS = 8  # a lead that is cut from its neighbours never spans more delimiters than this
+
+
+def _soft_split(chunk: str, plan: _Plan) -> list[str]:
+    """Cut a chunk at commas, "&"/"and" and "with" only where both sides pass that delimiter's test.
+
+    A group of parts is a lead if it passes the test of the cut on each side of it (the cut's kind fixes
+    the test, so groups are independent); of the partitions whose groups all pass, the one with the most
+    leads wins. Dynamic programming from the end: a cell has a handful of parts, and a lead cut from its
+    neighbours spans at most _MAX_PARTS of them."""
+    parts, delims = _tokens(chunk)
+    n = len(parts)
+    if n == 1:
+        return parts
+
+    def text(i: int, j: int) -> str:
+        return " ".join(
+            "".join(p + (delims[k][1] if k < j - 1 else "") for k, p in enumerate(parts[i:j], i)).split()
+        )
+
+    def passes(i: int, j: int) -> bool:
+        group = text(i, j)
+        left = i == 0 or _TESTS[delims[i - 1][0]](group, plan)
+        return left and (j == n or _TESTS[delims[j - 1][0]](group, plan))
+
+    # best[i]: the best way to cut parts[i:] as ((leads, -cuts at a list's closing "and"), end of its first
+    # lead). Cutting at a real comma is preferred to cutting at the "and": in "Head of HR, Equality and
+    # Diversity Team" the team keeps its "and".
+    best: dict[int, tuple[tuple[int, int], int]] = {n: ((0, 0), n)}
+    for i in range(n - 1, -1, -1):
+        ends = {*range(i + 1, min(n, i + _MAX_PARTS) + 1), *([n] if i == 0 else [])}
+        options = []
+        for j in ends:
+            if j in best and passes(i, j):
+                (leads, penalty), _ = best[j]
+                cost = 1 if j < n and delims[j - 1][0] == "list" else 0
+                options.append(((leads + 1, penalty - cost), j))
+        if options:
+            best[i] = max(options)
+    out, i = [], 0
+    while i < n:
+        j = best[i][1]
+        out.append(text(i, j))
+        i = j
+    return [p for p in out if p]
+
+
+def _tokens(chunk: str) -> tuple[list[str], list[tuple[str, str]]]:
+    """The chunk's parts and, between each two, the delimiter's kind and text; empty parts (left by
+    dropped item markers: ", & KH") are merged away, keeping the stricter delimiter."""
+    parts: list[str] = []
+    kinds: list[tuple[str, str]] = []
+    last = 0
+    for match in _SOFT.finditer(chunk):
+        parts.append(chunk[last : match.start()].strip(_EDGE_PUNCT))
+        kinds.append((match.lastgroup or "join", match.group(0)))
+        last = match.end()
+    parts.append(chunk[last:].strip(_EDGE_PUNCT))
+    while "" in parts and len(parts) > 1:
+        i = parts.index("")
+        if i == 0:
+            del parts[0], kinds[0]
+        elif i == len(parts) - 1:
+            del parts[-1], kinds[-1]
         else:
-            pieces.append(piece)
-    leads: list[LeadDraft] = []
-    seen: set[str] = set()
-    for piece in pieces:
-        lead = _lead(piece, key)
-        marker = (lead.code or lead.name or "").casefold()
-        if marker and marker not in seen:
-            seen.add(marker)
-            leads.append(lead)
-    return leads
+            stricter = min(kinds[i - 1], kinds[i], key=lambda k: _STRICTNESS[k[0]])
+            del parts[i], kinds[i]
+            kinds[i - 1] = stricter
+    return parts, _list_end(kinds)
 
 
-def _lead(piece: str, key: dict[str, str]) -> LeadDraft:
-    code = piece if piece in key else None
-    if code is None:
-        upper = {k.upper(): k for k in key}
-        code = upper.get(piece.upper()) if is_code(piece) else None
-    if code is not None:
-        name = key[code]
-        return LeadDraft(name=name, code=code, is_team=is_team(name) or code in TEAM_ACRONYMS)
-    if is_code(piece):
-        return LeadDraft(name=None, code=piece, is_team=piece in TEAM_ACRONYMS)
-    return LeadDraft(name=piece, code=None, is_team=is_team(piece))
+def _list_end(kinds: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """'Jo Baker, Sam Ortiz and Lee Chan': an "and" closing a comma list is the list's last comma (and
+    is tested like one: "Head of HR, Finance and Estates" still stays whole)."""
+    if len(kinds) >= 2 and kinds[-1][0] == "join" and all(k == "comma" for k, _ in kinds[:-1]):
+        return [*kinds[:-1], ("list", kinds[-1][1])]
+    return kinds
 
 
-def _segment(words: list[str], known: set[str]) -> list[str]:
+def _join_ok(text: str, plan: _Plan) -> bool:
+    return plan.certain(text)
+
+
+def _listed_ok(text: str, plan: _Plan) -> bool:
+    """Either side of a comma or "with": a certain lead, a person's name, or a whole role or team ("Head
+    of HR", "Estates team"); not a fragment of one ("Finance and Estates" in "Head of HR, Finance and
+    Estates")."""
+    return plan.certain(text) or _person(text) or _role_or_team(text)
+
+
+_TESTS: dict[str, Callable[[str, _Plan], bool]] = {
+    "join": _join_ok,
+    "comma": _listed_ok,
+    "list": _listed_ok,  # the "and" closing a comma list
+    "with": _listed_ok,
+}
+_STRICTNESS = {"join": 0, "comma": 1, "list": 1, "with": 2}
+
+
+def _words_or_names(piece: str, plan: _Plan, known: Iterable[str] | None) -> list[str]:
+    """'CS CS CS' and 'DM SE' are one code per word; four or more words may be several known names."""
+    words = piece.split()
+    if len(words) > 1 and all(is_code(w) or plan.code(w) is not None for w in words):
+        return words
+    if len(words) >= 4 and known:
+        return _segment(words, plan.names)
+    return [piece]
+
+
+def _segment(words: list[str], folded: frozenset[str]) -> list[str]:
     """Cut 'Nikki Chawda Joanne Tilley' into known names; keep it whole if any part is unknown."""
-    folded = {k.casefold() for k in known}
     out: list[str] = []
     i = 0
     while i < len(words):
         for j in range(len(words), i, -1):
             candidate = " ".join(words[i:j])
-            if candidate.casefold() in folded:
+            if _fold(candidate) in folded:
                 out.append(candidate)
                 i = j
                 break
@@ -123,39 +363,29 @@ def _segment(words: list[str], known: set[str]) -> list[str]:
     return out
 
 
-_ROLE_SPLIT = re.compile(r"\s*(?:,|\s[-–—]\s|\()\s*")
+# --- leads ------------------------------------------------------------------------------------------------
 
 
-def key_name(value: str) -> str:
-    """'Amira Patel, Head of Policy' -> 'Amira Patel': a key often adds the person's role after the name."""
-    head = _ROLE_SPLIT.split(value.strip(), maxsplit=1)[0].strip()
-    words = head.split()
-    if head != value.strip() and 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words):
-        return head
-    return value.strip()
+def parse_leads(cell: str, key: dict[str, str], known: set[str] | None = None) -> list[LeadDraft]:
+    """Every lead in a cell, in printed order, without repeats."""
+    plan = _Plan.of(key, known)
+    leads: list[LeadDraft] = []
+    seen: set[str] = set()
+    for piece in _split(cell, plan, known):
+        lead = _lead(piece, key, plan)
+        marker = (lead.code or lead.name or "").casefold()
+        if marker and marker not in seen:
+            seen.add(marker)
+            leads.append(lead)
+    return leads
 
 
-def key_pairs(cells: tuple[str, ...]) -> list[tuple[str, str]] | None:
-    """A lead-key row ('AB | Alex Bush | KP | Karen Perry') as pairs, or None if it is not one."""
-    values = [" ".join(c.split()) for c in cells if c.strip()]
-    if not values or len(values) % 2:
-        return None
-    pairs = list(zip(values[0::2], values[1::2], strict=True))
-    if all(is_code(code) and not is_code(name) and len(name) < 80 for code, name in pairs):
-        return [(code, key_name(name)) for code, name in pairs]
-    return None
-
-
-def is_key_header(cells: tuple[str, ...]) -> bool:
-    values = [c.strip() for c in cells if c.strip()]
-    return len(values) >= 2 and all(_KEY_HEADER_CELL.match(v) for v in values)
-
-
-def is_key_heading(text: str) -> bool:
-    return bool(_KEY_HEADING.match(text)) and len(text) < 60
-
-
-def inline_key(text: str) -> list[tuple[str, str]]:
-    """'Key: AB = Alex Bush, CN = Christine Nicholson' -> pairs."""
-    text = _KEY_HEADING.sub("", text)
-    return [(m[1], key_name(m[2])) for m in _INLINE_PAIR.finditer(text) if is_code(m[1])]
+def _lead(piece: str, key: dict[str, str], plan: _Plan) -> LeadDraft:
+    code = plan.code(piece)
+    if code is not None:
+        name = key[code]
+        return LeadDraft(name=name, code=code, is_team=is_team(name) or norm_code(code) in TEAM_ACRONYMS)
+    if is_code(piece):
+        normal = norm_code(piece)
+        return LeadDraft(name=None, code=normal, is_team=normal.upper() in TEAM_ACRONYMS)
+    return LeadDraft(name=piece, code=None, is_team=is_team(piece))

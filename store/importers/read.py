@@ -63,8 +63,11 @@ def join_paragraphs(paragraphs: list[str]) -> str:
     return normalise_cell("\n".join(p for p in paragraphs if p))
 
 
-def read_source(path: Path | str) -> SourceDoc:
-    """Read a plan file into lines, choosing the reader from the file's content, then its extension."""
+def read_source(path: Path | str, *, sheets: list[str] | None = None) -> SourceDoc:
+    """Read a plan file into lines, choosing the reader from the file's content, then its extension.
+
+    sheets names the sheets of a workbook to read (all visible ones when None); any other file is refused.
+    """
     path = Path(path)
     name = str(path)
     head = _head(path, name)
@@ -73,9 +76,13 @@ def read_source(path: Path | str) -> SourceDoc:
         raise _ole2_error(path, name, ext)
     if head.startswith(ZIP_MAGIC):
         kind = _zip_kind(path, name)
-        return _read_office(path, kind, ext)
+        if sheets and kind != "xlsx":
+            raise _sheets_need_a_workbook(name)
+        return _read_office(path, kind, ext, sheets)
     if ext in (".docx", ".xlsx", ".docm", ".xlsm"):
         raise _not_office(name, head)
+    if sheets:
+        raise _sheets_need_a_workbook(name)
     if ext == ".csv":
         from store.importers.csv_reader import read_csv
 
@@ -165,7 +172,13 @@ def _zip_kind(path: Path, name: str) -> str:
     raise _damaged(name)
 
 
-def _read_office(path: Path, kind: str, ext: str) -> SourceDoc:
+def _sheets_need_a_workbook(name: str) -> ImportFileError:
+    return ImportFileError(
+        name, "--sheet applies to Excel workbooks", hint="import this file without --sheet"
+    )
+
+
+def _read_office(path: Path, kind: str, ext: str, sheets: list[str] | None = None) -> SourceDoc:
     if kind == "docx":
         from store.importers.docx_reader import read_docx
 
@@ -173,7 +186,7 @@ def _read_office(path: Path, kind: str, ext: str) -> SourceDoc:
     else:
         from store.importers.xlsx_reader import read_xlsx
 
-        doc = read_xlsx(path)
+        doc = read_xlsx(path, sheets=sheets)
     if ext not in (f".{kind}", f".{kind[:-1]}m"):
         label = "a Word document" if kind == "docx" else "an Excel workbook"
         doc.notes.append(f"read as {label}, whatever its name says")

@@ -28,6 +28,10 @@ class SourceLine:
     # target merged over several actions applies to each of them; an outcome merged over its actions
     # means "the same outcome". The interpreter decides which; readers only report it.
     merged_above: tuple[int, ...] = ()
+    # Each cell's fill colour, as "RRGGBB" (upper case), or None for no fill, white or "auto". Same
+    # positions as `cells`; () when no cell of the line is filled (most lines), so callers index with a
+    # bounds check. A status shown only as a cell's colour is still a status (see status_cells.py).
+    fills: tuple[str | None, ...] = ()
 
     @property
     def is_blank(self) -> bool:

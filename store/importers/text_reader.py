@@ -1,8 +1,8 @@
 """Reader for tab-separated text exports of plan tables (one row per line, cells split by tabs).
 
-Lines without a tab are text outside any table (titles, headings, page furniture, a lead key heading);
-blank lines are dropped: a page break is only visible as the repeated header that follows it, which the
-interpreter recognises.
+Lines without a tab are text outside any table (titles, headings, page furniture, a lead key heading).
+A blank line is kept as a blank line: between table rows it is how many exports show a page break, and
+the interpreter weighs it as one (the row after it may be the rest of the row before).
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ def read_text(path: Path, display: str | None = None) -> SourceDoc:
     in_table = False
     for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
+            if doc.lines and not doc.lines[-1].is_blank:
+                doc.lines.append(SourceLine(cells=("",), where=f"line {number}", in_table=False))
             continue
         if "\t" in raw:
             if not in_table:

@@ -13,24 +13,34 @@ than a cell object per cell. Decisions:
   * Numbers: whole numbers print without ".0"; percentages as Excel shows them ("85%").
   * Hidden and very hidden sheets are skipped, with a note (they hold lookup lists and old versions).
   * Until the first row with two or more filled cells, a row with one filled cell is a title line
-    (in_table=False), so the interpreter can take the plan's title from it.
+    (in_table=False), so the interpreter can take the plan's title from it. Its fill is its text cell's,
+    or else the first fill in the row: a legend row "[green swatch] On track" keeps its colour.
+  * Fills: a cell's solid fill as "RRGGBB" (see status_cells.py for what colours mean). Read-only cells
+    carry a style id; the colour is worked out once per style id, so thousands of cells cost a dict
+    lookup each. RGB, indexed (the workbook's palette, else Excel's default) and theme colours (the
+    workbook's theme, with Excel's tint applied) are read; pattern fills other than solid, gradients and
+    conditional formats are not (conditional RAG formats colour a word that the cell already holds).
 """
 
 from __future__ import annotations
 
 import calendar
+import colorsys
 import warnings
 import zipfile
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
 from openpyxl import load_workbook
+from openpyxl.styles.colors import COLOR_INDEX
 from openpyxl.utils.exceptions import InvalidFileException
 
 from collector.errors import ImportFileError
 from store.importers.read import clean_cell
 from store.importers.source import SourceDoc, SourceLine
+from store.importers.status_cells import hex_colour
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -38,8 +48,9 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 _PARSE_ERRORS = (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, SyntaxError, OSError)
 
 
-def read_xlsx(path: Path | str) -> SourceDoc:
-    """Read a .xlsx: every visible sheet's non-empty rows, trailing empty cells trimmed."""
+def read_xlsx(path: Path | str, *, sheets: list[str] | None = None) -> SourceDoc:
+    """Read a .xlsx: every visible sheet's non-empty rows (or only the named sheets'), trailing empty cells
+    trimmed."""
     name = str(path)
     source = SourceDoc(path=name, format="xlsx")
     with Path(path).open("rb") as f, warnings.catch_warnings():
@@ -53,18 +64,47 @@ def read_xlsx(path: Path | str) -> SourceDoc:
         except (*_PARSE_ERRORS, AttributeError, TypeError):
             raise _damaged(name) from None
         try:
+            titles = workbook.sheetnames
+            chosen = chosen_sheets(name, titles, sheets)
+            fills = _Fills(workbook)
             for index, sheet in enumerate(workbook.worksheets):
-                if sheet.sheet_state != "visible":
+                if chosen is not None:
+                    if sheet.title not in chosen:
+                        continue
+                elif sheet.sheet_state != "visible":
                     source.notes.append(f"skipped hidden sheet '{sheet.title}'")
                     continue
-                source.lines.extend(_sheet_lines(sheet, index))
+                source.lines.extend(_sheet_lines(sheet, index, fills))
         except _PARSE_ERRORS:  # sheets are parsed as they are read
             raise _damaged(name) from None
         finally:
             workbook.close()
+    if chosen is not None and len(chosen) < len(titles):
+        others = [t for t in titles if t not in chosen]
+        source.notes.append(f"read only {_quoted(chosen)} (--sheet); skipped {_quoted(others)}")
     if not source.lines:
         source.notes.append("the workbook has no filled cells on a visible sheet")
     return source
+
+
+def chosen_sheets(name: str, titles: list[str], wanted: list[str] | None) -> list[str] | None:
+    """The sheet titles --sheet names (matched ignoring case and outer spaces), None for all of them."""
+    if not wanted:
+        return None
+    by_key = {t.strip().casefold(): t for t in titles}
+    unknown = [w for w in wanted if w.strip().casefold() not in by_key]
+    if unknown:
+        raise ImportFileError(
+            name,
+            f"no sheet named {_quoted(unknown)}",
+            hint=f"its sheets are {_quoted(titles)}",
+        )
+    picked = {by_key[w.strip().casefold()] for w in wanted}
+    return [t for t in titles if t in picked]
+
+
+def _quoted(titles: list[str]) -> str:
+    return ", ".join(f"'{t}'" for t in titles)
 
 
 def _damaged(name: str) -> ImportFileError:
@@ -75,7 +115,7 @@ def _damaged(name: str) -> ImportFileError:
     )
 
 
-def _sheet_lines(sheet: Any, index: int) -> list[SourceLine]:
+def _sheet_lines(sheet: Any, index: int, fill_of: _Fills) -> list[SourceLine]:
     lines: list[SourceLine] = []
     in_title = True
     # A sheet's stored dimension is sometimes wrong (written by other tools): read every row present.
@@ -86,14 +126,111 @@ def _sheet_lines(sheet: Any, index: int) -> list[SourceLine]:
             cells.pop()
         if not cells:
             continue
+        fills = [fill_of(cell) for cell in row]
         where = f"sheet '{sheet.title}' row {r}"
-        filled = [c for c in cells if c]
+        filled = [i for i, c in enumerate(cells) if c]
         if in_title and len(filled) == 1:
-            lines.append(SourceLine(cells=(filled[0],), where=where, in_table=False))
+            own = fills[filled[0]] or next((f for f in fills if f), None)
+            title_fills = (own,) if own else ()
+            lines.append(
+                SourceLine(cells=(cells[filled[0]],), where=where, in_table=False, fills=title_fills)
+            )
             continue
         in_title = False
-        lines.append(SourceLine(cells=tuple(cells), where=where, in_table=True, table=index))
+        fills = fills[: len(cells)]
+        row_fills = tuple(fills) if any(fills) else ()
+        lines.append(SourceLine(cells=tuple(cells), where=where, in_table=True, table=index, fills=row_fills))
     return lines
+
+
+class _Fills:
+    """A read-only cell's fill colour ("RRGGBB" or None), worked out once per style id.
+
+    A plan has a few dozen cell styles and thousands of cells; each cell then costs one dict lookup.
+    """
+
+    def __init__(self, workbook: Any):
+        self.workbook = workbook
+        self.by_style: dict[int, str | None] = {0: None}  # style 0 is the workbook's default: no fill
+        self._theme: list[str] | None = None
+
+    def __call__(self, cell: Any) -> str | None:
+        style_id = getattr(cell, "_style_id", 0)  # an EmptyCell (a gap in the row) has no style
+        try:
+            return self.by_style[style_id]
+        except KeyError:
+            colour = self.by_style[style_id] = self._style_fill(style_id)
+            return colour
+
+    def _style_fill(self, style_id: int) -> str | None:
+        try:
+            fill = self.workbook._fills[self.workbook._cell_styles[style_id].fillId]
+        except (IndexError, AttributeError, TypeError):
+            return None
+        if getattr(fill, "patternType", None) != "solid":
+            return None  # no fill, Excel's built-in gray125, a hatch pattern or a gradient
+        return self._colour(fill.fgColor)
+
+    def _colour(self, color: Any) -> str | None:
+        kind = getattr(color, "type", None)
+        if kind == "rgb":
+            return hex_colour(color.rgb if isinstance(color.rgb, str) else None)
+        if kind == "indexed":
+            palette = getattr(self.workbook, "_colors", None) or COLOR_INDEX
+            index = color.indexed
+            return hex_colour(palette[index]) if 0 <= index < len(palette) else None  # 64, 65: system
+        if kind == "theme":
+            return self._theme_colour(color.theme, color.tint or 0.0)
+        return None
+
+    def _theme_colour(self, index: int, tint: float) -> str | None:
+        if self._theme is None:
+            self._theme = theme_palette(getattr(self.workbook, "loaded_theme", None))
+        if not 0 <= index < len(self._theme):
+            return None
+        return hex_colour(apply_tint(self._theme[index], tint))
+
+
+_DRAWING_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+# Excel numbers theme colours lt1, dk1, lt2, dk2, accent1..6: the theme file lists the first two pairs
+# dark-first, so they swap.
+_THEME_ORDER = ("lt1", "dk1", "lt2", "dk2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6")
+
+
+def theme_palette(theme_xml: bytes | None) -> list[str]:
+    """The workbook theme's colours in Excel's theme-index order (empty when there is no theme)."""
+    if not theme_xml:
+        return []
+    try:
+        root = etree.fromstring(theme_xml)
+    except etree.XMLSyntaxError:
+        return []
+    scheme = root.find(f".//{{{_DRAWING_NS}}}clrScheme")
+    if scheme is None:
+        return []
+    colours: list[str] = []
+    for name in _THEME_ORDER:
+        slot = scheme.find(f"{{{_DRAWING_NS}}}{name}")
+        value = None
+        if slot is not None and len(slot):
+            value = slot[0].get("val") if slot[0].tag.endswith("srgbClr") else slot[0].get("lastClr")
+        colours.append(value or "")
+    return colours
+
+
+def apply_tint(rgb: str, tint: float) -> str:
+    """Excel's tint: towards white (tint > 0) or black (tint < 0) in HLS lightness."""
+    colour = (rgb or "")[-6:]
+    if len(colour) != 6 or not tint:
+        return colour
+    try:
+        r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    except ValueError:
+        return colour
+    hue, lightness, saturation = colorsys.rgb_to_hls(r, g, b)
+    lightness = lightness * (1 + tint) if tint < 0 else lightness * (1 - tint) + tint
+    r, g, b = colorsys.hls_to_rgb(hue, min(1.0, max(0.0, lightness)), saturation)
+    return "".join(f"{round(c * 255):02X}" for c in (r, g, b))
 
 
 def cell_text(value: Any, number_format: str | None = None) -> str:

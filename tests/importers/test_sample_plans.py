@@ -95,7 +95,7 @@ def test_it_numbers_a_plan_that_prints_no_refs_and_keeps_its_sections(kaleidosco
     assert len(kaleidoscope.sections) == 11
     assert kaleidoscope.sections[0].title == "Policy & Strategy"
     first = kaleidoscope.actions[0]
-    assert first.ref == "1.1" and first.ref_synthetic
+    assert first.ref == "#1.1" and first.ref_synthetic
     assert first.fields["Source"] == "CRE Code of Practice on Race Equality in Housing"
 
 
@@ -137,23 +137,23 @@ def test_it_splits_the_progress_report_from_the_updated_plan(probation):
 
 
 def test_it_makes_outcomes_the_actions_and_their_bullets_sub_actions(probation):
-    action = _by_ref(probation[0])["2.6"]
+    action = _by_ref(probation[0])["#2.6"]
     assert action.text.startswith("Support mechanisms are in place locally and nationally")
     assert len(action.sub_actions) == 3
     assert [s.target.text for s in action.sub_actions] == ["Ongoing", "Dec 09", "April 10"]
 
 
 def test_it_carries_an_outcome_over_a_page_break(probation):
-    action = _by_ref(probation[0])["3.4"]
+    action = _by_ref(probation[0])["#3.4"]
     assert action.text.endswith("reflected in improving service outcomes in terms of gender")
     assert len(action.sub_actions) == 2
 
 
 def test_it_reads_progress_under_a_header_whose_label_is_missing(probation):
-    action = _by_ref(probation[0])["3.2"]
+    action = _by_ref(probation[0])["#3.2"]
     assert "Concerns still remain about the recording of diversity actions" in action.progress[0].text
 
 
 def test_it_maps_in_place_and_operating_to_completed(probation):
-    action = _by_ref(probation[0])["2.9"]
+    action = _by_ref(probation[0])["#2.9"]
     assert action.progress[0].status is Status.COMPLETED

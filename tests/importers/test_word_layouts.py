@@ -63,11 +63,11 @@ def test_it_reads_a_heading_above_each_table_as_a_section(college_plan):
     assert draft.title == "Northfield College Access and Participation Plan 2026-27"
     assert [s.title for s in draft.sections] == ["Students", "Staff"]
     assert [(a.ref, a.section_ref) for a in draft.actions] == [
-        ("1.1", "1"),
-        ("1.2", "1"),
-        ("2.1", "2"),
-        ("2.2", "2"),
-        ("2.3", "2"),
+        ("#1.1", "1"),
+        ("#1.2", "1"),
+        ("#2.1", "2"),
+        ("#2.2", "2"),
+        ("#2.3", "2"),
     ]
 
 
