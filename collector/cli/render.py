@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from store.importers.draft import ActionDraft, PlanDraft
+from store.importers.header_rows import column_letter
 
 from .context import console
 
@@ -36,7 +37,16 @@ def draft_summary(draft: PlanDraft) -> dict[str, Any]:
     return {
         "title": draft.title,
         "period": draft.period,
-        "columns": [{"header": c.header, "field": c.field} for c in draft.columns],
+        "columns": [
+            {
+                "column": column_letter(c.position),
+                "header": c.header,
+                "field": c.field,
+                "confidence": c.confidence,
+                "reason": c.reason,
+            }
+            for c in draft.columns
+        ],
         "sections": [{"ref": s.ref, "title": s.title} for s in draft.sections],
         "lead_key": draft.lead_key,
         "actions": [
@@ -57,9 +67,17 @@ def draft_summary(draft: PlanDraft) -> dict[str, Any]:
 
 def print_draft_preview(draft: PlanDraft) -> None:
     console.rule(f"[bold]{draft.title}[/]")
-    mapping = Table("column as printed", "read as", title="Column mapping", title_justify="left")
+    mapping = Table(
+        "", "column as printed", "read as", "sure", "because", title="Column mapping", title_justify="left"
+    )
     for column in draft.columns:
-        mapping.add_row(column.header, column.field if column.field != "extra" else "[dim]kept as a field[/]")
+        mapping.add_row(
+            column_letter(column.position),
+            column.header,
+            column.field if column.field != "extra" else "[dim]kept as a field[/]",
+            f"{column.confidence:.0%}",
+            column.reason,
+        )
     console.print(mapping)
     n_subs = sum(len(a.sub_actions) for a in draft.walk())
     console.print(

@@ -83,7 +83,7 @@ def find_starters(text: str, index: RefIndex) -> tuple[list[Starter], list[Menti
     starters: list[Starter] = []
     mentions: list[Mention] = []
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-    for group in find_groups(text):
+    for group in find_groups(text, index):
         refs, unknown, how = _resolve(group, index)
         if not refs and not unknown:
             continue

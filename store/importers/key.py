@@ -1,9 +1,9 @@
 """The plan's key of initials (code -> full name), in whatever form and wherever the plan prints it.
 
-Plans print leads as initials and explain them once, in a key: a table ("Initials | Name", "Code | Name |
-Role", or headerless "AB | Alex Bush | KP | Karen Perry"), lines of text ("AB = Alex Bush", "AB - Alex Bush",
-"AB: Alex Bush, Head of HR", several on a line), under a heading ("Key", "Lead key", "Abbreviations") or
-on a sheet of its own; before the table or after it.
+Plans print leads as initials and explain them once, in a key: a table ("Initials | Name", "Code |
+Name | Role", or headerless "AP | Amira Patel | TD | Tom Davies"), lines of text ("AP = Amira Patel",
+"AP - Amira Patel", "AP: Amira Patel, Head of HR", several on a line), under a heading ("Key", "Lead
+key", "Abbreviations") or on a sheet of its own; before the table or after it.
 
 Why the rules are as they are:
   * A key line is only as trustworthy as its context. Under a key heading or a key header row, any code
@@ -14,10 +14,10 @@ Why the rules are as they are:
   * Outside a heading's context a value must read as a name (capitalised words, small joining words
     allowed): ordinary plan rows ("1.1 | Develop a policy | HR | Mar 2026") fail on both the code and the
     name, and their header row ("Ref | Action | Lead") is not made of key header words.
-  * Codes are normalised (norm_code) the same way here and when a lead cell is looked up, so "D.M.",
-    "(DM)", a fullwidth "ＤＭ" or Cyrillic look-alikes ("АВ" typed on a Cyrillic keyboard layout),
+  * Codes are normalised (norm_code) the same way here and when a lead cell is looked up, so "P.K.",
+    "(PK)", a fullwidth "ＰＫ" or Cyrillic look-alikes ("АВ" typed on a Cyrillic keyboard layout),
     printed in the key or in a cell, meet as one code.
-  * A key entry often adds the person's role ("AB - Alex Bush, Head of HR"): the key keeps the name.
+  * A key entry often adds the person's role ("AP - Amira Patel, Head of HR"): the key keeps the name.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from .source import SourceDoc, SourceLine
 
 # --- decision data ------------------------------------------------------------------------------------
 
-# Initials: 2-6 letters, at least two capitals ("DM", "KEW", "McK"). Team acronyms are codes too.
+# Initials: 2-6 letters, at least two capitals ("PK", "JBW", "McK"). Team acronyms are codes too.
 _CODE = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z][A-Za-z]{1,5}$")
 TEAM_ACRONYMS = frozenset(
     {"HR", "IT", "ICT", "SMT", "SLT", "CMT", "COMT", "ELT", "EMT", "DLG", "OD", "L&D", "H&S", "P&I"}
@@ -49,7 +49,7 @@ _LOOK_ALIKES = {
     "ο": "o",
 }
 _LOOK_ALIKE_TABLE = str.maketrans(_LOOK_ALIKES)
-# Spacing and punctuation printed inside or around a code: "D.M.", "(DM)", "D M", "DM." -> "DM".
+# Spacing and punctuation printed inside or around a code: "P.K.", "(PK)", "P K", "PK." -> "PK".
 _CODE_PUNCT = re.compile(r"[\s.()\[\]{}·•*_]+")
 _CODE_SHAPE = re.compile(r"^[A-Za-z][A-Za-z&]{0,5}$")
 _SPELLED_LETTER = re.compile(r"^[(\[]?[A-Za-z&][.)\]]?\.?$")
@@ -73,12 +73,12 @@ _HEADER_WORDS: dict[str, frozenset[str]] = {
 }
 # Small words a name or team may contain in lower case ("Head of HR", "Mary van der Berg").
 _JOINERS = frozenset(
-    {"of", "and", "&", "for", "the", "in", "to", "de", "van", "von", "der", "den", "la", "le"}
+    {"of", "and", "&", "for", "the", "in", "to", "at", "de", "van", "von", "der", "den", "la", "le", "da"}
+    | {"di", "du", "del", "y"}
 )
-_JOINERS |= frozenset({"da", "di", "du", "del", "y", "at"})
 _NAME_PUNCT = "()\"“”,.'’"
 _NAME_INNER = re.compile(r"^[^\W\d_](?:[^\W\d_]|['’.-](?=[^\W\d_]))*\.?$")
-# Where a key line's next entry begins: "=" may follow a space ("AB = Alex Bush KP = Karen Perry"); ":" and
+# Where a key line's next entry begins: "=" may follow a space ("AP = Amira Patel TD = Tom Davies"); ":" and
 # dashes only the start of the line or a comma/semicolon (so "Head of HR: People" is not an entry).
 _CODE_TOKEN = r"[(\[]?[^\W\d_][^\W\d_.&]{0,5}(?:[.&][^\W\d_]{0,5}){0,5}\.?[)\]]?"
 _START_EQ = re.compile(rf"(?:^|(?<=[,;\s]))({_CODE_TOKEN})\s*=\s*")
@@ -93,10 +93,10 @@ _ROLE_SPLIT = re.compile(r"\s*(?:,|\s[-–—]\s|\()\s*")
 @lru_cache(maxsize=16384)
 def norm_code(text: str) -> str:
     """A code as one spelling: NFKC (fullwidth letters), look-alike letters from other scripts mapped to
-    Latin, and spacing/punctuation inside a code dropped ("D.M.", "D M", "(DM)", "DM." -> "DM").
+    Latin, and spacing/punctuation inside a code dropped ("P.K.", "P K", "(PK)", "PK." -> "PK").
 
-    Text that is not spelled as one code comes back NFKC'd, look-alikes mapped and spaces squashed: "DM SE"
-    stays two codes and "Jo Baker" stays a name. Case is kept: key lookups decide about "Dm" vs "DM"."""
+    Text that is not spelled as one code comes back NFKC'd, look-alikes mapped and spaces squashed: "PK TD"
+    stays two codes and "Jo Baker" stays a name. Case is kept: key lookups decide about "Pk" vs "PK"."""
     flat = " ".join(_latin(word) for word in unicodedata.normalize("NFKC", text).split())
     compact = _CODE_PUNCT.sub("", flat)
     words = flat.split()
@@ -115,7 +115,7 @@ def _latin(word: str) -> str:
 
 
 def is_code(token: str) -> bool:
-    """Initials or a team acronym, however printed ("DM", "D.M.", "(KEW)", "L&D"); not "TBC" or "AND"."""
+    """Initials or a team acronym, however printed ("PK", "P.K.", "(JBW)", "L&D"); not "TBC" or "AND"."""
     code = norm_code(token)
     if code.upper() in NOT_CODES:
         return False
@@ -177,21 +177,21 @@ def is_key_heading(text: str) -> bool:
 
 
 def line_pairs(text: str, *, loose: bool = False) -> Pairs:
-    """Every entry on a key line ('AB = Alex Bush, KP - Karen Perry, Head of HR'), or [] if the line is
+    """Every entry on a key line ('AP = Amira Patel, TD - Tom Davies, Head of HR'), or [] if the line is
     not made of entries from its start. loose: a key heading's context (any capitalised value)."""
     return line_entries(text, loose=loose)[0]
 
 
 def line_entries(text: str, *, loose: bool = False) -> tuple[Pairs, bool]:
-    """(entries, bare): bare when the line has no separators ('AB Alex Bush'), a form that is only a key
+    """(entries, bare): bare when the line has no separators ('AP Amira Patel'), a form that is only a key
     in a run of such lines or under a heading. A bare name has two or more words unless loose."""
     flat = " ".join(text.split())
     starts = _starts(flat, _START_EQ, _START_SEP)
     pairs = _chunks(flat, starts, loose=loose, min_words=1) if starts else []
     if pairs:
         return pairs, False
-    starts = _starts(flat, _START_BARE)
-    pairs = _chunks(flat, starts, loose=loose, min_words=1 if loose else 2) if starts else []
+    starts = _starts(flat, _START_BARE)  # the name must read as one even under a heading
+    pairs = _chunks(flat, starts, loose=False, min_words=1 if loose else 2) if starts else []
     return pairs, True
 
 
@@ -208,7 +208,7 @@ def _starts(flat: str, *patterns: re.Pattern[str]) -> list[re.Match[str]]:
 
 def _chunks(flat: str, starts: list[re.Match[str]], *, loose: bool, min_words: int) -> Pairs:
     """Cut the line at each entry start; an 'entry' whose value does not read as a name belongs to the
-    value before it (a role: 'AB - Alex Bush, HR Manager')."""
+    value before it (a role: 'AP - Amira Patel, HR Manager')."""
     pairs: list[tuple[str, str]] = []
     raw: list[str] = []
     for i, match in enumerate(starts):
@@ -291,12 +291,12 @@ def _columned(cells: tuple[str, ...], columns: list[tuple[int, int]]) -> Pairs:
 
 
 def key_pairs(cells: tuple[str, ...]) -> Pairs | None:
-    """A lead-key table row ('AB | Alex Bush | KP | Karen Perry') as pairs, or None if it is not one."""
+    """A lead-key table row ('AP | Amira Patel | TD | Tom Davies') as pairs, or None if it is not one."""
     return row_pairs(cells, loose=True) or None
 
 
 def inline_key(text: str) -> Pairs:
-    """'Key: AB = Alex Bush, CN = Christine Nicholson' (or a line of entries after a heading) -> pairs."""
+    """'Key: AP = Amira Patel, RK = Raj Kumar' (or a line of entries after a heading) -> pairs."""
     rest = heading_rest(text)
     return line_pairs(text if rest is None else rest, loose=True)
 
@@ -360,8 +360,11 @@ def _under_header(lines: list[SourceLine], i: int) -> _Found | None:
 
 
 def _follow(lines: list[SourceLine], start: int, columns: list[tuple[int, int]] | None) -> _Found:
-    """Entries after a key heading or header row, up to the first line that is not one."""
+    """Entries after a key heading or header row, up to the first line that is not one. Text lines keep
+    the form of the first (with separators or bare), so a title after "AP = Amira Patel" ("NHS Trust
+    Equality Plan") is not read as a bare entry."""
     found = _Found([], [])
+    form: bool | None = None  # bare?
     for j in range(start, len(lines)):
         line = lines[j]
         if line.is_blank:
@@ -373,7 +376,9 @@ def _follow(lines: list[SourceLine], start: int, columns: list[tuple[int, int]] 
             continue
         text = _single_text(line)
         if text is not None and (not line.in_table or columns is None):
-            pairs = line_pairs(text, loose=True)
+            pairs, bare = line_entries(text, loose=True)
+            form = bare if form is None else form
+            pairs = pairs if bare == form else []
         else:
             pairs = row_pairs(line.cells, columns, loose=True) if line.in_table else []
         if not pairs:
@@ -462,7 +467,7 @@ def _whole_table(lines: list[SourceLine], first: int, last: int) -> _Found | Non
 
 
 def _with_role(cells: tuple[str, ...]) -> Pairs:
-    """'AB | Alex Bush | Head of HR' with no header: the third cell must read as a role or contact."""
+    """'AP | Amira Patel | Head of HR' with no header: the third cell must read as a role or contact."""
     values = [" ".join(c.split()) for c in cells if c.strip()]
     role = len(values) == 3 and (is_name(values[2]) or "@" in values[2])
     if role and is_code(values[0]) and is_name(key_name(values[1])):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .cells import is_bullet, paragraphs
 from .columns import Column
 from .header_rows import find_headers, row_width
-from .leads import inline_key, is_key_header, is_key_heading, key_pairs
+from .key import read_key
 from .source import SourceDoc, SourceLine
 
 _FURNITURE = re.compile(
@@ -94,32 +94,6 @@ def parse_section(text: str) -> Section | None:
     if match and not re.match(r"^\d", match.group(2)):
         return Section(match.group(1), match.group(2).strip(), "")
     return None
-
-
-def read_key(doc: SourceDoc) -> tuple[dict[str, str], set[int]]:
-    """The plan's lead key (code -> name) wherever it sits, and the line indexes it occupies."""
-    key: dict[str, str] = {}
-    used: set[int] = set()
-    lines = doc.lines
-    for i, line in enumerate(lines):
-        heading = not line.in_table and is_key_heading(line.text())
-        header = line.in_table and is_key_header(line.cells)
-        if not (heading or header):
-            continue
-        used.add(i)
-        if heading:
-            key.update(inline_key(line.text()))
-        for j in range(i + 1, len(lines)):
-            nxt = lines[j]
-            if nxt.in_table and is_key_header(nxt.cells):
-                used.add(j)
-                continue
-            pairs = key_pairs(nxt.cells) if nxt.in_table else (inline_key(nxt.text()) or None)
-            if not pairs:
-                break
-            used.add(j)
-            key.update(pairs)
-    return key, used
 
 
 def _signature(columns: list[Column]) -> frozenset[str]:

@@ -1,4 +1,4 @@
-"""Lead cells ("JC, EH, PO", "KL/LD", "Joanne Tilley/ Kathryn Webster", "DM & SE", "HR team") as leads.
+"""Lead cells ("AP, TD, RK", "AP/TD", "Amira Patel/ Tom Davies", "AP & TD", "HR team") as leads.
 
 A lead is a person or a team, printed as initials (resolved through the plan's key, see key.py) or as a
 name. A cell is cut only where the cut is unambiguous, because a wrong cut invents leads nobody can be
@@ -8,17 +8,17 @@ asked ("Learning" and "Development") while a missed one only keeps two people on
     "Head of HR/OD" is cut too, as "Head of HR/AP" must be);
   * "&", "+" and "and" join words inside team and role names ("Equality and Diversity Team", "Health and
     Safety Manager", "Estates & Facilities"), so they separate only leads that are certain on both sides:
-    codes ("DM & SE") or names the plan uses elsewhere (`known`) or its key gives;
+    codes ("AP & TD") or names the plan uses elsewhere (`known`) or its key gives;
   * a comma also lists words inside a role ("Head of HR, Finance and Estates"), so it separates only
     whole leads on each side: certain ones, a person's name ("Jo Baker, Sam Ortiz"), a whole role or team
     ("Chief Nurse, Director of People", "Head of HR, Estates team"); an "and" closing such a list counts
     as its last comma ("Jo Baker, Sam Ortiz and Lee Chan");
   * "with", "supported by" and the like separate whole leads in the same way ("AB with HR", "Chief Nurse
     supported by Director of People") but not prose ("Work with partners");
-  * a run of codes with no delimiter is one lead per code ("DM SE", "CS CS CS"); a run of four or more
-    words is cut where names the plan uses elsewhere fit ("Nikki Chawda Joanne Tilley"), else kept whole;
-  * codes are looked up after norm_code ("D.M.", "(DM)", look-alike letters), and "Dm" finds the key's
-    "DM" only when no other code in the key differs from it by case alone.
+  * a run of codes with no delimiter is one lead per code ("AP TD", "MG MG MG"); a run of four or more
+    words is cut where names the plan uses elsewhere fit ("Jo Baker Sam Ortiz"), else kept whole;
+  * codes are looked up after norm_code ("P.K.", "(PK)", look-alike letters), and "Pk" finds the key's
+    "PK" only when no other code in the key differs from it by case alone.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ __all__ = [
 
 # --- decision data ------------------------------------------------------------------------------------
 
-_MARKER = re.compile(r"(?:(?<=^)|(?<=[\s,;&(]))\(?[a-z]\)\s*")  # "a) ST b) DM & SE": per-item markers
+_MARKER = re.compile(r"(?:(?<=^)|(?<=[\s,;&(]))\(?[a-z]\)\s*")  # "a) RK b) AP & TD": per-item markers
 _HARD = re.compile(r"\s*(?:;|/)\s*")  # always a new lead
 # Slashes that do not separate leads: between single letters ("N/A", "H/S") and in "and/or" (a join).
 _KEEP_SLASH = re.compile(r"(?<![^\W\d_])([^\W\d_])\s*/\s*([^\W\d_])(?![^\W\d_])|\b(and)/(or)\b", re.I)
@@ -78,24 +78,21 @@ _TEAM_WORDS = re.compile(
     r"human resources|finance|communications|comms|facilities|estates|governance)\b",
     re.I,
 )
-# Words of a job title or an organisation's vocabulary: two capitalised words containing one are a role
-# or a team ("Chief Nurse", "Safety Manager"), not a person.
-_ROLE_WORDS = frozenset(
-    {"chief", "head", "director", "manager", "officer", "lead", "leader", "nurse", "executive", "deputy"}
-    | {"assistant", "senior", "principal", "coordinator", "co-ordinator", "adviser", "advisor", "chair"}
-    | {"secretary", "president", "clerk", "administrator", "analyst", "consultant", "partner", "trustee"}
-    | {"representative", "supervisor", "specialist", "champion", "governor", "member", "members", "owner"}
-    | {"sponsor", "support", "project", "programme", "policy", "equality", "equalities", "diversity"}
-    | {"inclusion", "health", "safety", "learning", "development", "people", "workforce", "training"}
-    | {"council", "trust", "practice", "operations", "strategy", "planning", "quality", "customer"}
-    | {"customers", "housing", "legal", "payroll", "procurement", "marketing", "engagement", "all"}
-)
 # Job nouns: a capitalised phrase containing one is a whole role ("Head of HR", "Chief Nurse").
 _ROLE_NOUNS = frozenset(
     {"chief", "head", "director", "manager", "officer", "lead", "leader", "nurse", "executive", "deputy"}
     | {"coordinator", "co-ordinator", "adviser", "advisor", "chair", "secretary", "clerk", "administrator"}
     | {"analyst", "consultant", "trustee", "representative", "supervisor", "specialist", "champion"}
     | {"governor", "owner", "sponsor", "assistant", "president"}
+)
+# Job nouns and an organisation's vocabulary: two capitalised words containing one are a role or a team
+# ("Chief Nurse", "Safety Manager", "Equality Officer"), not a person.
+_ROLE_WORDS = _ROLE_NOUNS | frozenset(
+    {"senior", "principal", "partner", "member", "members", "support", "project", "programme", "policy"}
+    | {"equality", "equalities", "diversity", "inclusion", "health", "safety", "learning", "development"}
+    | {"people", "workforce", "training", "council", "trust", "practice", "operations", "strategy"}
+    | {"planning", "quality", "customer", "customers", "housing", "legal", "payroll", "procurement"}
+    | {"marketing", "engagement", "all"}
 )
 # A phrase ending in one of these names a whole team ("Estates team", "Customer Services").
 _TEAM_END = re.compile(
@@ -105,8 +102,9 @@ _TEAM_END = re.compile(
 )
 _HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "cllr", "sir", "dame", "rev"})
 _PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "du", "del", "la", "le", "bin", "ibn"})
-# What a lead cell prints when there is no lead yet.
+# Small words a role or team may contain in lower case ("Head of HR").
 _JOINERS = frozenset({"of", "and", "&", "for", "the", "in", "to", "at"})
+# What a lead cell prints when there is no lead yet: no lead, rather than a person called "TBC".
 _NO_LEAD = frozenset({"tbc", "tba", "tbd", "n/a", "na", "none", "nil", "-", "–", "—", "?", "to be confirmed"})
 
 
@@ -117,13 +115,14 @@ def is_team(name: str) -> bool:
 # --- looking codes and names up ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: _plan hands out one per key and names
 class _Plan:
     """What the plan tells us about leads: its key (by normalised code) and the names it uses."""
 
     codes: dict[str, str]  # norm_code(code) -> the key's code
     folded: dict[str, list[str]]  # casefolded normalised code -> the key's codes
     names: frozenset[str]  # casefolded names: known leads and the key's names
+    segment: bool  # the caller gave known names: undelimited runs of words may be cut at them
 
     @staticmethod
     def of(key: dict[str, str], known: Iterable[str] | None) -> _Plan:
@@ -131,7 +130,7 @@ class _Plan:
         return _plan(frozenset(key.items()), frozenset(known or ()))
 
     def code(self, text: str) -> str | None:
-        """The key's code for a printed code ('D.M.', 'Dm' when unambiguous), or None."""
+        """The key's code for a printed code ('P.K.', 'Pk' when unambiguous), or None."""
         normal = norm_code(text)
         if normal in self.codes:
             return self.codes[normal]
@@ -141,7 +140,7 @@ class _Plan:
         return None
 
     def certain(self, text: str) -> bool:
-        """A lead beyond doubt: a code, a key entry, a known name, or a run of codes ('ST DM')."""
+        """A lead beyond doubt: a code, a key entry, a known name, or a run of codes ('RK AP')."""
         words = text.split()
         if not words:
             return False
@@ -157,7 +156,7 @@ def _plan(key: frozenset[tuple[str, str]], known: frozenset[str]) -> _Plan:
     for normal, code in codes.items():
         folded.setdefault(normal.casefold(), []).append(code)
     names = {_fold(n) for n in known} | {_fold(key_name(v)) for _, v in key}
-    return _Plan(codes, folded, frozenset(names))
+    return _Plan(codes, folded, frozenset(names), segment=bool(known))
 
 
 @lru_cache(maxsize=16384)
@@ -201,15 +200,17 @@ def split_lead_cell(
     cell: str, key: dict[str, str] | None = None, known: Iterable[str] | None = None
 ) -> list[str]:
     """A lead cell cut into the leads it names, as printed (see the module docstring for where it cuts)."""
-    return _split(cell, _Plan.of(key or {}, known), known)
+    return list(_split(cell, _Plan.of(key or {}, known)))
 
 
-def _split(cell: str, plan: _Plan, known: Iterable[str] | None) -> list[str]:
+@lru_cache(maxsize=8192)
+def _split(cell: str, plan: _Plan) -> tuple[str, ...]:
+    """Cached: the same few cells repeat down a plan ("HR", "AP & TD")."""
     pieces: list[str] = []
     for chunk in _chunks(cell):
         for piece in _soft_split(chunk, plan):
-            pieces.extend(_words_or_names(piece.replace(_SLASH_MARK, "/"), plan, known))
-    return [p for p in pieces if p.casefold() not in _NO_LEAD]
+            pieces.extend(_words_or_names(piece.replace(_SLASH_MARK, "/"), plan))
+    return tuple(p for p in pieces if p.casefold() not in _NO_LEAD)
 
 
 def _chunks(cell: str) -> list[str]:
@@ -233,7 +234,7 @@ def _keep_slash(match: re.Match[str]) -> str:
 def _clean(raw: str) -> str:
     text = raw.strip()
     if re.fullmatch(r"\([^()]*\)", text):
-        text = text[1:-1]  # "(DM)": the whole lead in brackets
+        text = text[1:-1]  # "(PK)": the whole lead in brackets
     text = _PAREN.sub(" ", text)
     return " ".join(text.split()).strip(_EDGE_PUNCT)
 
@@ -337,18 +338,18 @@ _TESTS: dict[str, Callable[[str, _Plan], bool]] = {
 _STRICTNESS = {"join": 0, "comma": 1, "list": 1, "with": 2}
 
 
-def _words_or_names(piece: str, plan: _Plan, known: Iterable[str] | None) -> list[str]:
-    """'CS CS CS' and 'DM SE' are one code per word; four or more words may be several known names."""
+def _words_or_names(piece: str, plan: _Plan) -> list[str]:
+    """'MG MG MG' and 'AP TD' are one code per word; four or more words may be several known names."""
     words = piece.split()
     if len(words) > 1 and all(is_code(w) or plan.code(w) is not None for w in words):
         return words
-    if len(words) >= 4 and known:
+    if len(words) >= 4 and plan.segment:
         return _segment(words, plan.names)
     return [piece]
 
 
 def _segment(words: list[str], folded: frozenset[str]) -> list[str]:
-    """Cut 'Nikki Chawda Joanne Tilley' into known names; keep it whole if any part is unknown."""
+    """Cut 'Jo Baker Sam Ortiz Lee Chan' into known names; keep it whole if any part is unknown."""
     out: list[str] = []
     i = 0
     while i < len(words):
@@ -371,7 +372,7 @@ def parse_leads(cell: str, key: dict[str, str], known: set[str] | None = None) -
     plan = _Plan.of(key, known)
     leads: list[LeadDraft] = []
     seen: set[str] = set()
-    for piece in _split(cell, plan, known):
+    for piece in _split(cell, plan):
         lead = _lead(piece, key, plan)
         marker = (lead.code or lead.name or "").casefold()
         if marker and marker not in seen:

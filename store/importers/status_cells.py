@@ -19,8 +19,10 @@ Colours without a key of the plan's own (the family is taken from the colour's h
   mid grey                         -> not_started  BRAG + grey keys mostly read "not started / not yet
                                                    due"; the vocabulary's RAG table draws not started
                                                    grey. Withdrawn is also grey, but needs a key to say so.
-  white, near-white, very light    -> no status    no fill, or the banding and header shading tables use.
-  grey, black, very dark grey
+  the faintest tints, very light   -> no status    the banding and section shading tables use: Office's
+  grey, black, very dark grey                      "Lighter 80%" blues (DEEAF6) and oranges (FCE4D6), F2F2F2.
+                                                   Pastel RAG shades (F4CCCC, FCE5CD, FFF2CC, D9EAD3) are a
+                                                   shade darker and keep their colour's meaning.
 
 A plan's key (`read_colour_key`: legend rows filled with a colour and labelled, or text such as
 "Red - significant delay") overrides the defaults: a colour close to a key colour takes its status, else
@@ -33,6 +35,7 @@ from __future__ import annotations
 import colorsys
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from collector.vocabulary import Status, status_from_text, status_from_word
 from store.importers.source import SourceLine
@@ -58,10 +61,11 @@ DEFAULT_STATUS: dict[str, Status | None] = {
     "pale": None,  # white, near white, very light grey
     "dark": None,  # black, very dark grey
 }
-# Lightness and saturation thresholds (HLS, 0..1). Above _PALE a colour is white to the eye whatever its
-# hue; below _DARK it is black. A colour is grey when its chroma or its HLS saturation is low: pastel RAG
-# shades (D9EAD3, E2EFDA) keep a saturation near 0.35, greys and the "tan" header shades stay below 0.25.
-_PALE, _DARK = 0.94, 0.12
+# Lightness and saturation thresholds (HLS, 0..1). From _PALE a colour is a faint tint whatever its hue
+# (pastel RAG shades sit at 0.86-0.90, Office's lightest banding tints at 0.91-0.92); below _DARK it is
+# black. A colour is grey when its chroma or its HLS saturation is low: pastel RAG shades (D9EAD3,
+# E2EFDA) keep a saturation near 0.35, greys and the "tan" header shades stay below 0.25.
+_PALE, _DARK = 0.905, 0.12
 _GREY_CHROMA, _GREY_SATURATION = 0.05, 0.25
 _PALE_GREY, _DARK_GREY = 0.9, 0.3
 # A key colour within this CIE76 distance of a cell's colour is the same colour (another tool's shade).
@@ -96,7 +100,15 @@ NAMED_COLOURS: dict[str, str] = {
 # RAG/BRAG letters, as a whole status cell ("G", "A/G") or a legend's code ("B = Blue = Completed").
 RAG_LETTERS: dict[str, str] = {"r": "red", "a": "amber", "g": "green", "b": "blue"}
 # Worst first: a cell rated "Amber/Green" or "Red/Amber" takes the worse of its two colours.
-_SEVERITY = (Status.OFF_TRACK, Status.AT_RISK, Status.NOT_STARTED, Status.ON_TRACK, Status.COMPLETED)
+_SEVERITY = (
+    Status.OFF_TRACK,
+    Status.AT_RISK,
+    Status.NOT_STARTED,
+    Status.ON_TRACK,
+    Status.COMPLETED,
+    Status.WITHDRAWN,
+    Status.NO_CHANGE,
+)
 
 _HEX = re.compile(r"[0-9A-Fa-f]{6}")
 
@@ -123,6 +135,7 @@ def _rgb(colour: str) -> tuple[float, float, float]:
     return int(colour[0:2], 16) / 255, int(colour[2:4], 16) / 255, int(colour[4:6], 16) / 255
 
 
+@lru_cache(maxsize=4096)  # a plan has a few dozen distinct colours and thousands of cells
 def colour_family(colour: str) -> str:
     """The family a "RRGGBB" colour belongs to: red, amber, green, blue, purple, grey, pale or dark."""
     r, g, b = _rgb(colour)
@@ -140,6 +153,7 @@ def colour_family(colour: str) -> str:
     return next(name for name, start, end in _HUE_BANDS if start <= degrees < end)
 
 
+@lru_cache(maxsize=4096)
 def _lab(colour: str) -> tuple[float, float, float]:
     """CIE L*a*b* (D65) of an sRGB colour: distances there match how different two shades look."""
 
@@ -374,9 +388,7 @@ def _line_entries(line: SourceLine) -> list[tuple[str, Status]] | None:
     waiting: str | None = None  # a swatch or colour name whose label comes in a later cell
     for i, text in enumerate(line.cells):
         text = text.strip()
-        fill = line.fills[i] if i < len(line.fills) else None
-        if fill is not None and colour_family(fill) == "pale":
-            fill = None  # white-ish: a table's background, no swatch
+        fill = hex_colour(line.fills[i]) if i < len(line.fills) else None  # a faint swatch still counts
         if not text:
             waiting = fill or waiting
             continue
@@ -443,10 +455,7 @@ def _runs(indexes: list[int]) -> list[list[int]]:
 def _heading_above(lines: list[SourceLine], first: int) -> int | None:
     """The index of a legend heading ("Key", "Colour | Meaning") just above a run, if there is one."""
     i = first - 1
-    if i < 0 or lines[i].is_blank:
-        return None
-    texts = [c for c in lines[i].cells if c.strip()]
-    return i if texts and all(_is_heading(t) for t in texts) else None
+    return i if i >= 0 and _is_heading_line(lines[i]) else None
 
 
 def _inside_table(lines: list[SourceLine], run: list[int]) -> bool:

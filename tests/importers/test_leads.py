@@ -15,7 +15,7 @@ from store.importers.source import SourceDoc, SourceLine
 
 # --- cutting a lead cell ------------------------------------------------------------------------------
 
-KEY = {"AP": "Amira Patel", "TD": "Tom Davies", "RK": "Raj Kumar", "SIT": "Service Improvement Team"}
+KEY = {"AP": "Amira Patel", "TD": "Tom Davies", "RK": "Raj Kumar", "CIT": "Customer Insight Team"}
 
 SPLITS = [
     ("AP, TD, RK", ["AP", "TD", "RK"]),
@@ -108,11 +108,11 @@ def test_a_slash_between_single_letters_is_not_a_delimiter():
 
 
 def test_a_cell_resolves_codes_through_the_key_and_keeps_teams_teams():
-    leads = parse_leads("AP & SIT, PT", KEY)
+    leads = parse_leads("AP & CIT, ZQ", KEY)
     assert [(lead.code, lead.name, lead.is_team) for lead in leads] == [
         ("AP", "Amira Patel", False),
-        ("SIT", "Service Improvement Team", True),
-        ("PT", None, False),
+        ("CIT", "Customer Insight Team", True),
+        ("ZQ", None, False),
     ]
 
 
@@ -126,23 +126,23 @@ def test_a_lead_named_twice_is_listed_once():
 @pytest.mark.parametrize(
     ("printed", "code"),
     [
-        ("DM", "DM"),
-        ("D.M.", "DM"),
-        ("D. M.", "DM"),
-        ("D M", "DM"),
-        ("DM.", "DM"),
-        ("(DM)", "DM"),
-        ("[DM]", "DM"),
-        (" DM ", "DM"),
-        ("ＤＭ", "DM"),  # fullwidth
+        ("PK", "PK"),
+        ("P.K.", "PK"),
+        ("P. K.", "PK"),
+        ("P K", "PK"),
+        ("PK.", "PK"),
+        ("(PK)", "PK"),
+        ("[PK]", "PK"),
+        (" PK ", "PK"),
+        ("ＰＫ", "PK"),  # fullwidth
         ("АВ", "AB"),  # Cyrillic capitals A and VE
-        ("DМ", "DM"),  # Latin D, Cyrillic EM
+        ("PК", "PK"),  # Latin P, Cyrillic KA
         ("ΑΒ", "AB"),  # Greek capitals
-        ("КЕW", "KEW"),
+        ("ВЕТ", "BET"),
         ("L & D", "L&D"),
-        ("Dm", "Dm"),  # case is for the key lookup to decide
-        ("DM SE", "DM SE"),  # two codes, not one
-        ("D.M. S.E.", "D.M. S.E."),
+        ("Pk", "Pk"),  # case is for the key lookup to decide
+        ("PK TD", "PK TD"),  # two codes, not one
+        ("P.K. T.D.", "P.K. T.D."),
         ("Jo Baker", "Jo Baker"),
         ("O'Neil", "O'Neil"),
         ("Мария", "Мария"),  # a real Cyrillic name is left alone
@@ -152,21 +152,21 @@ def test_norm_code_spells_a_code_one_way(printed, code):
     assert norm_code(printed) == code
 
 
-@pytest.mark.parametrize("printed", ["D.M.", "(DM)", "DM.", "ＤＭ", "DМ", "Dm", "dm", "D M"])
+@pytest.mark.parametrize("printed", ["P.K.", "(PK)", "PK.", "ＰＫ", "PК", "Pk", "pk", "P K"])
 def test_a_code_printed_differently_still_finds_its_key_entry(printed):
-    [lead] = parse_leads(printed, {"DM": "Diana Moss"})
-    assert (lead.code, lead.name) == ("DM", "Diana Moss")
+    [lead] = parse_leads(printed, {"PK": "Priya Kaur"})
+    assert (lead.code, lead.name) == ("PK", "Priya Kaur")
 
 
 def test_a_key_spelled_with_dots_is_found_by_plain_initials():
-    [lead] = parse_leads("DM", {"D.M.": "Diana Moss"})
-    assert (lead.code, lead.name) == ("D.M.", "Diana Moss")
+    [lead] = parse_leads("PK", {"P.K.": "Priya Kaur"})
+    assert (lead.code, lead.name) == ("P.K.", "Priya Kaur")
 
 
 def test_case_is_ignored_only_when_one_key_code_matches():
-    key = {"KEW": "Karen Ewing", "KeW": "Kevin Wade"}
-    assert [lead.name for lead in parse_leads("KeW", key)] == ["Kevin Wade"]
-    assert [lead.name for lead in parse_leads("Kew", key)] == ["Kew"]
+    key = {"JBW": "Jo Bywater", "JbW": "Jon Webb"}
+    assert [lead.name for lead in parse_leads("JbW", key)] == ["Jon Webb"]
+    assert [lead.name for lead in parse_leads("Jbw", key)] == ["Jbw"]
 
 
 # --- reading the key ----------------------------------------------------------------------------------
@@ -280,14 +280,14 @@ def test_a_two_up_key_may_end_with_half_a_row():
 
 
 def test_a_team_in_the_key_stays_a_team():
-    key, _ = key_after_plan(text("SIT = Service Improvement Team"))
-    [lead] = parse_leads("SIT", key)
-    assert lead.is_team and lead.name == "Service Improvement Team"
+    key, _ = key_after_plan(text("CIT = Customer Insight Team"))
+    [lead] = parse_leads("CIT", key)
+    assert lead.is_team and lead.name == "Customer Insight Team"
 
 
 def test_key_codes_are_normalised_like_cells():
-    key, _ = key_after_plan(text("Key"), text("ＤＭ = Diana Moss"), text("(KEW) = Karen Ewing"))
-    assert key == {"DM": "Diana Moss", "KEW": "Karen Ewing"}
+    key, _ = key_after_plan(text("Key"), text("ＰＫ = Priya Kaur"), text("(JBW) = Jo Bywater"))
+    assert key == {"PK": "Priya Kaur", "JBW": "Jo Bywater"}
 
 
 NOT_KEYS = {
@@ -457,3 +457,9 @@ WHOLE_LEADS = [
 )
 def test_people_roles_teams_and_codes_listed_with_any_separator_come_back_whole(leads, separator):
     assert split_lead_cell(separator.join(leads), {}) == leads
+
+
+def test_a_key_stops_at_the_first_line_that_is_not_an_entry():
+    lines = [text("Key"), text("AP = Amira Patel"), text("NHS Trust Equality Plan")]
+    key, used = read_key(doc(*lines, *PLAN))
+    assert (key, used) == ({"AP": "Amira Patel"}, {0, 1})

@@ -189,9 +189,13 @@ REAL_WORLD_SHADES = [
     ("FFC7CE", OFF),
     ("FFEB9C", RISK),
     ("C6EFCE", ON),
-    ("DDEBF7", DONE),
     ("FFF2CC", RISK),
     ("E2EFDA", ON),
+    ("CFE2F3", DONE),
+    # Office's faintest tints: table banding and section shading, not a status
+    ("DEEAF6", None),
+    ("DDEBF7", None),
+    ("FCE4D6", None),
     # dark shades
     ("375623", ON),
     ("833C0B", RISK),
@@ -229,6 +233,7 @@ def test_two_greens_in_a_key_are_told_apart_by_the_nearest() -> None:
 
 def test_a_key_colour_within_tolerance_matches_even_outside_the_default_families() -> None:
     assert colour_status("F2F2F2", {"F2F2F2": GONE}) is GONE
+    assert colour_status("DDEBF7", {"DEEAF6": DONE}) is DONE  # a faint legend swatch
     assert colour_status("FAFAFA", {"595959": GONE}) is None  # pale is no grey's kin
 
 
@@ -256,6 +261,18 @@ def test_saturated_mid_lightness_hues_in_a_band_give_its_status(band, where, lig
     low, high, expected = band
     hue = (low + (high - low) * where) % 360
     assert colour_status(hls_hex(hue, lightness, saturation)) is expected
+
+
+@given(
+    st.text(max_size=40),
+    st.text(max_size=60),
+    st.lists(st.one_of(st.none(), HEX6, st.text(max_size=8)), max_size=4),
+    st.sampled_from([{}, {"A6A6A6": GONE, "00B050": DONE}]),
+)
+def test_reading_a_rows_status_never_raises(status_cell, progress_cell, fills, key) -> None:
+    for found in (row_status(status_cell, progress_cell, fills, key), leading_status(progress_cell, key)[0]):
+        assert found is None or isinstance(found, Status)
+    read_colour_key([line(status_cell, progress_cell, fills=tuple(fills)), text(progress_cell)])
 
 
 # --- words ------------------------------------------------------------------------------------------
@@ -453,6 +470,34 @@ def test_a_one_line_rag_key_and_letter_codes_are_read() -> None:
         NAMED_COLOURS["red"]: OFF,
         NAMED_COLOURS["blue"]: DONE,
     }
+
+
+def test_a_word_plans_shaded_key_table_gives_its_shaded_rows_their_status(tmp_path: Path) -> None:
+    document = docx.Document()
+    plan = document.add_table(rows=3, cols=3)
+    for cell, title in zip(plan.rows[0].cells, ("Ref", "Action", "Status"), strict=True):
+        cell.text = title
+    plan.rows[1].cells[0].text, plan.rows[1].cells[1].text = "1.1", "Publish the report"
+    shade(plan.rows[1].cells[2], "00B050")
+    plan.rows[2].cells[0].text, plan.rows[2].cells[1].text = "1.2", "Train managers"
+    shade(plan.rows[2].cells[2], "7030A0")
+    document.add_paragraph("Key")
+    legend = document.add_table(rows=3, cols=2)
+    for row, (swatch, label) in zip(
+        legend.rows, (("00B050", "Complete"), ("92D050", "On track"), ("7030A0", "Not yet due")), strict=True
+    ):
+        shade(row.cells[0], swatch)
+        row.cells[1].text = label
+    path = tmp_path / "keyed.docx"
+    document.save(str(path))
+
+    lines = read_docx(path).lines
+    key, skip = read_colour_key(lines)
+
+    assert key == {"00B050": DONE, "92D050": ON, "7030A0": IDLE}
+    assert [lines[i].where for i in sorted(skip)] == ["paragraph 1", *(f"table 2 row {r}" for r in (1, 2, 3))]
+    rows = [line for line in lines if line.table == 0][1:]
+    assert [row_status(r.cells[2], "", [r.fills[2]], key) for r in rows] == [DONE, IDLE]
 
 
 def test_a_single_entry_needs_a_heading_to_be_a_key() -> None:

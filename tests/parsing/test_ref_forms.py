@@ -150,10 +150,6 @@ def test_numbered_refs_are_found_beside_asked_codes() -> None:
     assert [g.keys for g in groups] == [("p1",), ("1.1",)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="starters.find_starters must pass its RefIndex to find_groups(text, index) for codes to be found",
-)
 @pytest.mark.parametrize(
     ("text", "ref"), [("P1: done", "P1"), ("A-01 complete", "A-01"), ("IA24-07 – done", "IA24-07")]
 )
