@@ -21,6 +21,7 @@ from .items import Item, per_item_values, split_items
 from .layout import Column, Row
 from .leads import is_code, parse_leads
 from .refs import parse_ref_cell, split_leading_ref
+from .status_cells import row_status
 from .targets import YearStyle, find_dates, parse_target, split_targets
 
 CORE = {"ref", "action", "lead", "target", "status", "progress", "completed"}
@@ -34,7 +35,10 @@ class Context:
     headers: dict[str, str]  # field -> header as printed on the first page
     outcome_led: bool
     fields: list[Column] = field(default_factory=list)
-    year_style: YearStyle = "financial"  # how "2025/26" is read: the plan's own kind of year
+    year_style: YearStyle = "financial"
+    colour_key: dict[str, Status] = field(
+        default_factory=dict
+    )  # the plan's own legend of fill colours  # how "2025/26" is read: the plan's own kind of year
 
 
 def _field_values(row: Row, ctx: Context) -> dict[str, str]:
@@ -54,14 +58,27 @@ def _field_values(row: Row, ctx: Context) -> dict[str, str]:
     return out
 
 
-def _progress(row: Row) -> list[ProgressDraft]:
+def _fill_status(row: Row, status_cell: str, ctx: Context) -> Status | None:
+    """The status a row shows by colour (its status cell's fill first, then its progress cell's), read
+    through the plan's colour key; a typed status word still wins (status_cells.row_status)."""
+    if not row.fills:
+        return None
+    fills = [row.fill_of("status"), row.fill_of("progress")]
+    if not any(fills):
+        return None
+    return row_status(status_cell, "", fills, ctx.colour_key)
+
+
+def _progress(row: Row, ctx: Context) -> list[ProgressDraft]:
     """The progress, status and date-completed columns of a row as (at most) one ProgressDraft."""
     status_cell = flat(row.get("status"))
     progress_cell = "\n".join(unbullet(p) for p in paragraphs(row.get("progress")))
     completed_cell = flat(row.get("completed"))
+    colour = _fill_status(row, status_cell, ctx)
     if not (status_cell or progress_cell or completed_cell):
-        return []
+        return [ProgressDraft(text="", status=colour)] if colour else []
     status: Status | None = status_from_word(status_cell) if status_cell else None
+    status = status or colour
     reported = None
     if completed_cell:
         dates = find_dates(completed_cell)
@@ -133,7 +150,7 @@ def action_from_row(row: Row, ctx: Context) -> ActionDraft | None:
             targets = [None] * len(items)  # one target for the whole action: keep it on the parent
         action.sub_actions = _sub_actions(action.ref, items, leads, targets, ctx, row.where)
     action.fields = _field_values(row, ctx)
-    action.progress = _progress(row)
+    action.progress = _progress(row, ctx)
     return action
 
 
@@ -149,7 +166,7 @@ def add_detail(action: ActionDraft, row: Row, ctx: Context) -> None:
     if row.get("target").strip():
         previous = action.target.text if action.target else ""
         action.target = _merge_target([previous, flat(row.get("target"))], ctx)
-    action.progress.extend(_progress(row))
+    action.progress.extend(_progress(row, ctx))
     for name, value in _field_values(row, ctx).items():
         action.fields[name] = f"{action.fields[name]}\n{value}" if name in action.fields else value
 
@@ -182,7 +199,7 @@ def action_from_outcome(rows: list[Row], ctx: Context) -> ActionDraft:
         for lead in parse_leads(row.get("lead"), ctx.key, ctx.known_names):
             if all(lead.label != existing.label for existing in leads):
                 leads.append(lead)
-        action.progress.extend(_progress(row))
+        action.progress.extend(_progress(row, ctx))
         for name, value in _field_values(row, ctx).items():
             action.fields[name] = f"{action.fields[name]}\n{value}" if name in action.fields else value
     action.leads = leads

@@ -111,6 +111,7 @@ def _draft(doc, part: Part) -> PlanDraft:
         headers=headers,
         outcome_led=_outcome_led(part),
         year_style=_year_style(part),
+        colour_key=part.colour_key,
     )
     draft = PlanDraft(title=title, source=doc.path, period=period, lead_key=dict(part.lead_key))
     draft.columns = _columns(part)

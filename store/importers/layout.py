@@ -11,11 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from collector.vocabulary import Status
+
 from .cells import is_bullet, paragraphs
 from .columns import Column
 from .header_rows import find_headers, row_width
 from .key import read_key
 from .source import SourceDoc, SourceLine
+from .status_cells import read_colour_key
 
 _FURNITURE = re.compile(
     r"^(unclassified|official(-sensitive)?|official sensitive|restricted|protect|confidential|"
@@ -55,6 +58,13 @@ class Row:
     where: str
     table: int | None = None
     merged: frozenset[int] = frozenset()  # positions continuing a vertically merged cell above
+    fills: dict[int, str | None] = field(default_factory=dict)  # position -> cell fill colour ("RRGGBB")
+
+    def fill_of(self, field_name: str) -> str | None:
+        """The first fill colour among a field's cells."""
+        return next(
+            (f for c in self.columns if c.field == field_name and (f := self.fills.get(c.position))), None
+        )
 
     def get(self, field_name: str) -> str:
         """All columns of a field joined (a spanned 'Actions' header covers the ref and text cells)."""
@@ -85,6 +95,7 @@ class Part:
     lead_key: dict[str, str] = field(default_factory=dict)
     skipped: int = 0
     notes: list[str] = field(default_factory=list)
+    colour_key: dict[str, Status] = field(default_factory=dict)
 
 
 def parse_section(text: str) -> Section | None:
@@ -106,8 +117,10 @@ def is_furniture(text: str) -> bool:
 
 def split_parts(doc: SourceDoc, overrides: dict[str, str] | None = None) -> list[Part]:
     key, key_lines = read_key(doc)
+    colours, legend_lines = read_colour_key(doc.lines)
+    key_lines = key_lines | legend_lines
     headers = find_headers(doc, key_lines, overrides, key)
-    parts = [Part(lead_key=key, notes=list(headers.notes))]
+    parts = [Part(lead_key=key, notes=list(headers.notes), colour_key=colours)]
     part = parts[0]
     columns: list[Column] | None = None
     header_at = -1
@@ -137,7 +150,7 @@ def split_parts(doc: SourceDoc, overrides: dict[str, str] | None = None) -> list
             new_columns = headers.columns[index]
             fresh = [t for t in pending if not _is_title_repeat(t, part)]
             if columns is not None and _new_document(fresh, new_columns, columns, doc.format):
-                part = Part(title_lines=fresh, lead_key=key)
+                part = Part(title_lines=fresh, lead_key=key, colour_key=colours)
                 parts.append(part)
                 last_row = None
             else:
@@ -171,7 +184,14 @@ def split_parts(doc: SourceDoc, overrides: dict[str, str] | None = None) -> list
             if field_name in _MERGE_REPEATS and not values.get(position, "").strip():
                 values[position] = above.get(position, "")
         above = dict(values)
-        row = Row(values, row_columns, line.where, line.table, frozenset(line.merged_above))
+        row = Row(
+            values,
+            row_columns,
+            line.where,
+            line.table,
+            frozenset(line.merged_above),
+            dict(enumerate(line.fills)),
+        )
         section = _section_row(row)
         numbered = section is not None and section.ref is not None
         if last_row is not None and not numbered and _continues(row, last_row, after_break):

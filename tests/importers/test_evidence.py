@@ -188,3 +188,38 @@ def test_the_dry_run_mapping_says_how_sure_each_column_is_and_why(write_tsv):
     assert by_field["ref"].reason.startswith("content")
     assert 0 < by_field["ref"].confidence <= 1
     assert by_field["lead"].reason.startswith("header")
+
+
+def _shade(cell, hex_rgb: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:fill"), hex_rgb)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def test_a_status_shown_only_by_the_cells_colour_is_read_as_that_status(tmp_path):
+    import docx
+
+    from collector.vocabulary import Status
+
+    document = docx.Document()
+    document.add_paragraph("Access plan 2026")
+    rows = [
+        ["Ref", "Action", "Lead", "RAG"],
+        ["1", "Caption every video", "Comms team", ""],
+        ["2", "Fit hearing loops in every reception", "Estates team", ""],
+    ]
+    table = document.add_table(rows=3, cols=4)
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    _shade(table.cell(1, 3), "00B050")
+    _shade(table.cell(2, 3), "FF0000")
+    path = tmp_path / "access.docx"
+    document.save(path)
+    first, second = load_plan(path).actions
+    assert [p.status for p in first.progress] == [Status.ON_TRACK]
+    assert [p.status for p in second.progress] == [Status.OFF_TRACK]
