@@ -146,6 +146,11 @@ def split_parts(doc: SourceDoc, overrides: dict[str, str] | None = None) -> list
             # the next row may be the rest of the one before it.
             after_break = columns is not None
             continue
+        filled = [c for c in line.cells if c.strip()]
+        if len(filled) == 1 and index not in headers.columns and is_furniture(filled[0]):
+            # A protective marking or page number that CSV and Excel give as a one-cell row: a page break.
+            after_break = after_break or columns is not None
+            continue
         if index in headers.columns:
             new_columns = headers.columns[index]
             fresh = [t for t in pending if not _is_title_repeat(t, part)]
@@ -194,7 +199,11 @@ def split_parts(doc: SourceDoc, overrides: dict[str, str] | None = None) -> list
         )
         section = _section_row(row)
         numbered = section is not None and section.ref is not None
-        if last_row is not None and not numbered and _continues(row, last_row, after_break):
+        if (
+            last_row is not None
+            and not numbered
+            and _continues(row, last_row, after_break, section is not None)
+        ):
             _merge(last_row, row)
         elif after_break and last_row is not None and (head := _lowercase_head(row)) is not None:
             _merge(last_row, head)  # the outcome runs on; the rest of the row is new
@@ -303,7 +312,7 @@ def _section_row(row: Row) -> Section | None:
     return Section(None, text, row.where)
 
 
-def _continues(row: Row, previous: Row, after_break: bool) -> bool:
+def _continues(row: Row, previous: Row, after_break: bool, heading_like: bool = False) -> bool:
     """Is this row the rest of the one above, cut by a page break (shown or not)?
 
     After a break (a repeated header, a blank line, page furniture) one signal is enough: the row has no
@@ -323,7 +332,8 @@ def _continues(row: Row, previous: Row, after_break: bool) -> bool:
         unfinished = bool(before) and not _TERMINAL.search(before)
         if not after_break:
             return unfinished and text[0].islower()
-        return text[0].islower() or bool(_ITEM_START.match(text)) or unfinished
+        # A capitalised row alone in a leading column reads as a heading, not as the sentence's end.
+        return text[0].islower() or bool(_ITEM_START.match(text)) or (unfinished and not heading_like)
     return after_break  # only detail columns (progress, milestones) carry on
 
 

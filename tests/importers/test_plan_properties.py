@@ -493,8 +493,7 @@ def test_a_ref_in_its_own_column_or_leading_the_text_imports_the_same(data, plan
     _check_pair(plan, fmt, base, other)
 
 
-@known_gap("furniture records in CSV and Excel read as section rows")
-@settings(PAIR_SETTINGS, phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@PAIR_SETTINGS
 @given(data=st.data(), plan=metamorphic_plans, fmt=formats)
 def test_page_breaks_do_not_change_the_import(data, plan: Plan, fmt: str):
     """A repeated header row, a blank line, furniture ("OFFICIAL", "Page 2 of 5"), or both."""
