@@ -154,7 +154,8 @@ def test_map_by_letter_or_position_reads_the_file_as_map_by_header(cli, tmp_path
         return json.loads(result.stdout)
 
     by_header = preview("Zebra=lead")
-    assert {"header": "Zebra", "field": "lead"} in by_header[0]["columns"]
+    zebra = next(c for c in by_header[0]["columns"] if c["header"] == "Zebra")
+    assert (zebra["column"], zebra["field"], zebra["reason"]) == ("B", "lead", "--map")
     assert preview("B=lead") == by_header
     assert preview("b=lead") == by_header
     assert preview("2=lead") == by_header
