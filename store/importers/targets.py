@@ -33,6 +33,7 @@ import calendar
 import re
 from collections.abc import Callable
 from datetime import date
+from functools import lru_cache
 from typing import Final, Literal
 
 from .draft import TargetDraft, TargetKind
@@ -305,6 +306,12 @@ def find_dates(
     as_target: the text is a target cell, where a bare "2025/26", a season or "mid 2026" is a target too.
     """
     _check_style(year_style)
+    return list(_find_dates(text, year_style, as_target))
+
+
+@lru_cache(maxsize=4096)
+def _find_dates(text: str, year_style: YearStyle, as_target: bool) -> tuple[tuple[int, int, date], ...]:
+    """find_dates' work, remembered: plans repeat their target cells ("Mar-27", "Ongoing") many times."""
     found: list[tuple[int, int, date]] = []
     for pattern, read, when in _FORMS:
         for m in pattern.finditer(text):
@@ -314,7 +321,7 @@ def find_dates(
             value = read(m, year_style)
             if value:
                 found.append((start, end, value))
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 def _lone_year(printed: str) -> date | None:
