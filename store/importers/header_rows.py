@@ -20,7 +20,7 @@ from collector.errors import ImportFileError
 
 from .cells import flat
 from .columns import Column, Profile, decide, header_prior, profile, rank_same_kind
-from .headers import header_score, match_header, squash_header
+from .headers import header_score, is_exact_header, match_header, squash_header
 from .refs import parse_ref_cell
 from .source import SourceDoc, SourceLine
 from .targets import find_dates
@@ -114,7 +114,11 @@ def find_headers(
         if not score and new_table:
             following = next((lines[j] for j in kept[n + 1 :] if lines[j].in_table), None)
             partial = _partial_header(line, following, by_name or None)
-            if partial is not None:
+            # A table as wide as the one before it, after a page break, is most often that table going
+            # on: its first row is a header only if a cell of it is a whole column name we know.
+            going_on = current is not None and row_width(line.cells) == row_width(lines[current].cells)
+            named = any(is_exact_header(line.cells[p], by_name or None) for p in partial or ())
+            if partial is not None and (named or not going_on):
                 found, score = partial, 1
         new_table = False
         if score:

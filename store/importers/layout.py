@@ -11,14 +11,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from collector.vocabulary import Status
+from collector.vocabulary import Status, status_from_word
 
 from .cells import is_bullet, paragraphs
 from .columns import Column
+from .draft import TargetKind
 from .header_rows import find_headers, row_width
-from .key import read_key
+from .key import is_code, read_key
+from .refs import parse_ref_cell
 from .source import SourceDoc, SourceLine
 from .status_cells import read_colour_key
+from .targets import parse_target
 
 _FURNITURE = re.compile(
     r"^(unclassified|official(-sensitive)?|official sensitive|restricted|protect|confidential|"
@@ -159,10 +162,8 @@ def split_parts(doc: SourceDoc, overrides: dict[str, str] | None = None) -> list
                 parts.append(part)
                 last_row = None
             else:
-                had_sections = any(isinstance(i, Section) for i in part.items)
                 _emit_headings(part, fresh, before_table=True)
-                if not had_sections and any(isinstance(i, Section) for i in part.items):
-                    _first_table_heading(part)
+                _first_table_heading(part)
                 if line.table != last_sheet and len(sheets) > 1 and not fresh:
                     part.items.append(Section(None, sheets[line.table], line.where))
             last_sheet = line.table
@@ -216,6 +217,8 @@ def split_parts(doc: SourceDoc, overrides: dict[str, str] | None = None) -> list
             part.items.append(row)
             last_row = row
         after_break = False
+    for each in parts:
+        _promote_split_headings(each)
     return [p for p in parts if p.items or p is parts[0]]
 
 
@@ -280,13 +283,17 @@ def _emit_headings(part: Part, texts: list[str], *, before_table: bool = False) 
 
 
 def _first_table_heading(part: Part) -> None:
-    """A plan printed as one table per section: once the second table shows a heading above it, the last
-    line above the first table was that table's heading, not part of the title."""
+    """A plan printed as one table per section: once a later table shows a heading (above it or as its
+    first row) while the first table has none, the last line above the first table was that table's
+    heading, not part of the title."""
+    first = next((i for i, item in enumerate(part.items) if isinstance(item, Row)), None)
+    if first is None or any(isinstance(item, Section) for item in part.items[:first]):
+        return
+    if not any(isinstance(item, Section) for item in part.items[first:]):
+        return
     if len(part.title_lines) >= 2 and _looks_like_heading(part.title_lines[-1]):
         title = part.title_lines.pop()
-        first = next((i for i, item in enumerate(part.items) if isinstance(item, Row)), None)
-        if first is not None:
-            part.items.insert(first, parse_section(title) or Section(None, " ".join(title.split()), ""))
+        part.items.insert(first, parse_section(title) or Section(None, " ".join(title.split()), ""))
 
 
 def _looks_like_heading(text: str) -> bool:
@@ -294,22 +301,93 @@ def _looks_like_heading(text: str) -> bool:
     return bool(flat) and len(flat.split()) <= 10 and flat[0].isalnum() and not _TERMINAL.search(flat)
 
 
+_TEXT_FIELDS = frozenset({"ref", "action", "outcome", "source", "extra"})
+_VALUE_FIELDS = ("lead", "target", "status", "progress")
+
+
 def _section_row(row: Row) -> Section | None:
-    """A row with a single filled cell, in a leading text column of a table of 3+ columns."""
+    """A row with a single filled cell that reads as a heading: in a leading text column, or in the first
+    column whatever that column holds (a heading merged across a table that starts with its lead or
+    target column), unless the text is a value of that column's kind (a date, a status, a lead's code)."""
     filled = row.filled()
     if len(filled) != 1 or len(row.columns) < 3:
         return None
     column = next((c for c in row.columns if c.position == filled[0]), None)
-    if column is None or column.field not in {"ref", "action", "outcome", "source", "extra"} or filled[0] > 1:
+    if column is None:
         return None
     text = " ".join(row.values[filled[0]].split())
     if not text or text[0].islower() or is_bullet(text):
+        return None
+    leading_text = column.field in _TEXT_FIELDS and filled[0] <= 1
+    if not leading_text and (
+        filled[0] != 0 or not _looks_like_heading(text) or _is_value_of(column.field, text)
+    ):
         return None
     section = parse_section(text)
     if section:
         section.where = row.where
         return section
     return Section(None, text, row.where)
+
+
+def _is_value_of(field_name: str, text: str) -> bool:
+    """Would this text, alone in a cell of that field, be an ordinary value of it?"""
+    if field_name == "target":
+        found = parse_target(text)
+        return found is not None and found.kind != TargetKind.TEXT
+    if field_name == "status":
+        return status_from_word(text) is not None
+    if field_name == "lead":
+        return all(is_code(word) for word in text.split())
+    return False
+
+
+_CHILD_REF = re.compile(r"^(?:\s*[.\-/]\s*\w|\s?[a-z]\b|\s?\(?[a-z]\))")
+
+
+def _split_heading(row: Row) -> tuple[str, str] | None:
+    """A heading printed over two cells, "2 | Workforce": a short ref in the ref column, heading-like
+    text in a text column, nothing else in the row."""
+    filled = row.filled()
+    if len(filled) != 2:
+        return None
+    fields = {c.position: c.field for c in row.columns}
+    ref = next((p for p in filled if fields.get(p) == "ref"), None)
+    other = next((p for p in filled if p != ref), None)
+    if ref is None or other is None or fields.get(other) not in _TEXT_FIELDS - {"ref"}:
+        return None
+    number, title = row.values[ref].strip(), " ".join(row.values[other].split())
+    if len(number.split()) != 1 or not parse_ref_cell(number) or not _looks_like_heading(title):
+        return None
+    if title[0].islower() or is_bullet(title):
+        return None
+    return number.rstrip("."), title
+
+
+def _promote_split_headings(part: Part) -> None:
+    """Rows of a ref and a short title only are section headings when the evidence says so: the next
+    numbered row's ref continues this one ("2" then "2.1", "2a"); or the table's numbered rows almost
+    always give a lead, target, status or progress, this one gives none, and its number is of another
+    series than the actions' (a letter over numbers) or repeats an action's ref (sections 1, 2, 3 over
+    actions numbered 1 to 20). Otherwise the row stays an action."""
+    numbered = [i for i in part.items if isinstance(i, Row) and i.get("ref").strip()]
+    others = [r for r in numbered if _split_heading(r) is None]
+    if not numbered:
+        return
+    valued = sum(1 for r in others if any(r.get(f).strip() for f in _VALUE_FIELDS)) / max(1, len(others))
+    refs = [r.get("ref").strip().rstrip(".") for r in numbered]
+    for index, item in enumerate(part.items):
+        if not isinstance(item, Row) or (split := _split_heading(item)) is None:
+            continue
+        number, title = split
+        following = next(
+            (r for i in part.items[index + 1 :] if isinstance(i, Row) and (r := i.get("ref").strip())), ""
+        )
+        parent = following.startswith(number) and bool(_CHILD_REF.match(following[len(number) :]))
+        unlike = bool(following) and number[:1].isdigit() != following[:1].isdigit()
+        repeated = refs.count(number) > 1
+        if parent or (valued >= 0.8 and (unlike or repeated)):
+            part.items[index] = Section(number, title, item.where)
 
 
 def _continues(row: Row, previous: Row, after_break: bool, heading_like: bool = False) -> bool:

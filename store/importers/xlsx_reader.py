@@ -118,6 +118,7 @@ def _damaged(name: str) -> ImportFileError:
 def _sheet_lines(sheet: Any, index: int, fill_of: _Fills) -> list[SourceLine]:
     lines: list[SourceLine] = []
     in_title = True
+    rows: list[tuple[list[str], list[str | None], str]] = []
     # A sheet's stored dimension is sometimes wrong (written by other tools): read every row present.
     sheet.reset_dimensions()
     for r, row in enumerate(sheet.iter_rows(min_row=1, min_col=1), start=1):
@@ -137,8 +138,16 @@ def _sheet_lines(sheet: Any, index: int, fill_of: _Fills) -> list[SourceLine]:
             )
             continue
         in_title = False
-        fills = fills[: len(cells)]
-        row_fills = tuple(fills) if any(fills) else ()
+        rows.append((cells, fills, where))
+    # Trailing empty cells are dropped (Excel stores cells that were only formatted), except that a cell
+    # whose only content is its fill colour (a RAG cell) stays, within the width the sheet's text uses.
+    width = max((len(cells) for cells, _, _ in rows), default=0)
+    for cells, fills, where in rows:
+        coloured = [i for i, f in enumerate(fills[:width]) if f]
+        if coloured and coloured[-1] >= len(cells):
+            cells.extend([""] * (coloured[-1] + 1 - len(cells)))
+        kept = fills[: len(cells)]
+        row_fills = tuple(kept) if any(kept) else ()
         lines.append(SourceLine(cells=tuple(cells), where=where, in_table=True, table=index, fills=row_fills))
     return lines
 

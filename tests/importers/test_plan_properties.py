@@ -317,17 +317,6 @@ SETTINGS = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
 )
 
-# Properties the importer does not yet meet in every generated layout (see the closing note of issue 11:
-# section rows split over two cells or standing in a non-leading column, furniture rows in CSV and Excel,
-# a status shown only as a fill colour). They run, without shrinking so the suite stays fast, and are
-# reported as xfail; a layout that passes shows as XPASS. Remove the mark once the gap is closed.
-GAP_SETTINGS = settings(SETTINGS, phases=[Phase.explicit, Phase.reuse, Phase.generate])
-
-
-def known_gap(reason: str):
-    return pytest.mark.xfail(strict=False, reason=f"known import gap: {reason}")
-
-
 # --- helpers -----------------------------------------------------------------------------------------
 
 
@@ -371,8 +360,7 @@ def test_a_well_formed_table_always_imports(data, plan: Plan, fmt: str):
     assert drafts
 
 
-@known_gap("split section rows ('1 | Title') under a blank first header cell")
-@GAP_SETTINGS
+@SETTINGS
 @given(data=st.data(), plan=plans(), fmt=formats)
 def test_no_spurious_or_missing_actions(data, plan: Plan, fmt: str):
     layout = draw_layout(data.draw, plan, fmt)
@@ -385,8 +373,7 @@ def test_no_spurious_or_missing_actions(data, plan: Plan, fmt: str):
     )
 
 
-@known_gap("split section rows read as numbered actions")
-@GAP_SETTINGS
+@SETTINGS
 @given(data=st.data(), plan=plans(refs="dotted") | plans(refs="plain"), fmt=formats)
 def test_printed_refs_are_kept_verbatim_and_in_order(data, plan: Plan, fmt: str):
     layout = draw_layout(data.draw, plan, fmt)
@@ -397,8 +384,7 @@ def test_printed_refs_are_kept_verbatim_and_in_order(data, plan: Plan, fmt: str)
     assert got == want, f"refs\n  printed:  {want}\n  imported: {got}"
 
 
-@known_gap("an unnumbered section row in a non-leading column is dropped")
-@GAP_SETTINGS
+@SETTINGS
 @given(data=st.data(), plan=plans(), fmt=formats)
 def test_no_cell_text_is_lost(data, plan: Plan, fmt: str):
     layout = draw_layout(data.draw, plan, fmt)
@@ -419,8 +405,7 @@ def test_no_cell_text_is_lost(data, plan: Plan, fmt: str):
         )
 
 
-@known_gap("a section row after a repeated header merged into the action above")
-@GAP_SETTINGS
+@SETTINGS
 @given(data=st.data(), plan=plans(), fmt=formats)
 def test_import_gives_the_plan_back(data, plan: Plan, fmt: str):
     layout = draw_layout(data.draw, plan, fmt)
@@ -458,8 +443,7 @@ def _check_pair(
 metamorphic_plans = plans(children=False)
 
 
-@known_gap("section rows lost when the lead or target column leads")
-@settings(PAIR_SETTINGS, phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@PAIR_SETTINGS
 @given(data=st.data(), plan=metamorphic_plans, fmt=formats)
 def test_column_order_does_not_change_the_import(data, plan: Plan, fmt: str):
     base = _base(data, plan, fmt)
@@ -535,8 +519,7 @@ def test_status_in_a_column_or_leading_the_progress_imports_the_same(data, plan:
     _check_pair(plan, fmt, base, other)
 
 
-@known_gap("Excel trims an empty last cell whose only content is its fill colour")
-@settings(PAIR_SETTINGS, phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@PAIR_SETTINGS
 @given(data=st.data(), plan=plans(children=False, status=True), fmt=st.sampled_from(["xlsx", "docx"]))
 def test_status_as_a_fill_colour_imports_the_same(data, plan: Plan, fmt: str):
     """A RAG column whose cells are only coloured (Word shading, Excel fill), no word in them."""
