@@ -37,6 +37,8 @@ TEXT_FIELDS = {"action", "outcome", "milestones", "success", "resources", "sourc
 _SECONDARY = {
     "target": r"\boriginal\b|\bstart\b|\bbaseline\b|\bfrom\b|\bbegin",
     "lead": r"\baccountab|\bsponsor|\bexecutive\b|\bsupport|\bchampion|\bsro\b|\bdirector\b",
+    # What led to the action (an auditor's recommendation, a finding) beside the action agreed on it.
+    "action": r"\brecommend|\bfinding|\bissue|\bproblem|\brationale|\bbackground|\bwhy\b|\brisk\b",
 }
 # An original date backs up the revised one on rows where no revision was needed.
 FALLBACK = "target_fallback"
@@ -181,10 +183,11 @@ def _contradicts(prior: str, content: str, p: Profile) -> bool:
 
 
 def rank_same_kind(headers: list[str], fields: list[str]) -> list[str]:
-    """Where two columns share the target or lead role, keep one; the other becomes a named field
-    (an original date becomes the fallback target)."""
+    """Where two columns share the target, lead or action role, keep one; the other becomes a named field
+    (an original date becomes the fallback target): a revised date over the original, the responsible
+    lead over the accountable one, the action agreed over the recommendation that led to it."""
     fields = list(fields)
-    for kind in ("target", "lead"):
+    for kind in ("target", "lead", "action"):
         positions = [i for i, f in enumerate(fields) if f == kind]
         if len(positions) < 2:
             continue

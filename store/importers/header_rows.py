@@ -17,13 +17,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from collector.errors import ImportFileError
+from collector.vocabulary import status_from_word
 
 from .cells import flat
 from .columns import Column, Profile, decide, header_prior, profile, rank_same_kind
+from .draft import TargetKind
 from .headers import header_score, is_exact_header, match_header, squash_header
-from .refs import parse_ref_cell
+from .refs import parse_ref_cell, split_leading_ref
 from .source import SourceDoc, SourceLine
-from .targets import find_dates
+from .targets import find_dates, parse_target
 
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -68,7 +70,7 @@ def _label_like(cell: str) -> bool:
         return True
     if len(text) > 60 or len(text.split()) > 8 or text.endswith("."):
         return False
-    if parse_ref_cell(text) or find_dates(text):
+    if parse_ref_cell(text) or find_dates(text) or split_leading_ref(text)[0] is not None:
         return False
     return not re.fullmatch(r"[\d.,%£$ -]+", text)
 
@@ -90,6 +92,17 @@ def _partial_header(
     if not known and (len(filled) < 3 or longest < 4):
         return None
     return known
+
+
+def _value_of(field_name: str | None, cell: str) -> bool:
+    """Is the cell an ordinary value of the column above it ("Completed" under Status)?"""
+    text = flat(cell)
+    if field_name in ("status", "progress"):  # a status may lead, or be all of, a progress cell
+        return status_from_word(text) is not None
+    if field_name in ("target", "completed"):
+        found = parse_target(text)
+        return found is not None and found.kind != TargetKind.TEXT
+    return field_name == "ref" and bool(parse_ref_cell(text))
 
 
 def find_headers(
@@ -117,7 +130,11 @@ def find_headers(
             # A table as wide as the one before it, after a page break, is most often that table going
             # on: its first row is a header only if a cell of it is a whole column name we know.
             going_on = current is not None and row_width(line.cells) == row_width(lines[current].cells)
-            named = any(is_exact_header(line.cells[p], by_name or None) for p in partial or ())
+            above = found_at.get(current, {}) if current is not None else {}
+            named = any(
+                is_exact_header(line.cells[p], by_name or None) and not _value_of(above.get(p), line.cells[p])
+                for p in partial or ()
+            )
             if partial is not None and (named or not going_on):
                 found, score = partial, 1
         new_table = False

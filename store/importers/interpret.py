@@ -158,12 +158,22 @@ def _draft(doc, part: Part) -> PlanDraft:
             action.ref, action.ref_synthetic = _next_ref(before), False
         _place(draft, action, section, counters)
     close_group()
+    _drop_trailing_notes(draft)
     _note_reading(draft, ctx, adopted)
     if part.skipped:
         draft.warnings.append(f"{part.skipped} rows before the first header row were skipped")
     draft.warnings.extend(part.notes)
     draft.warnings.extend(doc.notes)
     return draft
+
+
+def _drop_trailing_notes(draft: PlanDraft) -> None:
+    """A line below the last action ("Approved by the board in July") reads like a heading but heads
+    nothing: it is kept among the plan's warnings, not made a section with no actions."""
+    used = {a.section_ref for a in draft.actions}
+    while draft.sections and draft.sections[-1].ref not in used:
+        note = draft.sections.pop()
+        draft.warnings.append(f"text below the last action kept as a note, not a section: {note.title!r}")
 
 
 def _printed_ref(row: Row) -> str | None:

@@ -18,7 +18,7 @@ from .columns import Column
 from .draft import TargetKind
 from .header_rows import find_headers, row_width
 from .key import is_code, read_key
-from .refs import parse_ref_cell
+from .refs import parse_ref_cell, split_leading_ref
 from .source import SourceDoc, SourceLine
 from .status_cells import read_colour_key
 from .targets import parse_target
@@ -30,7 +30,7 @@ _FURNITURE = re.compile(
 )
 _SECTION = re.compile(
     r"^\s*(?:(?:section|objective|theme|priority|outcome|part|area)\s+)?"
-    r"(\d{1,2}|[A-Z])(?:\s*[.):–-]\s*|\s+)(?=\S)(.+)$",
+    r"(\d{1,2}(?:\.\d{1,2}){0,2}|[A-Z])(?:\s*[.):–-]\s*|\s+)(?=\S)(.+)$",
     re.S | re.I,
 )
 _TITLE_WORDS = re.compile(
@@ -102,10 +102,13 @@ class Part:
 
 
 def parse_section(text: str) -> Section | None:
-    """'1. Governance and Management', '3.Offender management', 'Section 2: Workforce' -> Section."""
+    """'1. Governance and Management', '3.Offender management', 'Section 2: Workforce', 'Objective 1.2
+    Reduce waiting times' -> Section."""
     flat = " ".join(text.split())
     match = _SECTION.match(flat)
     if match and not re.match(r"^\d", match.group(2)):
+        if "." in match.group(1) and not match.group(2)[:1].isupper():
+            return None  # "2.5 million people": a figure, not the heading of objective 2.5
         return Section(match.group(1), match.group(2).strip(), "")
     return None
 
@@ -135,6 +138,7 @@ def split_parts(doc: SourceDoc, overrides: dict[str, str] | None = None) -> list
     after_break = False  # a page break (repeated header, blank line, furniture) since the last row
     last_row: Row | None = None
     above: dict[int, str] = {}  # the previous table row's cells, for vertically merged cells
+    heading_cells: set[int] = set()  # positions of the one-cell rows read as section headings
     for index, line in enumerate(doc.lines):
         if index in key_lines or _is_rule(line):
             continue
@@ -200,9 +204,12 @@ def split_parts(doc: SourceDoc, overrides: dict[str, str] | None = None) -> list
         )
         section = _section_row(row)
         numbered = section is not None and section.ref is not None
+        # A heading alone in the cell where this table's earlier headings stood is a heading again.
+        like_before = section is not None and row.filled()[0] in heading_cells
         if (
             last_row is not None
             and not numbered
+            and not like_before
             and _continues(row, last_row, after_break, section is not None)
         ):
             _merge(last_row, row)
@@ -212,6 +219,7 @@ def split_parts(doc: SourceDoc, overrides: dict[str, str] | None = None) -> list
             last_row = row
         elif section is not None:
             part.items.append(section)
+            heading_cells.add(row.filled()[0])
             last_row = None
         else:
             part.items.append(row)
@@ -219,6 +227,7 @@ def split_parts(doc: SourceDoc, overrides: dict[str, str] | None = None) -> list
         after_break = False
     for each in parts:
         _promote_split_headings(each)
+        _carry_groups(each)
     return [p for p in parts if p.items or p is parts[0]]
 
 
@@ -390,6 +399,44 @@ def _promote_split_headings(part: Part) -> None:
             part.items[index] = Section(number, title, item.where)
 
 
+def _carry_groups(part: Part) -> None:
+    """An outcome or objective column that groups numbered actions: filled on the first action of each
+    group and blank (or merged down) below it. Each action belongs to the group above it, so the group's
+    text is carried down; when the plan has no sections of its own, the groups are its sections (numbered
+    by the refs' common stem: objective "2" over actions 2.1 and 2.2), else a field of every action.
+
+    The evidence is a merged cell, or refs whose stem changes exactly where the column is filled; a
+    column that is merely blank on some rows (an optional "expected outcome") is left alone."""
+    rows = [i for i in part.items if isinstance(i, Row) and i.get("action").strip()]
+    if len(rows) < 2 or not any(c.field == "outcome" for c in part.columns):
+        return
+    refs = [parse_ref_cell(r.get("ref")) or split_leading_ref(r.get("action"))[0] for r in rows]
+    if not all(refs):
+        return  # unnumbered: the outcome-led reading decides (interpret)
+    stems = [ref.rpartition(".")[0] for ref in refs]  # type: ignore[union-attr]
+    filled = [bool(r.get("outcome").strip()) for r in rows]
+    merged = any(c.position in r.merged for r in rows for c in r.columns if c.field == "outcome")
+    starts = [i == 0 or stems[i] != stems[i - 1] for i in range(len(rows))]
+    stemmed = all(stems) and all(s for f, s in zip(filled, starts, strict=True) if f)
+    if not filled[0] or all(filled) or not (merged or stemmed):
+        return
+    as_sections = not any(isinstance(i, Section) for i in part.items)
+    current = ""
+    for row, stem in zip(rows, stems, strict=True):
+        column = next(c for c in row.columns if c.field == "outcome")
+        text = row.values.get(column.position, "").strip()
+        if text:
+            current = text
+            if as_sections:
+                title = " ".join(text.split())
+                number = stem if stemmed and stem else None
+                part.items.insert(part.items.index(row), Section(number, title, row.where))
+        if as_sections:
+            row.values[column.position] = ""
+        elif not text:
+            row.values[column.position] = current
+
+
 def _continues(row: Row, previous: Row, after_break: bool, heading_like: bool = False) -> bool:
     """Is this row the rest of the one above, cut by a page break (shown or not)?
 
@@ -412,7 +459,18 @@ def _continues(row: Row, previous: Row, after_break: bool, heading_like: bool = 
             return unfinished and text[0].islower()
         # A capitalised row alone in a leading column reads as a heading, not as the sentence's end.
         return text[0].islower() or bool(_ITEM_START.match(text)) or (unfinished and not heading_like)
-    return after_break  # only detail columns (progress, milestones) carry on
+    if not after_break:
+        return False
+    if not heading_like:
+        return True  # only detail columns (progress, milestones) carry on
+    # A heading-like cell alone in a detail column that leads the table: the rest of that column's text
+    # above only when that text was left unfinished; otherwise a section heading.
+    for position in row.filled():
+        field_name = next((c.field for c in row.columns if c.position == position), "extra")
+        before = previous.get(field_name).strip()
+        if before and not _TERMINAL.search(before):
+            return True
+    return False
 
 
 def _lowercase_head(row: Row) -> Row | None:

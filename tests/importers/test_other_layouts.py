@@ -64,7 +64,14 @@ def test_it_reads_an_nhs_plan_with_a_rag_column(write_tsv):
     assert draft.title == "Barnfield NHS Foundation Trust"
     assert [a.ref for a in draft.actions] == ["1.1", "1.2", "2.1", "2.2"]
     first = draft.actions[0]
-    assert first.fields["Objective"] == "A workforce that reflects our community"
+    # The objective column groups the numbered actions (filled where the ref's stem changes): each
+    # objective is a section, numbered by its actions' stem.
+    assert [(s.ref, s.title) for s in draft.sections] == [
+        ("1", "A workforce that reflects our community"),
+        ("2", "Fair recruitment"),
+    ]
+    assert [a.section_ref for a in draft.actions] == ["1", "1", "2", "2"]
+    assert "Objective" not in first.fields
     assert first.target.date == date(2027, 3, 31)
     assert first.progress[0].status is Status.ON_TRACK
     assert draft.actions[1].progress[0].status is Status.AT_RISK
