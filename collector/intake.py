@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from collector.channels import ReceiptLine, ReceiptMessage, Recipient
 from collector.clock import Clock
+from collector.parsing.refs import dup_base, norm_ref, resolve_typed_ref
 from collector.replies import CONFIDENT, AskedAction, ParsedUpdate, ParseResult, Reply
 from collector.vocabulary import Status, label
 from store.models import (
@@ -73,13 +74,24 @@ def apply(session: Session, reply: Reply, *, clock: Clock, coordinator: str | No
     review: list[str] = []
     for update in parsed.updates:
         action = by_ref.get(update.ref)
+        if action is None:  # a ref as a coordinator typed it: "1.2" for "#1.2", "2.3a" for "2.3 a)"
+            matches = resolve_typed_ref(update.ref, list(by_ref))
+            if len(matches) > 1:
+                review.append(f"{update.ref}: {_several(matches)}")
+                continue
+            if matches:
+                update.ref, action = matches[0], by_ref[matches[0]]
         problem = _problem(session, update, action, round_, prompt, vouched=vouched)
         if problem:
             review.append(f"{update.ref}: {problem}")
             continue
         recorded.append(_record(session, update, action, round_, sender, prompt, reply, inbound, clock))
     for ref in parsed.unknown_refs:
-        review.append(f"{ref}: not one of the actions this prompt asked about")
+        matches = [r for r in by_ref if dup_base(norm_ref(r)) == dup_base(norm_ref(ref))]
+        if len(matches) > 1:
+            review.append(f"{ref}: {_several(matches)}")
+        else:
+            review.append(f"{ref}: not one of the actions this prompt asked about")
     leftover = parsed.leftover.strip()
     if not recorded and not review:
         review.append("no update found in the reply" + (f": {leftover[:200]!r}" if leftover else ""))
@@ -94,6 +106,11 @@ def apply(session: Session, reply: Reply, *, clock: Clock, coordinator: str | No
     _audit(session, reply, prompt, result, clock, coordinator)
     result.receipt = _receipt(session, prompt, recorded, result.review)
     return result
+
+
+def _several(refs: list[str]) -> str:
+    """Why a ref naming more than one asked action (a ref the plan prints twice) waits for a person."""
+    return f"could be action {' or '.join(refs)}: the plan prints this ref more than once; say which"
 
 
 def _route(session: Session, reply: Reply) -> Prompt:

@@ -11,7 +11,7 @@ from collector.errors import NotFound, UserError
 from collector.intake import apply
 from collector.replies import Reply
 from store.db import session_scope
-from store.models import InboundMessage, Prompt
+from store.models import InboundMessage, Prompt, Update
 
 
 def _flat(text: str) -> str:
@@ -105,3 +105,48 @@ def test_a_rejected_reply_says_why_and_leaves_the_queue(cli, world, engine, cloc
     assert result.exit_code == 0 and f"Rejected message {item}." in result.stdout
     with pytest.raises(UserError, match=f"message {item} is rejected, not waiting for review"):
         cli("review", "reject", str(item), "--reason", "twice")
+
+
+def _reref(engine, world, changes: dict[str, str]) -> None:
+    """Give actions the refs an imported plan may carry: a duplicate's "1.1 (2)", a synthetic "#3"."""
+    from store.models import Action
+
+    with session_scope(engine) as s:
+        for old, new in changes.items():
+            s.get(Action, world.actions[old]).ref = new
+
+
+def test_review_apply_takes_a_ref_as_a_coordinator_types_it(cli, world, engine, clock):
+    _reref(engine, world, {"1.2": "#3"})
+    cli("round", "open", "--plan", "harbourside", "--due", "2027-03-31")
+    item = _needs_review(engine, world, clock, "the blind marking pilot has finished")
+
+    applied = cli("review", "apply", str(item), "--ref", "3", "--status", "completed")
+
+    assert applied.exit_code == 0, applied.output
+    assert f"Applied message {item}: 1 update recorded." in _flat(applied.stdout)
+    with session_scope(engine) as s:
+        recorded = s.query(Update).filter(Update.action_id == world.actions["1.2"]).one()
+        assert recorded.status == "completed"
+
+
+def test_a_bare_ref_that_the_plan_prints_twice_is_asked_about_by_name(cli, world, engine, clock):
+    """Both copies of a ref printed twice were asked: "1.1 done" cannot say which, and the review item
+    says so (not that 1.1 was never asked)."""
+    _reref(engine, world, {"1.2": "1.1 (2)"})
+    cli("round", "open", "--plan", "harbourside", "--due", "2027-03-31")
+    with session_scope(engine) as s:
+        prompt = s.query(Prompt).filter(Prompt.person_id == world.people["Jo"]).one()
+        reply = Reply(
+            channel="email",
+            text="1.1 (2) is on track. 1.1 is done",
+            received_at=clock.now(),
+            sender_person_id=world.people["Jo"],
+            prompt_id=prompt.id,
+        )
+        result = apply(s, reply, clock=clock)
+
+    assert result.state == "needs_review"
+    assert [u.action_id for u in result.recorded] == [world.actions["1.2"]]
+    assert any("could be action 1.1 or 1.1 (2)" in reason for reason in result.review), result.review
+    assert not any("not one of the actions" in reason for reason in result.review), result.review
