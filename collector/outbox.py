@@ -30,6 +30,7 @@ from collector.channels import (
 from collector.clock import Clock, SystemClock
 from collector.policy import format_due
 from collector.vocabulary import Status, label, status_from_word
+from store.importers.leads import is_post
 
 WIDTH = 76
 STATUS_WORDS = "completed, on track, at risk, off track, not started, withdrawn"
@@ -54,6 +55,10 @@ def slug(text: str) -> str:
 
 
 def first_name(name: str) -> str:
+    """How a message greets its reader: "Jo" for Jo Baker; a post or team by its whole name ("Director
+    of People", not "Director")."""
+    if is_post(name):
+        return " ".join(name.split())
     words = [w for w in name.split() if w.rstrip(".").casefold() not in _TITLES]
     return words[0] if words else name
 

@@ -112,6 +112,28 @@ def is_team(name: str) -> bool:
     return name.upper() in TEAM_ACRONYMS or bool(_TEAM_WORDS.search(name))
 
 
+# Words that make a lead a post rather than a person ("Director of People", "Trust Secretary").
+_ROLE_WORDS = frozenset(
+    {
+        "director", "head", "manager", "officer", "chief", "lead", "secretary", "guardian", "coordinator",
+        "co-ordinator", "adviser", "advisor", "executive", "chair", "chairman", "chairperson", "dean",
+        "registrar", "clerk", "controller", "partner", "champion", "specialist", "analyst", "administrator",
+        "principal", "president", "governor", "superintendent", "nurse", "matron", "consultant", "deputy",
+        "assistant", "associate", "vice", "senior",
+    }
+)  # fmt: skip
+
+
+def is_post(name: str) -> bool:
+    """A role, post or team rather than a person's name: greet it by its whole name, not a first word."""
+    words = name.replace("/", " ").split()
+    return (
+        is_team(name)
+        or any(w.casefold().strip(".,()") in _ROLE_WORDS for w in words)
+        or any(w in _JOINERS for w in words[1:])
+    )
+
+
 # --- looking codes and names up ---------------------------------------------------------------------------
 
 

@@ -6,6 +6,8 @@ import re
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from collector.channels import (
     AskedItem,
     EscalationMessage,
@@ -154,3 +156,21 @@ def test_a_round_sent_through_the_outbox_leaves_one_file_per_lead_with_their_tok
     assert "[1.3] Refresh the recruitment and selection training" in _flat(files["alex-price"])
     assert "…" in files["alex-price"] and "Target: Sept 2027" in files["alex-price"]
     assert "[2.3 a)] Map the current process" in files["alex-price"]
+
+
+@pytest.mark.parametrize(
+    ("name", "greeted"),
+    [
+        ("Jo Baker", "Jo"),
+        ("Dr Mei Lin", "Mei"),
+        ("Director of People", "Director of People"),
+        ("Trust Secretary", "Trust Secretary"),
+        ("Freedom to Speak Up Guardian", "Freedom to Speak Up Guardian"),
+        ("Estates team", "Estates team"),
+    ],
+)
+def test_a_post_or_team_is_greeted_by_its_whole_name(name, greeted):
+    """Leads are often posts ("Director of People"): "Hello Director," reads as a mistake."""
+    from collector.outbox import first_name
+
+    assert first_name(name) == greeted
