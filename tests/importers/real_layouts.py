@@ -245,10 +245,32 @@ def render_csv(blocks: list[Block], path: Path) -> None:
                 raise ValueError("a CSV file has no sheets")
 
 
+def _tsv_cell(text: str) -> str:
+    paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
+    return paragraphs[0] if len(paragraphs) == 1 else " ".join(f"<p>{p}</p>" for p in paragraphs)
+
+
+def render_txt(blocks: list[Block], path: Path) -> None:
+    """The tab-separated text export: a row per line, cells joined by tabs, a cell's paragraphs as <p>
+    fragments (the text reader's convention), fills and merges gone."""
+    lines: list[str] = []
+    for b in blocks:
+        if isinstance(b, Para):
+            lines.append(b.text)
+        elif isinstance(b, Blank):
+            lines.append("")
+        elif isinstance(b, Row):
+            lines.append("\t".join(_tsv_cell(_cell(c).text) for c in b.cells))
+        elif isinstance(b, Sheet):
+            raise ValueError("a text export has no sheets")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 RENDERERS: dict[str, Callable[[list[Block], Path], None]] = {
     "docx": render_docx,
     "xlsx": render_xlsx,
     "csv": render_csv,
+    "txt": render_txt,
 }
 
 
@@ -273,7 +295,7 @@ class Want:
     group: str | None = None  # athena: the objective the action serves (a section title or a field)
 
     def status_in(self, fmt: str) -> Status | None:
-        return None if self.status_by_fill and fmt == "csv" else self.status
+        return None if self.status_by_fill and fmt in ("csv", "txt") else self.status
 
 
 @dataclass
@@ -436,7 +458,7 @@ def athena_blocks(fmt: str) -> list[Block]:
 
 ATHENA = Layout(
     name="athena",
-    formats=("docx", "xlsx", "csv"),
+    formats=("docx", "xlsx", "csv", "txt"),
     build=athena_blocks,
     wants=[
         Want(
@@ -538,7 +560,7 @@ def nhs_blocks(fmt: str) -> list[Block]:
 
 NHS = Layout(
     name="nhs",
-    formats=("docx", "xlsx", "csv"),
+    formats=("docx", "xlsx", "csv", "txt"),
     build=nhs_blocks,
     wants=[
         Want(
@@ -706,7 +728,7 @@ def audit_blocks(fmt: str) -> list[Block]:
 
 AUDIT = Layout(
     name="audit",
-    formats=("docx", "xlsx"),
+    formats=("docx", "xlsx", "txt"),
     build=audit_blocks,
     wants=[
         Want(
@@ -852,7 +874,7 @@ def council_blocks(fmt: str) -> list[Block]:
 
 COUNCIL = Layout(
     name="council",
-    formats=("docx", "xlsx", "csv"),
+    formats=("docx", "xlsx", "csv", "txt"),
     build=council_blocks,
     wants=[
         Want(
@@ -1018,7 +1040,7 @@ def housing_blocks(fmt: str) -> list[Block]:
 
 HOUSING = Layout(
     name="housing",
-    formats=("docx", "xlsx", "csv"),
+    formats=("docx", "xlsx", "csv", "txt"),
     build=housing_blocks,
     wants=[
         Want(

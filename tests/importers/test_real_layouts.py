@@ -1,5 +1,5 @@
-"""Five layouts public bodies print, each written as .docx, .xlsx (and .csv for a single table), imported
-through the real pipeline and compared with what the plan says (tests/importers/real_layouts.py).
+"""Five layouts public bodies print, each written as .docx, .xlsx, the text export (and .csv for a single
+table), imported through the real pipeline and compared with what the plan says (real_layouts.py).
 
 Each aspect is its own test, so a failure names what went wrong: extra or missing actions, refs,
 sections, leads, targets, statuses, or the other columns and progress.
