@@ -257,7 +257,7 @@ def _decide(s, settings: Settings, clock: Clock, inbound_id: int, parse) -> _Out
     sender = _sender(s, parts.from_address)
     reply = Reply(
         channel=CHANNEL,
-        text=parts.body or "",
+        text=_with_inline_answers(s, parts, prompt),
         received_at=msg.received_at,
         sender_person_id=sender.id if sender else None,
         sender_address=parts.from_address,
@@ -281,6 +281,29 @@ def _decide(s, settings: Settings, clock: Clock, inbound_id: int, parse) -> _Out
     )
     receipt = _receipt_work(s, msg.id, result.receipt, target)
     return _Outcome(result.state, msg.external_id, receipt=receipt)
+
+
+def _with_inline_answers(s, parts, prompt: Prompt | None) -> str:
+    """The text the update parser reads: what the lead wrote above the quote, plus any answers typed into
+    an unquoted copy of our prompt (Outlook, Notes), found by comparing it with what we sent (align.py)."""
+    body = parts.body or ""
+    if prompt is None:
+        return body
+    from collector.messages import prompt_message
+    from mailin.align import added_answers
+    from mailin.compose import prompt_context, render
+
+    message = prompt_message(s, prompt)
+    if message is None:
+        return body
+    sent = render("prompt", prompt_context(message))[1]
+    added = added_answers(parts.text, [sent], [item.ref for item in message.items])
+    if not added:
+        return body
+    lines = [line for line in added.splitlines() if not line.startswith("[")]
+    if all(" ".join(line.split()) in " ".join(body.split()) for line in lines):
+        return body  # the answers were quoted with ">" and the reply already holds them
+    return f"{body}\n\n{added}" if body.strip() else added
 
 
 def _sender(s, address: str | None) -> Person | None:

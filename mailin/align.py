@@ -1,0 +1,110 @@
+"""Answers typed into our own message: the lead's lines found by comparing a reply with the prompt we sent.
+
+Most clients quote the original with `>`, and quotes.py keeps answers written between quoted lines. Outlook,
+Outlook on the web and Notes quote nothing: the original follows a header block as plain text, and a lead
+who types "on track" after its `Status:` line, or a sentence under an action's heading, leaves no mark a
+shape-based reader can see. We can do better than any general reply parser here, because we know what we
+sent: a line of the reply that is not a line of our message, standing inside one action's block of our
+copy, is the lead's answer about that action.
+
+    added_answers(text, sent, refs) -> str | None
+
+`text` is the whole message as text (quotes kept), `sent` the texts of the messages we sent for this prompt
+(the prompt and its reminders), `refs` the refs asked. The result is the lead's additions in the prompt's
+own form ("[1.2] ..." then "Status: ..." / "Progress: ..." / free lines), which the update parser reads as
+inline answers; None when the copy holds nothing of the lead's. Pure: no I/O.
+
+Only lines inside an action's block count. Text above our copy is the ordinary reply (quotes.py has it);
+lines outside the blocks (a client's header block, our greeting, the how-to-answer notes of a reminder we
+rendered differently) are never taken for answers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+_QUOTE_MARKS = re.compile(r"^(?:\s*>)+\s?")
+_HEADING = re.compile(r"^\[(?P<ref>[^\]]{1,40})\]\s*(?P<rest>.*)$")
+_LABEL = re.compile(r"^(?P<label>[A-Z][A-Za-z ]{1,30}):\s*(?P<value>.*)$")
+_RULE = re.compile(r"^[-=_*]{8,}$")
+# A line this short must equal one of ours to be ours; a longer one may be a re-wrapped piece of our text.
+_MIN_WORDS_FOR_PIECE = 4
+
+
+@dataclass
+class _Block:
+    ref: str
+    heading: str
+    lines: list[str] = field(default_factory=list)
+
+
+def _norm(line: str) -> str:
+    return " ".join(_QUOTE_MARKS.sub("", line).split())
+
+
+@dataclass
+class _Ours:
+    lines: set[str]  # our lines, normalised
+    joined: str  # our whole text on one line, for pieces a client re-wrapped
+    blanks: set[str]  # labels we print empty for the lead to fill ("Status", "Progress")
+    filled: set[str]  # labels we print with a value ("Target"): such a line is ours whatever its value
+
+    @staticmethod
+    def of(sent: Sequence[str]) -> _Ours:
+        lines = {n for text in sent for raw in text.splitlines() if (n := _norm(raw))}
+        labelled = [m for n in lines if (m := _LABEL.match(n))]
+        return _Ours(
+            lines,
+            " " + " ".join(_norm(text) for text in sent) + " ",
+            {m["label"] for m in labelled if not m["value"]},
+            {m["label"] for m in labelled if m["value"]},
+        )
+
+    def has(self, line: str, previous: str = "") -> bool:
+        """Is the line ours: one of our lines, a piece of our text a client re-wrapped, or the short tail
+        of the line before it, wrapped onto a line of its own ("review" after "... review review")?"""
+        if line in self.lines:
+            return True
+        if len(line.split()) >= _MIN_WORDS_FOR_PIECE and f" {line} " in self.joined:
+            return True
+        return bool(previous) and f" {previous} {line} " in self.joined
+
+
+def added_answers(text: str, sent: Sequence[str], refs: Sequence[str]) -> str | None:
+    """The lead's lines inside the action blocks of our copy, in prompt form; None if there are none."""
+    if not sent or not refs:
+        return None
+    ours = _Ours.of(sent)
+    asked = set(refs)
+    blocks: list[_Block] = []
+    current: _Block | None = None
+    previous = ""
+    for raw in text.splitlines():
+        line, before = _norm(raw), previous
+        previous = line
+        if not line:
+            continue
+        heading = _HEADING.match(line)
+        if heading and heading["ref"] in asked and ours.has(line):
+            current = _Block(heading["ref"], line)
+            blocks.append(current)
+            continue
+        if _RULE.match(line.replace(" ", "")):
+            current = None  # our rule closes the list of actions
+            continue
+        if current is None or ours.has(line, before):
+            continue
+        label = _LABEL.match(line)
+        if label and label["label"] in ours.blanks:
+            if label["value"].strip():
+                current.lines.append(f"{label['label']}: {label['value'].strip()}")
+            continue
+        if label and label["label"] in ours.filled:
+            continue  # one of our lines ("Target: ..."), its value changed since we sent it
+        current.lines.append(line)
+    answered = [b for b in blocks if b.lines]
+    if not answered:
+        return None
+    return "\n\n".join("\n".join([b.heading, *b.lines]) for b in answered)
