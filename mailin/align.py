@@ -8,6 +8,11 @@ sent: a line of the reply that is not a line of our message, standing inside one
 copy, is the lead's answer about that action.
 
     added_answers(text, sent, refs) -> str | None
+    before_copy(reply, sent, markers) -> str
+
+`before_copy` is the other half: a client whose header block no quote reader knows leaves our whole
+message in the reply; it is cut where our copy begins, with the header paragraphs just above it (those
+naming our address or subject, and the short label lines between them).
 
 `text` is the whole message as text (quotes kept), `sent` the texts of the messages we sent for this prompt
 (the prompt and its reminders), `refs` the refs asked. The result is the lead's additions in the prompt's
@@ -108,3 +113,49 @@ def added_answers(text: str, sent: Sequence[str], refs: Sequence[str]) -> str | 
     if not answered:
         return None
     return "\n\n".join("\n".join([b.heading, *b.lines]) for b in answered)
+
+
+_RUN = 3  # consecutive lines of ours that mark the start of our copy
+_LABEL_WORDS = 3  # a header paragraph's other lines are as short as "To", "cc", "Jo Baker <jo@x>"
+
+
+def before_copy(reply: str, sent: Sequence[str], markers: Sequence[str] = ()) -> str:
+    """The reply up to where an unquoted copy of our message starts; the reply itself when it holds none.
+    `markers` are what a client's header block about our message shows: our address, our subject."""
+    if not sent:
+        return reply
+    ours = _Ours.of(sent)
+    lines = reply.splitlines()
+    normed = [_norm(line) for line in lines]
+    filled = [i for i, line in enumerate(normed) if line]
+    start = None
+    for k in range(len(filled) - _RUN + 1):
+        run = filled[k : k + _RUN]
+        if all(ours.has(normed[i], normed[filled[k + j - 1]] if j else "") for j, i in enumerate(run)):
+            start = run[0]
+            break
+    if start is None:
+        return reply
+    kept = lines[:start]
+    folded = [m.casefold() for m in markers if m.strip()]
+    # Paragraphs above the copy, bottom up, while they read as a client's header block; the cut is at the
+    # topmost one naming our address or subject (label-only lines above that are the lead's, e.g. "Jo").
+    end = len(kept)
+    cut = end
+    while end > 0:
+        while end > 0 and not kept[end - 1].strip():
+            end -= 1
+        begin = end
+        while begin > 0 and kept[begin - 1].strip():
+            begin -= 1
+        paragraph = [line for line in kept[begin:end] if line.strip()]
+        if not paragraph:
+            break
+        text = " ".join(paragraph).casefold()
+        named = any(m in text for m in folded)
+        if not named and not all(len(line.split()) <= _LABEL_WORDS for line in paragraph):
+            break
+        if named:
+            cut = begin
+        end = begin
+    return "\n".join(kept[:cut]).rstrip()

@@ -5,19 +5,25 @@ an auto-reply or a bounce. Pure (STYLE.md 4): bytes in, text out, no I/O, and it
 
 The stdlib parser raises RecursionError on deeply nested multiparts, get_content() raises LookupError on an
 unknown charset, and encoded words can decode to CR/LF: each is caught, recorded in `defects`, and we fall
-back (policy.default, then compat32, then a crude decode of the bytes) to best-effort text.
+back (policy.compat32, then policy.default, then a crude decode of the bytes) to best-effort text.
+
+Speed: policy.default re-parses a header through its registry on every get(), which was most of the time
+here. We parse with compat32 and read each header once from the raw items, decoding as policy.default
+would show it (folding removed, 8-bit bytes as UTF-8, encoded words decoded; see _raw_headers).
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import email
+import email.errors
 import email.policy
 import re
 from datetime import UTC, datetime
 from email.header import decode_header, make_header
 from email.message import Message
-from email.utils import getaddresses, parsedate_to_datetime
+from email.utils import collapse_rfc2231_value, getaddresses, parsedate_to_datetime
 
 from . import classify
 from .html_text import html_to_text
@@ -27,18 +33,47 @@ from .signatures import strip_signature
 
 MAX_DEPTH = 40  # MIME nesting we walk; real mail nests 3 or 4 deep
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CHARSET_TOKEN = re.compile(r'\s*"?([\w.:+-]+)')
 _LATIN1 = {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", "iso8859-1"}
 
 
 def _parse(raw: bytes, defects: list[str]) -> Message | None:
-    for policy in (email.policy.default, email.policy.compat32):
+    """compat32 first, as it is fast. policy.default gets a second go when compat32 raised or lost a
+    multipart's boundary: its Content-Type parser forgives more (a stray quote after the boundary)."""
+    best: Message | None = None
+    for policy in (email.policy.compat32, email.policy.default):
         try:
-            return email.message_from_bytes(raw, policy=policy)
+            msg = email.message_from_bytes(raw, policy=policy)
         except RecursionError:
             defects.append(f"MIME nested too deeply for the parser ({policy.__class__.__name__})")
+            continue
         except Exception as exc:  # the stdlib parser is not meant to raise, but F4 shows it can
             defects.append(f"parser failed: {type(exc).__name__}")
-    return None
+            continue
+        if best is None or _boundary_trouble(msg) < _boundary_trouble(best):
+            best = msg
+        if not _boundary_trouble(best):
+            break
+    return best
+
+
+_BOUNDARY_DEFECTS = (
+    email.errors.StartBoundaryNotFoundDefect,
+    email.errors.NoBoundaryInMultipartDefect,
+    email.errors.MultipartInvariantViolationDefect,
+)
+
+
+def _boundary_trouble(msg: Message) -> int:
+    """How many parts, at any depth, the parser found without their boundary (walked without recursion)."""
+    count, stack = 0, [msg]
+    while stack:
+        part = stack.pop()
+        count += sum(isinstance(d, _BOUNDARY_DEFECTS) for d in getattr(part, "defects", ()))
+        payload = part.get_payload()
+        if part.is_multipart() and isinstance(payload, list):
+            stack += [p for p in payload if isinstance(p, Message)]
+    return count
 
 
 def clean_header(value: str) -> str:
@@ -46,24 +81,62 @@ def clean_header(value: str) -> str:
     return " ".join(_CONTROL.sub(" ", value).split())
 
 
-def _header(msg: Message, name: str, defects: list[str]) -> str | None:
+def _raw_headers(msg: Message) -> dict[str, str]:
+    """Each header's first value by lower-cased name, read once and unfolded (policy.default re-parsed the
+    header on every get()). 8-bit bytes stay surrogate escapes until decoded: see _sanitize."""
+    headers: dict[str, str] = {}
+    for name, value in msg.raw_items():
+        key = str(name).lower()
+        if key not in headers:
+            headers[key] = _unfold(str(value))
+    return headers
+
+
+def _unfold(value: str) -> str:
+    if "\n" in value or "\r" in value:
+        value = value.replace("\r", "").replace("\n", "")
+    return value
+
+
+def _sanitize(value: str) -> str:
+    """8-bit header bytes arrive as surrogate escapes; read them as UTF-8, as policy.default does."""
+    if value.isascii():
+        return value
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _decode_words(text: str, name: str, defects: list[str]) -> str:
+    """RFC 2047 encoded words decoded. decode_header/make_header are fast but strict (unknown charset, bad
+    base64, 8-bit text beside a word), so on failure the default policy's lenient parser has a go."""
+    if "=?" not in text:
+        return _sanitize(text)
+    if text.isascii():  # decode_header turns non-ASCII text into escapes ("\\ufffd"), so only ASCII here
+        try:
+            return str(make_header(decode_header(text)))
+        except Exception:
+            pass
+    with contextlib.suppress(Exception):
+        text = str(email.policy.default.header_factory("x-unstructured", text))
+    if "=?" in text:  # left undecoded: a defect only if decode_header sees an encoded word there
+        try:
+            words = decode_header(text)
+            if words != [(text, None)]:
+                if not text.isascii():
+                    raise ValueError(text)
+                text = str(make_header(words))
+        except Exception:
+            defects.append(f"{name} header has a bad encoded word")
+    return _sanitize(text)
+
+
+def _header(headers: dict[str, str], name: str, defects: list[str]) -> str | None:
     try:
-        value = msg.get(name)
-        if value is None:
-            return None
-        text = str(value)
-        if "=?" in text:
-            try:
-                text = str(make_header(decode_header(text)))
-            except Exception:
-                defects.append(f"{name} header has a bad encoded word")
-        return text
+        value = headers.get(name.lower())
+        return None if value is None else _decode_words(value, name, defects)
     except Exception as exc:
         defects.append(f"{name} header could not be decoded ({type(exc).__name__})")
-        try:
-            return str(msg.get_all(name, [""])[0]) if isinstance(msg, Message) else None
-        except Exception:
-            return None
+        value = headers.get(name.lower())
+        return None if value is None else _sanitize(value)
 
 
 def _crude_headers(raw: bytes) -> tuple[dict[str, str], bytes]:
@@ -115,7 +188,11 @@ def _part_text(part: Message, defects: list[str]) -> str:
         data = payload.encode("utf-8", "replace") if isinstance(payload, str) else b""
     try:
         charset = part.get_param("charset")
-        charset = str(charset) if charset else None
+        if isinstance(charset, tuple):  # RFC 2231 charset*=; compat32 leaves it to us to collapse
+            charset = collapse_rfc2231_value(charset)
+        charset = _sanitize(_unfold(str(charset))) if charset else None
+        if charset and (token := _CHARSET_TOKEN.match(charset)):
+            charset = token.group(1)  # compat32 keeps junk after a quoted value; policy.default dropped it
     except Exception:
         charset = None
     return decode_bytes(data, charset, defects)
@@ -143,14 +220,15 @@ def _walk(msg: Message, defects: list[str]) -> list[Message]:
 
 def _is_attachment(part: Message) -> bool:
     try:
-        disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
+        disposition = str(part.get("Content-Disposition") or "").split(";")[0].strip().lower()
         return disposition == "attachment"
     except Exception:
         return False
 
 
 def _body(msg: Message, defects: list[str]) -> tuple[str, bool, str]:
-    """(text, came_from_html, delivery-status text)."""
+    """(text, came_from_html, delivery-status text). An HTML-only message's text has its quoted original
+    removed by structure already; `_whole_html` gives it with the original, for align.py."""
     plain = html = status = None
     for part in _walk(msg, defects):
         ctype = part.get_content_type()
@@ -169,15 +247,28 @@ def _body(msg: Message, defects: list[str]) -> tuple[str, bool, str]:
     return "", False, status or ""
 
 
+def _whole_html(msg: Message, defects: list[str]) -> str:
+    """An HTML-only message as text with its quoted original kept (answers may be typed inside it)."""
+    for part in _walk(msg, defects):
+        if part.get_content_type() == "text/html" and not _is_attachment(part):
+            return _clean_text(html_to_text(_part_text(part, defects), remove_quotes=False)).strip("\n")
+    return ""
+
+
 def _delivery_status(part: Message, defects: list[str]) -> str:
     payload = part.get_payload()
     if isinstance(payload, list):  # the parser splits the header blocks into sub-messages
         blocks = []
         for sub in payload:
             if isinstance(sub, Message):
-                blocks.append("\n".join(f"{k}: {v}" for k, v in sub.items()))
+                blocks.append("\n".join(f"{k}: {v}" for k, v in _delivery_fields(sub, defects)))
         return "\n\n".join(blocks)
     return _part_text(part, defects)
+
+
+def _delivery_fields(sub: Message, defects: list[str]) -> list[tuple[str, str]]:
+    """A status block's fields unfolded and decoded, one per line, as policy.default's items() gave them."""
+    return [(k, _decode_words(_unfold(str(v)), k, defects)) for k, v in sub.raw_items()]
 
 
 def _message_id(value: str | None) -> str | None:
@@ -187,13 +278,17 @@ def _message_id(value: str | None) -> str | None:
     return ids[0] if ids else (clean_header(value).replace(" ", "") or None)
 
 
-def _addresses(value: str | None) -> list[tuple[str, str]]:
+def _addresses(value: str | None, defects: list[str] | None = None, name: str = "") -> list[tuple[str, str]]:
+    """Split the raw header first, then decode each display name: decoding first would let an encoded
+    comma ("Smith, Jo") split one address into two."""
     if not value:
         return []
     try:
-        return [(n, a) for n, a in getaddresses([value]) if "@" in a]
+        pairs = [(n, a) for n, a in getaddresses([value]) if "@" in a]
     except Exception:
         return []
+    found = [] if defects is None else defects
+    return [(_decode_words(n, name, found), _sanitize(a)) for n, a in pairs]
 
 
 def _date(value: str | None) -> datetime | None:
@@ -259,22 +354,30 @@ def _parse_message(raw: bytes, defects: list[str]) -> MailParts:
     for d in getattr(msg, "defects", []) or []:
         defects.append(type(d).__name__)
 
+    raw_headers = _raw_headers(msg)
+    decoded: dict[str, str | None] = {}
+
     def header(name: str) -> str | None:
-        return _header(msg, name, defects)
+        key = name.lower()
+        if key not in decoded:
+            decoded[key] = _header(raw_headers, name, defects)
+        return decoded[key]
 
     raw_subject = header("Subject") or ""
     if _CONTROL.search(raw_subject):
         defects.append("control characters removed from the subject")
     subject = clean_header(raw_subject)
-    pairs = _addresses(header("From"))
+    pairs = _addresses(raw_headers.get("from"), defects, "From")
     from_address = clean_header(pairs[0][1]).lower() if pairs else None
     from_name = clean_header(pairs[0][0]) or None if pairs else None
     to = [
         clean_header(a).lower()
-        for n, a in _addresses(", ".join(x for x in (header("To"), header("Cc")) if x))
+        for n, a in _addresses(
+            ", ".join(x for x in (raw_headers.get("to"), raw_headers.get("cc")) if x), defects, "To"
+        )
     ]
     try:
-        text, _from_html, status = _body(msg, defects)
+        text, from_html, status = _body(msg, defects)
     except RecursionError:
         defects.append("MIME nested too deeply to walk")
         return _crude(raw, defects)
@@ -296,9 +399,10 @@ def _parse_message(raw: bytes, defects: list[str]) -> MailParts:
         subject=subject,
         date=_date(header("Date")),
         text=text,
+        whole=_whole_html(msg, defects) if from_html else text,
         reply=reply,
-        body=strip_signature(reply),
-        auto_reply=classify.is_auto_reply(header, subject),
+        body=strip_signature(reply, sender_name=from_name, original=text),
+        auto_reply=not bounce and classify.is_auto_reply(header, subject),  # a bounce is only a bounce
         bounce=bounce,
         bounced_recipients=bounced if bounce else [],
         client=client,

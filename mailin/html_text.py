@@ -5,21 +5,34 @@ from __future__ import annotations
 import html as htmllib
 import re
 
+from .quotes import dated_or_addressed, header_block
+
 _BLOCK = {"div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "pre", "hr", "address"}
+_BLOCK |= {"blockquote", "section", "article", "header", "footer", "nav", "aside", "main", "figure"}
+_BLOCK |= {"figcaption", "dl", "dt", "dd", "center", "form", "fieldset", "caption", "details", "summary"}
+_PARAGRAPH = {"p", "h1", "h2", "h3", "h4", "h5", "h6"}  # a blank line around, as browsers' margins show
+_PRE = {"pre", "textarea", "listing", "xmp", "plaintext"}
+_HR_MARK = "\ue000hr\ue000"  # a private-use mark where an <hr> was, resolved once the text is laid out
 # Containers that hold the quoted original, as each client writes them. Outlook's markers start the quoted
 # part, so everything after them in document order goes too.
 _QUOTE_XPATHS = (
     "//div[contains(concat(' ', normalize-space(@class), ' '), ' gmail_quote ')]",
     "//blockquote",
     "//div[contains(concat(' ', normalize-space(@class), ' '), ' moz-cite-prefix ')]",
-    "//div[contains(concat(' ', normalize-space(@class), ' '), ' yahoo_quoted ')]",
+    "//div[contains(@class, 'yahoo_quoted')]",
+    "//div[contains(concat(' ', normalize-space(@class), ' '), ' protonmail_quote ')]",
+    "//div[contains(concat(' ', normalize-space(@class), ' '), ' zmail_extra ')]",
 )
 _CUT_AFTER_XPATHS = (
     "//div[@id='divRplyFwdMsg']",
     "//div[@id='appendonsend']",
     "//div[starts-with(normalize-space(translate(@style, 'BORDETP', 'bordetp')),"
     " 'border:none;border-top:solid')]",
+    "//div[@id='mail-editor-reference-message-container']",
+    "//div[contains(concat(' ', normalize-space(@class), ' '), ' OutlookMessageHeader ')]",
 )
+_RULE_STYLES = {"solid", "dotted", "dashed", "double", "groove", "ridge", "inset", "outset"}
+_LABEL_VALUE = re.compile(r"^\W{0,3}[^\W\d_][\w-]{0,24}(?: [\w-]{1,12})?\s?[:：]")
 
 
 def _remove(el) -> None:
@@ -37,6 +50,17 @@ def _remove(el) -> None:
     parent.remove(el)
 
 
+def _replace_with_break(el) -> None:
+    """Drop a quoted part but leave a paragraph break where it was, so the answers written above and
+    below it stay apart as the reader saw them."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    gap = el.makeelement("p", {})
+    gap.tail = el.tail
+    parent.replace(el, gap)
+
+
 def _cut_from(el) -> None:
     """Remove `el` and everything after it in document order."""
     node = el
@@ -48,30 +72,131 @@ def _cut_from(el) -> None:
     _remove(el)
 
 
+def _top_border(style: str) -> bool:
+    """Whether a style draws a rule above the element, in shorthand or long-hand."""
+    decls = {}
+    for decl in style.lower().split(";"):
+        name, _, value = decl.partition(":")
+        decls[name.strip()] = value.strip()
+    shorthand = set(re.split(r"[\s,]+", decls.get("border-top", "")))
+    return bool(shorthand & _RULE_STYLES) or decls.get("border-top-style", "") in _RULE_STYLES
+
+
+def _header_inside(el) -> bool:
+    """Whether an element (or, when it is empty, the element after it) reads like the header of a quoted
+    original: two "Label: value" lines in any language, with an address or a date among them."""
+    text = _layout(el, tail=False)
+    if not text.strip() and el.getnext() is not None:
+        text = _layout(el.getnext(), tail=False)
+    lines = [line for line in text.split("\n")[:12] if line.strip()]
+    labelled = sum(1 for line in lines if _LABEL_VALUE.match(line))
+    return labelled >= 2 and dated_or_addressed("\n".join(lines))
+
+
 def strip_quotes(root) -> None:
     for xp in _CUT_AFTER_XPATHS:
         found = root.xpath(xp)
         if found:
             _cut_from(found[0])
+    # Outlook draws a rule above the original's header block with a top border; other clients and
+    # templates write it long-hand. A bordered box without a header (a signature's rule) is left alone.
+    for el in root.xpath("//div[@style]|//p[@style]"):
+        if el.getparent() is not None and _top_border(el.get("style", "")) and _header_inside(el):
+            _cut_from(el)
+            break
     for xp in _QUOTE_XPATHS:
         for el in root.xpath(xp):
             if el.getparent() is not None:
-                _remove(el)
+                _replace_with_break(el)
 
 
-def _mark_lines(root) -> None:
-    for el in root.iter():
-        tag = el.tag if isinstance(el.tag, str) else ""
-        tag = tag.lower()
-        if tag == "br":
-            el.tail = "\n" + (el.tail or "")
-        elif tag == "p":
-            el.text = "\n" + (el.text or "")
-            el.tail = "\n" + (el.tail or "")
+class _Layout:
+    """Text laid out as a browser does: runs of whitespace are one space, and only <br> and block elements
+    start a line (a <p> or heading a paragraph), so a newline in the HTML source is just a space."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.newlines = 0  # newlines at the end of what is written so far
+        self.wanted = 0  # newlines owed before the next text
+
+    def _flush(self) -> None:
+        if self.parts and self.wanted > self.newlines:
+            self.parts.append("\n" * (self.wanted - self.newlines))
+            self.newlines = self.wanted
+        self.wanted = 0
+
+    def text(self, text: str, pre: bool) -> None:
+        if not pre:
+            text = re.sub(r"[ \t\n\r\f]+", " ", text)
+            if (self.wanted or self.newlines or not self.parts) and text.startswith(" "):
+                text = text.lstrip(" ")
+        if not text:
+            return
+        self._flush()
+        self.parts.append(text)
+        stripped = text.rstrip("\n")
+        self.newlines = len(text) - len(stripped) + (self.newlines if not stripped else 0)
+
+    def block(self, newlines: int) -> None:
+        if self.parts:
+            self.wanted = max(self.wanted, newlines)
+
+    def br(self) -> None:
+        self._flush()
+        self.parts.append("\n")
+        self.newlines += 1
+
+    def mark(self, text: str) -> None:
+        self.block(1)
+        self.text(text, pre=True)
+        self.block(1)
+
+
+def _layout(root, *, tail: bool = True) -> str:
+    from lxml import etree
+
+    out = _Layout()
+    pre = 0
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if event == "start":
+            if tag == "br":
+                out.br()
+            elif tag == "hr":
+                out.mark(_HR_MARK)
+            elif tag in _PARAGRAPH:
+                out.block(2)
+            elif tag in _BLOCK:
+                out.block(1)
+            pre += tag in _PRE
+            if el.text and tag:
+                out.text(el.text, pre > 0)
+            continue
+        pre -= tag in _PRE
+        if tag in _PARAGRAPH:
+            out.block(2)
         elif tag in _BLOCK:
-            el.tail = "\n" + (el.tail or "")
+            out.block(1)
         elif tag in {"td", "th"}:
-            el.tail = " " + (el.tail or "")
+            out.text(" ", pre=False)
+        if el.tail and (tail or el is not root):
+            out.text(el.tail, pre > 0)
+    return "".join(out.parts)
+
+
+def _resolve_rules(text: str, cut: bool) -> str:
+    """An <hr> followed by the header block of an original is where the original starts (when own text
+    stays above it); any other <hr> is just a line."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if line.strip() != _HR_MARK:
+            continue
+        nxt = next((j for j in range(i + 1, len(lines)) if lines[j].strip()), None)
+        own = any(x.strip() and x.strip() != _HR_MARK for x in lines[:i])
+        if cut and own and nxt is not None and header_block(lines, nxt):
+            return "\n".join(x for x in lines[:i] if x.strip() != _HR_MARK)
+        lines[i] = ""
+    return "\n".join(lines)
 
 
 def tidy_lines(text: str) -> str:
@@ -97,14 +222,19 @@ def html_to_text(html: str, *, remove_quotes: bool = True, defects: list[str] | 
         if not cleaned.strip():
             return ""
         root = lxml.html.document_fromstring(cleaned)
-        for bad in root.xpath("//style|//script|//head|//title|//comment()"):
+        for bad in root.xpath("//style|//script|//head|//title|//comment()|//processing-instruction()"):
             _remove(bad)
+        for hidden in root.xpath("//*[@hidden]|//*[@style]"):
+            style = (hidden.get("style") or "").lower().replace(" ", "")
+            if (
+                hidden.get("hidden") is not None or "display:none" in style
+            ) and hidden.getparent() is not None:
+                _remove(hidden)
         if remove_quotes:
             strip_quotes(root)
-        _mark_lines(root)
         body = root.find("body")
-        text = (body if body is not None else root).text_content()
-        return tidy_lines(text)
+        text = _layout(body if body is not None else root)
+        return tidy_lines(_resolve_rules(tidy_lines(text), remove_quotes))
     except Exception as exc:  # lxml's parser errors, deep trees (RecursionError), odd encodings
         if defects is not None:
             defects.append(f"HTML could not be parsed ({type(exc).__name__}); tags stripped crudely")

@@ -23,5 +23,8 @@ class MailParts:
     auto_reply: bool  # RFC 3834 and the usual vendor headers/subjects: recorded, never parsed or answered
     bounce: bool  # a delivery status notification (RFC 3464) or a bounce by its usual shapes
     bounced_recipients: list[str] = field(default_factory=list)  # who a bounce says could not be reached
+    # The whole message as text with any quoted original kept: `text`, except for an HTML-only message, whose
+    # quote was removed by its structure while converting (align.py looks for answers typed inside it).
+    whole: str = ""
     client: str | None = None  # the mail client the quoting style suggests ("outlook", "gmail", ...)
     defects: list[str] = field(default_factory=list)  # what was wrong with the MIME, in plain words

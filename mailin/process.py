@@ -284,20 +284,23 @@ def _decide(s, settings: Settings, clock: Clock, inbound_id: int, parse) -> _Out
 
 
 def _with_inline_answers(s, parts, prompt: Prompt | None) -> str:
-    """The text the update parser reads: what the lead wrote above the quote, plus any answers typed into
-    an unquoted copy of our prompt (Outlook, Notes), found by comparing it with what we sent (align.py)."""
+    """The text the update parser reads: what the lead wrote above the quote (cut where a copy of our
+    prompt starts, if a client's quote went unrecognised), plus any answers typed into an unquoted copy of
+    our prompt (Outlook, Notes), found by comparing it with what we sent (align.py)."""
     body = parts.body or ""
     if prompt is None:
         return body
     from collector.messages import prompt_message
-    from mailin.align import added_answers
+    from mailin.align import added_answers, before_copy
     from mailin.compose import prompt_context, render
 
     message = prompt_message(s, prompt)
     if message is None:
         return body
-    sent = render("prompt", prompt_context(message))[1]
-    added = added_answers(parts.text, [sent], [item.ref for item in message.items])
+    subject, sent, _ = render("prompt", prompt_context(message))
+    markers = [subject, f"{routing.LOCAL}@", *(parts.to or [])]
+    body = before_copy(body, [sent], markers)
+    added = added_answers(parts.whole or parts.text, [sent], [item.ref for item in message.items])
     if not added:
         return body
     lines = [line for line in added.splitlines() if not line.startswith("[")]

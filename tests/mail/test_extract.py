@@ -179,3 +179,20 @@ def test_parse_message_never_raises_on_mutated_corpus_files(
         raw[at : at + len(junk)] = junk
     parts = parse_message(bytes(raw))
     assert "\n" not in parts.subject and "\r" not in parts.subject
+
+
+def test_a_bounce_that_says_it_was_auto_submitted_is_a_bounce_only():
+    """Mail servers mark their bounces Auto-Submitted; it is still a bounce (the address is failing), never
+    also an auto-reply to be recorded and ignored."""
+    raw = (
+        b"From: MAILER-DAEMON@mx.example.org\r\nTo: progress@updates.test\r\n"
+        b"Subject: Undelivered Mail Returned to Sender\r\nAuto-Submitted: auto-replied\r\n"
+        b"MIME-Version: 1.0\r\n"
+        b"Content-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n"
+        b"--b\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n"
+        b"--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.org\r\n\r\n"
+        b"Final-Recipient: rfc822; jo@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n--b--\r\n"
+    )
+    parts = parse_message(raw)
+    assert parts.bounce and not parts.auto_reply
+    assert parts.bounced_recipients == ["jo@example.org"]

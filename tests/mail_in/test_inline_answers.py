@@ -1,0 +1,160 @@
+"""Answers typed into an unquoted copy of our prompt (Outlook, Outlook on the web, Notes), over real SMTP.
+
+The copy is the prompt the round really sent to Jo, rendered by the real composer, below each client's
+header block; the lead writes after "Status:" and "Progress:", or a line under an action's heading. Both
+text/plain and HTML-only replies; the updates recorded and the receipt are what a coordinator would expect.
+"""
+
+# ruff: noqa: F811  (the fixtures imported from test_mail are used as arguments)
+from __future__ import annotations
+
+import html
+import textwrap
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import make_msgid
+
+import pytest
+from sqlalchemy import select
+
+from collector.vocabulary import Status
+from mailin.align import added_answers
+from mailin.compose import prompt_context, render
+from mailin.process import process_pending
+from store.db import session_scope
+from store.models import Action, InboundMessage, Update
+
+from .test_mail import (  # noqa: F401  (fixtures)
+    DOMAIN,
+    JO,
+    channels,
+    clock,
+    email,
+    handler,
+    jo_prompt,
+    send,
+    server,
+    settings,
+)
+
+
+def mail(frm: str, to: str, body: str, subtype: str = "plain") -> bytes:
+    """A client's message: long lines encoded as clients encode them (quoted-printable), CRLF line ends."""
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = frm, to, "RE: Your update for the round"
+    message["Message-ID"] = make_msgid(domain="client.test")
+    message["Date"] = "Mon, 01 Mar 2027 10:00:00 +0000"
+    message.set_content(body, subtype=subtype, cte="quoted-printable")
+    return message.as_bytes(policy=SMTP)
+
+
+HEADER_BLOCKS = {
+    "outlook": "From: Action Plan Progress <progress@{domain}>\nSent: 01 March 2027 09:30\n"
+    "To: Jo Baker <{jo}>\nSubject: {subject}\n",
+    "outlook_web": "________________________________\nFrom: Action Plan Progress <progress@{domain}>\n"
+    "Sent: Monday, March 1, 2027 9:30 AM\nTo: Jo Baker <{jo}>\nSubject: {subject}\n",
+    "notes": "Action Plan Progress <progress@{domain}>\n01/03/2027 09:30\n\nTo\nJo Baker <{jo}>\ncc\n\n"
+    "Subject\n{subject}\n",
+}
+
+
+def sent_prompt(email) -> tuple[str, list[str], str]:
+    """The text of the prompt Jo was sent, as the email composer renders it, its refs and its subject."""
+    [message] = [m for m in email.of("prompt") if m.recipient.email == JO]
+    subject, text, _ = render("prompt", prompt_context(message))
+    return text, [item.ref for item in message.items], subject
+
+
+def fill(copy: str, answers: dict[str, dict[str, str]]) -> str:
+    """Write after an action's Status:/Progress: lines in the copy, and free lines under its heading."""
+    out, ref = [], None
+    for line in copy.splitlines():
+        if line.startswith("["):
+            ref = line[1:].split("]")[0]
+        answer = answers.get(ref or "", {})
+        if line == "Status:" and "status" in answer:
+            line = f"Status: {answer['status']}"
+        elif line == "Progress:" and "progress" in answer:
+            line = f"Progress: {answer['progress']}"
+        out.append(line)
+        if line.startswith("[") and "note" in answer:
+            out.append(answer["note"])
+    return "\n".join(out)
+
+
+def outlook_reply(copy: str, client: str, subject: str, top: str = "Answers below, thanks.\n\nJo") -> str:
+    block = HEADER_BLOCKS[client].format(domain=DOMAIN, jo=JO, subject=subject)
+    return f"{top}\n\n{block}\n{copy}"
+
+
+def recorded(engine) -> dict[str, tuple[str | None, str]]:
+    with session_scope(engine, read_only=True) as s:
+        rows = s.execute(
+            select(Action.ref, Update.status, Update.progress)
+            .join(Update, Update.action_id == Action.id)
+            .where(Update.inbound_message_id.is_not(None))
+        ).all()
+    return {ref: (status, progress) for ref, status, progress in rows}
+
+
+@pytest.mark.parametrize("client", sorted(HEADER_BLOCKS))
+def test_answers_typed_into_an_unquoted_copy_are_recorded(
+    client, server, engine, email, channels, settings, clock, jo_prompt
+):
+    copy, refs, subject = sent_prompt(email)
+    assert refs[:2] == ["1.1", "1.2"]
+    answers = {
+        "1.1": {"status": "on track", "progress": "Draft report is with the comms team"},
+        "1.2": {"note": "Completed - the carers network met for the first time in February."},
+    }
+    to = f"progress+{jo_prompt.token}@{DOMAIN}"
+    send(server.port, JO, to, mail(JO, to, outlook_reply(fill(copy, answers), client, subject)))
+
+    counts = process_pending(engine, channels, settings, clock)
+    with session_scope(engine, read_only=True) as s:
+        reason = s.scalar(select(InboundMessage.reason))
+    assert counts["applied"] == 1, reason
+    got = recorded(engine)
+    assert got["1.1"] == (Status.ON_TRACK.value, "Draft report is with the comms team")
+    assert got["1.2"][0] == Status.COMPLETED.value
+    assert "carers network met for the first time" in got["1.2"][1]
+    [receipt] = email.of("receipt")
+    assert [line.ref for line in receipt.lines] == ["1.1", "1.2"]
+
+
+def test_an_html_only_outlook_reply_with_inline_answers(
+    server, engine, email, channels, settings, clock, jo_prompt
+):
+    copy, _, _ = sent_prompt(email)
+    filled = fill(copy, {"1.1": {"status": "at risk", "progress": "Waiting for the payroll data"}})
+    body = "".join(f"<p>{html.escape(line) or '&nbsp;'}</p>" for line in filled.splitlines())
+    page = (
+        "<html><body><div><p>See below.</p></div>"
+        '<div id="divRplyFwdMsg"><hr><b>From:</b> Action Plan Progress<br><b>Sent:</b> 01 March 2027<br>'
+        f"<b>To:</b> Jo Baker<br><b>Subject:</b> Your update</div><div>{body}</div></body></html>"
+    )
+    to = f"progress+{jo_prompt.token}@{DOMAIN}"
+    send(server.port, JO, to, mail(JO, to, page, "html"))
+
+    assert process_pending(engine, channels, settings, clock)["applied"] == 1
+    assert recorded(engine)["1.1"] == (Status.AT_RISK.value, "Waiting for the payroll data")
+
+
+def test_an_untouched_copy_adds_nothing(server, engine, email, channels, settings, clock, jo_prompt):
+    """The lead answers at the top; the copy below is ours, unchanged: only the top counts."""
+    copy, refs, subject = sent_prompt(email)
+    assert added_answers(outlook_reply(copy, "outlook", subject), [copy], refs) is None
+    to = f"progress+{jo_prompt.token}@{DOMAIN}"
+    send(server.port, JO, to, mail(JO, to, outlook_reply(copy, "outlook", subject, top="1.1 completed")))
+    process_pending(engine, channels, settings, clock)
+    assert recorded(engine) == {"1.1": (Status.COMPLETED.value, "")}
+    with session_scope(engine, read_only=True) as s:
+        assert s.scalar(select(InboundMessage.state)) == "applied"
+
+
+def test_the_copy_rewrapped_by_the_client_is_still_ours(email, jo_prompt):
+    """A client that re-wraps our lines at another width leaves no stray 'answers'."""
+    copy, refs, _ = sent_prompt(email)
+    words = " ".join(line for line in copy.splitlines() if not line.startswith(("Status:", "Progress:")))
+    rewrapped = textwrap.wrap(words, 50)
+    assert added_answers("\n".join(rewrapped), [copy], refs) is None
