@@ -12,6 +12,7 @@ It never commits (the caller's session scope does) and never sends: it returns t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -68,7 +69,7 @@ def apply(session: Session, reply: Reply, *, clock: Clock, coordinator: str | No
             round_, asked = session.get(Round, prompt.round_id), _asked(session, prompt)
     except _Stop as stop:  # the prompt, if routing found one, stays with the item for the reviewer
         return _to_review(session, reply, inbound, prompt, [str(stop)], None, clock)
-    parsed = _parse(reply, asked, clock)
+    parsed = _parse(reply, asked, clock, _current_targets(session, asked))
     by_ref = {action.ref: action for action in asked}
     recorded: list[Update] = []
     review: list[str] = []
@@ -92,6 +93,9 @@ def apply(session: Session, reply: Reply, *, clock: Clock, coordinator: str | No
             review.append(f"{ref}: {_several(matches)}")
         else:
             review.append(f"{ref}: not one of the actions this prompt asked about")
+    if not vouched:  # words for the coordinator, never the record; confident updates beside them stand
+        review += [f"the reply asks a question: {q!r}" for q in parsed.questions]
+        review += [f"handed over: {words}" for words in parsed.handed_over]
     leftover = parsed.leftover.strip()
     if not recorded and not review:
         review.append("no update found in the reply" + (f": {leftover[:200]!r}" if leftover else ""))
@@ -168,13 +172,29 @@ def _asked(session: Session, prompt: Prompt) -> list[Action]:
     return list(session.scalars(query.where(PromptAction.prompt_id == prompt.id).order_by(Action.id)))
 
 
-def _parse(reply: Reply, asked: list[Action], clock: Clock) -> ParseResult:
+def _current_targets(session: Session, asked: list[Action]) -> dict[int, date | None]:
+    """Each action's target as it stands: the latest revised date reported, else the plan's. A date in a
+    reply is a slip only when it is later than this."""
+    ids = [a.id for a in asked]
+    latest: dict[int, date | None] = {}
+    rows = session.execute(
+        select(Update.action_id, Update.revised_target_date)
+        .where(Update.action_id.in_(ids), Update.revised_target_date.is_not(None))
+        .order_by(Update.created_at, Update.id)
+    )
+    for action_id, revised in rows:
+        latest[action_id] = revised
+    return {a.id: latest.get(a.id, a.target_date) for a in asked}
+
+
+def _parse(reply: Reply, asked: list[Action], clock: Clock, targets: dict[int, date | None]) -> ParseResult:
     """Buttons and modals arrive structured; free text goes through the shared parser."""
     if reply.structured is not None:
         return ParseResult(updates=list(reply.structured))
     from collector.parsing import parse_reply
 
-    return parse_reply(reply.text, [AskedAction(a.ref, a.text) for a in asked], today=clock.now().date())
+    actions = [AskedAction(a.ref, a.text, targets.get(a.id)) for a in asked]
+    return parse_reply(reply.text, actions, today=clock.now().date())
 
 
 def _problem(session, update: ParsedUpdate, action, round_, prompt, *, vouched: bool) -> str | None:

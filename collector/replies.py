@@ -22,6 +22,8 @@ class AskedAction:
 
     ref: str
     text: str = ""
+    # The action's current target, when known: a revised date is a slip only if it is later than this.
+    target: date | None = None
 
 
 @dataclass
@@ -55,6 +57,10 @@ class ParseResult:
     unknown_refs: list[str] = field(default_factory=list)  # refs written that were not asked
     blanket: Status | None = None  # "no change to all", "all on track": applied to every asked action
     leftover: str = ""  # text that could not be attributed to any action
+    # Sentences for the coordinator rather than the record: a question ("is 1.1 still mine?") and an action
+    # handed to someone else ("4.5 is now with Estates"). Intake sends the reply to review with each.
+    questions: list[str] = field(default_factory=list)
+    handed_over: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from collector.errors import NotFound
+from collector.parsing import due_string
 from store.models import Action, ActionLead, Person, Plan, Round, Section, Team, Update
 from store.people import contact_channel, unreachable_reason
 from store.teams import team_channel, team_unreachable_reason
@@ -180,6 +181,8 @@ def plan_json(session: Session, plan: Plan) -> dict[str, Any]:
 
 
 def _update_json(update: Update, round_name: str) -> dict[str, Any]:
+    """One update in the contract; revised_due (YYYY-MM-DD when its words name a day, else YYYY-MM, or null)
+    lets a revised target be checked without reading the database."""
     return {
         "status": update.status,
         "progress": update.progress,
@@ -187,6 +190,7 @@ def _update_json(update: Update, round_name: str) -> dict[str, Any]:
         "round": round_name,
         "via": update.via,
         "at": update.created_at.isoformat(),
+        "revised_due": due_string(update.revised_target_text, update.revised_target_date),
     }
 
 

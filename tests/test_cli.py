@@ -101,6 +101,8 @@ def test_plan_show_json_keeps_the_contract_shape(cli):
     done = next(a for a in data["actions"] if a["ref"] == "3.1")
     assert done["updates"][0]["status"] == "completed"
     assert done["updates"][0]["round"] == "Imported baseline"
+    assert set(done["updates"][0]) >= {"status", "progress", "reported", "revised_due"}
+    assert done["updates"][0]["revised_due"] is None  # the baseline revised nothing
 
 
 def test_the_word_and_excel_examples_say_the_same_thing(cli):

@@ -4,6 +4,9 @@
 no refs, answers every asked action. "1.3 slipped to June; everything else on track" answers the rest.
 A blanket needs a word that covers all ("all", "everything", "both", "the rest") unless the status itself
 is "no change", which is about everything by nature; "all on track except the survey" is not a blanket.
+Counts and possessives are part of the cover ("all three of mine are on track", "both of my actions are
+complete", "my two actions: no change"); a count that is not the number of actions asked is noted, so a
+person checks which actions the lead meant.
 """
 
 from __future__ import annotations
@@ -18,8 +21,14 @@ from .phrases import phrase_list, words
 from .status import Signal, signals
 from .tokens import Token, match_phrases, tokenize
 
+NUMBERS: dict[str, int] = {
+    w: n for n, w in enumerate(words("one two three four five six seven eight nine ten"), 1)
+}
+NUMBERS["both"] = 2
 _ALL = phrase_list(
-    "all | everything | both | every action | each action | across the board | the lot | all of them"
+    "all | everything | both | every action | each action | across the board | the lot | all of them | "
+    "my actions | our actions | my items | all of mine | both of mine | each of my actions | each of them | "
+    "every one of them | each one | " + " | ".join(f"my {n} actions | our {n} actions" for n in NUMBERS)
 )
 _REST = phrase_list(
     "everything else | all else | the rest | all the rest | the others | all others | all the others | "
@@ -38,7 +47,7 @@ BETWEEN = frozenset(
     words(
         "is are remain remains still currently now of them these those my our the actions action items "
         "item both all being were was seem seems appear appears to for on across with in two three four "
-        "five six"
+        "five six seven eight nine ten mine ours own"
     )
 )
 
@@ -49,6 +58,7 @@ class Blanket:
     start: int  # the clause that says it, so it can be taken out of an answer's words
     end: int
     hedged: bool  # "all should be complete by June": implied or hedged
+    count: int | None = None  # "all three of mine": how many actions the person says it covers
 
 
 def blanket(text: str, *, rest_only: bool = False, allow_exceptions: bool = False) -> Blanket | None:
@@ -66,7 +76,8 @@ def blanket(text: str, *, rest_only: bool = False, allow_exceptions: bool = Fals
         start, end = _clause_of(text, min(tokens[i].start, signal.start))
         if not allow_exceptions and EXCEPTIONS.search(text, start, end):
             continue
-        return Blanket(signal.status, start, end, signal.certainty != "direct")  # type: ignore[arg-type]
+        count = _count(tokens, i, j, signal)
+        return Blanket(signal.status, start, end, signal.certainty != "direct", count)  # type: ignore[arg-type]
     if rest_only or {s.status for s in found} != {Status.NO_CHANGE}:
         return None
     if not allow_exceptions and EXCEPTIONS.search(text):
@@ -87,6 +98,17 @@ def aside(text: str) -> tuple[int, int] | None:
     return None
 
 
+def _count(tokens: Sequence[Token], i: int, j: int, signal: Signal) -> int | None:
+    """The number said with the quantifier tokens[i:j] ("all three", "both", "all 3"), if any."""
+    lo, hi = min(tokens[i].start, signal.start), max(tokens[j - 1].end, signal.end)
+    for token in tokens:
+        if lo <= token.start < hi and (
+            token.text in NUMBERS or (token.kind == "num" and token.text.isdigit())
+        ):
+            return NUMBERS.get(token.text) or int(token.text)
+    return None
+
+
 def _beside(tokens: Sequence[Token], i: int, j: int, found: list[Signal]) -> Signal | None:
     """The status said of the quantifier tokens[i:j]: right after it, right before it, or around it."""
     around = next((s for s in found if s.start <= tokens[i].start < s.end), None)
@@ -97,14 +119,21 @@ def _beside(tokens: Sequence[Token], i: int, j: int, found: list[Signal]) -> Sig
     for k in range(j, min(len(tokens), j + 6)):  # "everything is on target"
         if tokens[k].start in starts:
             return starts[tokens[k].start]
-        if tokens[k].kind != "word" or tokens[k].text not in BETWEEN:
+        if not _between(tokens[k]):
             break
     for k in range(i - 1, max(-1, i - 5), -1):  # "no change to all"
         if tokens[k].end in ends:
             return ends[tokens[k].end]
-        if tokens[k].kind != "word" or tokens[k].text not in BETWEEN:
+        if not _between(tokens[k]):
             break
     return None
+
+
+def _between(token: Token) -> bool:
+    """May this word stand between "all" and its status? A small count may too: "all 3 are on track"."""
+    if token.kind == "num":
+        return token.text.isdigit() and len(token.text) <= 2
+    return token.kind == "word" and token.text in BETWEEN
 
 
 def _clause_of(text: str, pos: int, stops: str = ".;!?\n") -> tuple[int, int]:

@@ -24,8 +24,11 @@ PENALTIES: dict[str, tuple[float, str]] = {
     "status_copied": (0.05, "status copied from the answer above ({})"),
     "status_blanket": (0.1, "a blanket answer ({}) applied to each action"),
     "status_blanket_hedged": (0.15, "the blanket answer is hedged"),
+    "status_blanket_count": (0.3, "the blanket answer counts {} actions asked"),
     "status_from_slip": (0.25, "no status given; the target slipped ({}), so at least at risk"),
     "duplicate_conflict": (0.3, "the ref is answered twice with different statuses ({})"),
+    "target_hedged": (0.15, "the revised target is hedged ({})"),
+    "target_later": (0.25, "the status says all is well but the date given ({}) is after the current target"),
 }
 
 

@@ -5,7 +5,9 @@ Full dates go through store.importers.targets.find_dates, so a reply and a plan 
 (September 2027). What a plan never needs is a date without its year ("slipped to June"): that is the next
 June on or after `today`, and without `today` the words are kept and the date left unknown. A month means
 its last day; a year alone its 31 December; a financial year ("2026/27") its 31 March; a quarter ("Q3")
-its last month, as the plan importer reads "Q3 2027".
+its last month, as the plan importer reads "Q3 2027", and a quarter of a financial year its quarter from
+April ("end of Q1 2028/29": 30 June 2028). A date may stand on the line after its cue, where a mail client
+wrapped the line ("Revised target\n31/03/2028").
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ from store.importers.targets import MONTHS, find_dates
 
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _CONNECT = re.compile(
-    r"[ \t]*(?:[:=,–-][ \t]*)?(?:(?:around|about|approx(?:imately)?|circa|roughly|hopefully|probably|"
-    r"possibly|likely|now|in|on|at|by|for|until|till|during|within|to|sometime[ \t]+in|"
+    r"[ \t]*\n?[ \t]*(?:[:=,–-][ \t]*\n?[ \t]*)?(?:(?:around|about|approx(?:imately)?|circa|roughly|"
+    r"hopefully|probably|possibly|likely|now|in|on|at|by|for|until|till|during|within|to|sometime[ \t]+in|"
     r"some[ \t]+time[ \t]+in)[ \t]+){0,2}(?:(?:the|a|an)[ \t]+)?",
     re.I,
 )

@@ -3,13 +3,16 @@
 The email prompt prints each action as "[1.1] text", "Target: Mar-27", "Last reported: on_track", then empty
 "Status:" and "Progress:" lines for the person to fill in. Replying inline keeps all of it, so the heading's
 text, the target and the last report are echoes of what we sent, never the person's words; and an answer
-whose Status and Progress stay empty was not answered at all.
+whose Status and Progress stay empty was not answered at all. A "Revised target:" left empty with a date
+on the next line is that date: the mail client wrapped the line.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+from .dates import read_date
 
 # Line label -> what its value is. "echo" lines repeat the prompt and are never read as an answer.
 FIELD_ROLES: dict[str, str] = {
@@ -82,9 +85,17 @@ def read_answer(content: str, action_text: str = "", heading: bool = False) -> A
     """Sort an answer's lines. `heading`: the first line is the rest of the ref's own line ("[1.1] text")."""
     answer = Answer()
     first: str | None = None
+    wrapped: str | None = None  # an empty "Revised target:" whose date the mail client put on the next line
     for i, raw in enumerate(content.split("\n")):
         line = raw.strip()
         role, value = _field(line)
+        if wrapped is not None and line:
+            if role is None and read_date(line, 0):
+                answer.target, role = line, "wrapped"
+                answer.lines.append(f"{wrapped} {line}")
+            wrapped = None
+        if role == "wrapped":
+            continue
         if role == "status":
             answer.prompt_form = True
             answer.status = value if answer.status is None else f"{answer.status} {value}".strip()
@@ -96,6 +107,8 @@ def read_answer(content: str, action_text: str = "", heading: bool = False) -> A
             answer.target = value or answer.target
             if value:
                 answer.lines.append(line)
+            else:
+                wrapped = line
         elif role == "echo":
             answer.prompt_form = True
         elif i == 0 and heading and line:

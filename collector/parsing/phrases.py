@@ -138,7 +138,7 @@ def phrase_table() -> dict[tuple[str, ...], str]:
 
 # Modifiers read *before* a phrase (skipping filler words), inside its clause.
 _MODIFIER_WORDS: dict[str, str] = {
-    "negation": "not no never nor without hardly",
+    "negation": "not no never nor without hardly nothing neither",
     "hedge": (
         "will should would could might can must shall hope hoping hopefully expect expected expecting aim "
         "aiming aims aimed plan planned planning intend intending intended likely probably possibly soon "
@@ -166,7 +166,20 @@ MODIFIERS: dict[tuple[str, ...], str] = {
     ("on", "course", "to"): "hedge",
     ("in", "order", "to"): "hedge",
     ("all", "but"): "partial",
+    ("far", "from"): "negation",  # "far from complete"
+    ("nowhere", "near"): "negation",
+    ("not", "say"): "negation",  # "I wouldn't say it's complete"
+    ("would", "not", "say"): "negation",
+    ("could", "not", "say"): "negation",
+    ("can", "not", "say"): "negation",
 }
+# A parenthesis the modifier is read through: "we have not, as yet, completed the review".
+ASIDE = frozenset(
+    words(
+        "as yet so far to date of now at present the moment i am afraid unfortunately sadly all being well "
+        "hopefully fingers crossed touch wood with luck"
+    )
+)
 # In a phrase's clause, these make it history rather than news: "on track (was amber last time)".
 HISTORY = frozenset(words("previously formerly originally initially"))
 HISTORY_AFTER_LAST = frozenset(words("time quarter month year update report round review"))

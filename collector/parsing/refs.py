@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from collector.replies import AskedAction
 from store.importers.refs import ROMAN_NUMERAL, ref_key
@@ -131,8 +132,10 @@ class RefIndex:
         for key, ref in self.by_norm.items():
             self.by_base.setdefault(dup_base(key), []).append(ref)
         self.texts: dict[str, str] = {}
+        self.targets: dict[str, date | None] = {}  # each action's current target, where the caller knows it
         for action in asked:
             self.texts.setdefault(action.ref, action.text)
+            self.targets.setdefault(action.ref, action.target)
         self._asked = _asked_patterns([k for k in self.by_norm if not k[:1].isdigit()])
 
     def lookup(self, key: str) -> tuple[list[str], str]:

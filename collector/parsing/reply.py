@@ -1,6 +1,7 @@
 """parse_reply: a reply's free text -> per-action updates. Pure: no I/O, no database, no clock.
 
-The steps, each its own module: normalise the text (clean.py), cut it into per-action pieces
+The steps, each its own module: normalise the text (clean.py), take out what is for the coordinator and
+not the record, questions and handovers (asides.py), cut it into per-action pieces
 (segments.py, starters.py, refs.py), read each piece (pieces.py: fields, status, targets, evidence),
 then here: copy "as above" statuses down, merge a ref answered twice, and give a blanket's status
 ("all on track", "everything else no change") to the asked actions that have none.
@@ -15,9 +16,11 @@ from datetime import date
 from collector.replies import AskedAction, ParsedUpdate, ParseResult
 from collector.vocabulary import Status
 
+from .asides import Aside, blank, find_asides
 from .blanket import Blanket, blanket
 from .clean import mask, normalise
 from .confidence import score
+from .courtesy import closing_start, opening_end
 from .pieces import LONG_REPLY, Draft, read_piece
 from .refs import RefIndex
 from .segments import Piece, cut
@@ -34,6 +37,19 @@ def parse_reply(text: str, asked: Sequence[AskedAction], *, today: date | None =
     index = RefIndex(asked)
     plain = normalise(text)
     masked = mask(plain)
+    # Questions and handovers are for the coordinator: taken out before anything is read as an answer.
+    begin, end = opening_end(masked), closing_start(masked)
+    asides = find_asides(masked, plain, begin, end, index.texts.values())
+    if asides and end < len(masked):  # the sign-off goes too: it must not be all that is left to read
+        asides.append(Aside("courtesy", end, len(masked), ""))
+    result = _read(blank(plain, asides), blank(masked, asides), text, index, today)
+    result.questions = [a.words for a in asides if a.kind == "question"]
+    result.handed_over = [a.words for a in asides if a.kind == "handover"]
+    return result
+
+
+def _read(plain: str, masked: str, text: str, index: RefIndex, today: date | None) -> ParseResult:
+    """The updates in the reply's words (normalised, and masked alike), `text` being the reply as sent."""
     shape = cut(plain, masked, index)
     if shape.shape == "whole":
         return _whole(shape.pieces[0], index, today)
@@ -92,7 +108,7 @@ def _whole(piece: Piece, index: RefIndex, today: date | None) -> ParseResult:
     if found is None:
         return ParseResult([], leftover=tidy(piece.text))
     rest = tidy(piece.text[: found.start] + piece.text[found.end :])
-    notes = [("status_blanket", f'"{tidy(piece.text[found.start : found.end])}"')]
+    notes = [("status_blanket", f'"{tidy(piece.text[found.start : found.end])}"'), *_miscount(found, index)]
     if found.hedged:
         notes.append(("status_blanket_hedged", ""))
     if len(rest) > LONG_REPLY // 2:
@@ -151,10 +167,18 @@ def _combine(ref: str, drafts: list[Draft]) -> ParsedUpdate:
     )
 
 
+def _miscount(cover: Blanket, index: RefIndex) -> list[tuple[str, str]]:
+    """ "All three of mine" when four were asked: which three? A person decides."""
+    if cover.count is None or cover.count == len(index.refs):
+        return []
+    return [("status_blanket_count", f"{cover.count} of the {len(index.refs)}")]
+
+
 def _cover(updates: list[ParsedUpdate], index: RefIndex, cover: Blanket) -> list[ParsedUpdate]:
     """Give the blanket's status to every asked action without one; keep the order asked."""
     key = "status_blanket"
     extra = [("status_blanket_hedged", "")] if cover.hedged else []
+    extra += _miscount(cover, index)
     by_ref = {u.ref: u for u in updates}
     covered = []
     for ref in index.refs:

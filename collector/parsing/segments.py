@@ -30,6 +30,7 @@ class Piece:
     heading: bool  # the first line is the rest of the ref's own line ("[1.1] Review the data")
     lead_in: str  # "same for", "and", "re"...
     start: int
+    subject: str = ""  # the words a bracketed ref followed ("the staff survey (2.3) ..."): not a status label
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ def _from_starters(plain: str, starters: list[Starter], end: int) -> list[Piece]
                 not starter.trailing,
                 starter.lead_in,
                 starter.start,
+                plain[starter.content_start : starter.content_end] if starter.subject else "",
             )
         )
     return pieces

@@ -3,7 +3,10 @@
 "1.1 done; 1.3 slipped" starts two answers; "On 1.3 we are behind" starts one after its lead-in word;
 "linked to 1.3" and "see 4.2" only mention a ref. The decision reads the few characters around a ref group:
 what opens the line or clause before it (a bullet, a ";", "and", "Hi Sam, re"), what follows it (":", " - "),
-and whether it closes its line ("Training delivered (1.2)", a ref written after its answer).
+and whether it closes its line ("Training delivered (1.2)", a ref written after its answer). A ref in
+brackets after the thing it names ("the staff survey (2.3) is delayed") answers for the whole clause,
+its subject included, unless the clause is an exception to something else ("all done except the survey
+(1.3), which ...").
 """
 
 from __future__ import annotations
@@ -50,8 +53,17 @@ _LABEL = re.compile(r"[ \t]*(?:[.:)\]]|[-–—=>]+|\.(?!\d))?[ \t]*")
 _CLAUSE_END = re.compile(r"(?:[;.!?:,(]|\s[-–—]|[-–—]{2})\s*$")
 _LABEL_AFTER = re.compile(r"\s{0,2}(?::|[-–—](?=\s|$))")
 # "a)" opening a line under a "2.3" heading, or following "2.3 a) done" on the same line: "b) on track".
-_LETTER = re.compile(r"(?:^|(?<=\s))[-*•]?[ \t]*\(?([a-h]|[ivx]{1,4})\)[ \t]", re.M)
+_LETTER = re.compile(r"(?:^|(?<=\s))[-*•]?[ \t]{0,8}\(?([a-h]|[ivx]{1,4})\)[ \t]", re.M)
 _CONTEXT = 80  # characters looked at on each side: enough for a lead-in, bounded so time stays linear
+_BRACKETED_REF = re.compile(r"\(\s?(?:action\s)?\d{1,3}(?:\.\d{1,3}){0,3}[a-h]?\s?\)", re.I)
+_JOINED = re.compile(r"\s(?:and|but|while|whereas)\s|[,;]\s", re.I)
+_SUBJECT_BREAK = re.compile(r"[.;!?:,]\s|\s[-–—]+\s|\s(?:but|while|whereas)\s", re.I)
+# A clause that sets the ref apart from others is not its subject: "all done except the survey (1.3)".
+_NOT_A_SUBJECT = re.compile(
+    r"\b(?:except|apart|other than|but|however|although|though|excluding|bar|save|besides|all|everything|"
+    r"the rest|others|see|linked|per)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,7 @@ class Starter:
     how: str  # "exact", "parent" or "child": how the written refs met the asked ones
     trailing: bool  # the ref closes its line: the words before it on that line are its answer
     lead_in: str  # "re", "and", "same for"... ("" for none)
+    subject: bool = False  # content_start..content_end is the subject the bracketed ref follows
 
 
 @dataclass(frozen=True)
@@ -159,11 +172,39 @@ def _classify(text: str, line_start: int, group: RefGroup, refs, unknown, how) -
     # An answer opening its line owns the line's bullet or status emoji ("✅ 1.1"), not the answer above.
     start = line_start if at_line_start else group.start - (len(lead.group(0)) if lead else 0)
     content = _skip_label(text, group.end)
+    subject = None if at_line_start or trailing or lead else _subject_start(text, line_start, group)
+    if refs and subject is not None:  # "the staff survey (2.3) is delayed": the sentence is 2.3's
+        cut, begin = subject
+        return Starter(cut, begin, group.start, group, tuple(refs), tuple(unknown), how, True, "", True)
     if trailing:
         return Starter(
             line_start, line_start, start, group, tuple(refs), tuple(unknown), how, True, lead_words
         )
     return Starter(start, content, content, group, tuple(refs), tuple(unknown), how, False, lead_words)
+
+
+def _subject_start(text: str, line_start: int, group: RefGroup) -> tuple[int, int] | None:
+    """Where the answer before is cut and where the subject a bracketed ref follows begins ("The staff
+    survey (2.3) is delayed"), or None when the ref is not bracketed after a short clause of its own."""
+    if text[group.start : group.start + 1] != "(" or not group.bracketed:
+        return None
+    window = text[max(line_start, group.start - _CONTEXT) : group.start]
+    breaks = list(_SUBJECT_BREAK.finditer(window))
+    begin = breaks[-1].end() if breaks else 0
+    earlier = list(_BRACKETED_REF.finditer(window, begin))
+    if earlier:  # "the survey (2.3) is on track and the training (2.2) ...": the subject follows the "and"
+        joined = _JOINED.search(window, earlier[-1].end())
+        if joined is None:
+            return None
+        begin, breaks = joined.end(), [joined]
+    offset = group.start - len(window)
+    cut = offset + (breaks[-1].start() if earlier else begin)
+    clause = window[begin:]
+    if not _WORD.search(clause) or len(clause.split()) > 12 or _NOT_A_SUBJECT.search(clause):
+        return None
+    if not breaks and group.start - line_start > _CONTEXT:
+        return None  # the clause runs on beyond what is looked at
+    return cut, group.start - len(clause.lstrip())
 
 
 def _lead_in(pre: str) -> re.Match[str] | None:

@@ -3,14 +3,20 @@
 Reading is two steps. `signals` finds every status phrase (phrases.py) and what bends it: a modifier read
 backwards through filler words ("has not yet been completed", "should be finished", "no longer on track")
 or a qualifier after it ("complete apart from sign-off", "delivered two sessions"). `resolve` then picks
-one: the "Status:" line if filled in, else a label opening the answer ("done - signed off in Feb"), else
-the most telling status anywhere in the words; other statuses that disagree make it less certain.
+one: the "Status:" line if filled in, else a status labelled or asked for anywhere in the words ("... RAG:
+amber", "please mark it as at risk"), else a label opening the answer ("done - signed off in Feb"), else
+the most telling status anywhere in the words; other statuses that disagree make it less certain. A label
+or instruction is the person's own verdict, so verbs elsewhere ("we completed the survey") never overrule
+it or make it doubtful. "No change" opening the answer stands unless the words after it restate the status
+("no change - still behind"); a status met later in another sentence is incidental ("No change. The
+report was completed in March as planned").
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import pairwise
 
@@ -19,6 +25,7 @@ from store.importers.targets import MONTHS
 
 from .phrases import (
     AFTER_PARTIAL,
+    ASIDE,
     DROPPED_BY,
     EFFECTS,
     FILLER,
@@ -65,6 +72,27 @@ class Reading:
     copy: bool = False  # "as above": take the previous answer's status
     signal: Signal | None = None
     other: Signal | None = None  # the disagreeing signal, for the reason
+
+
+# Words just before a status that make it the person's stated verdict: "RAG: amber", "status is now at
+# risk", "please mark this as complete", "can you record 1.1 as on track".
+_EXPLICIT = re.compile(
+    r"(?:\b(?:overall\s+|current\s+|rag\s+)?(?:status|rag|rating)(?:\s+(?:status|rating))?\s*"
+    r"(?:(?:is|now|=|:|-|–|—|should\s+be|to\s+be|remains|has\s+(?:changed|moved|gone)\s+to|changed\s+to|"
+    r"moved\s+to|of)\s*){0,3}"
+    r"|\b(?:mark|record|show|put|set|log|rate|class|classify|list|flag|change|update|move|amend)\s+"
+    r"(?:(?:it|this|this\s+one|these|them|the\s+action|the\s+status|its\s+status|this\s+action|the\s+rag|"
+    r"(?:action\s+)?\d{1,3}(?:\.\d{1,3}){0,3}[a-h]?)\s+)?(?:down\s+)?(?:as|to)\s+(?:being\s+)?)$",
+    re.I,
+)
+_CLAUSE_OPEN = re.compile(r"[.!?;\n][^.!?;\n]*$")
+# What may stand between an opening "no change" and a status that restates it: "no change - still behind".
+_RESTATES = re.compile(
+    r"[\s,;:.\-–—]*(?:(?:and|but|so|it|it's|its|this|is|are|we|we're|remains?|still|currently|now|yes|all|"
+    r"afraid|overall|status|rag)[\s,;:.\-–—]*){0,4}",
+    re.I,
+)
+_STILL = re.compile(r"\b(?:still|remains?|remaining)\s+(?:(?:is|are|very|quite|a\s+bit)\s+)?$", re.I)
 
 
 @lru_cache(maxsize=64)  # pure, and asked again for the same words by blanket.py and pieces.py
@@ -121,6 +149,9 @@ def _modifier(tokens: Sequence[Token], first: int) -> tuple[str | None, int]:
     j, skipped = first - 1, 0
     while j >= 0 and skipped <= 6 and len(kinds) < 3:
         token = tokens[j]
+        if token.text == "," and (k := _aside_start(tokens, j)) is not None:
+            j = k  # ", as yet," between the negation and its verb
+            continue
         if token.kind in ("stop", "pause"):
             break
         hit = next(
@@ -159,8 +190,18 @@ def _modifier(tokens: Sequence[Token], first: int) -> tuple[str | None, int]:
     return None, first
 
 
+def _aside_start(tokens: Sequence[Token], j: int) -> int | None:
+    """The token before a parenthesis ", as yet," that ends with the comma at tokens[j], or None."""
+    k = j - 1
+    while k >= 0 and tokens[k].kind == "word" and tokens[k].text in ASIDE:
+        k -= 1
+    return k - 1 if k < j - 1 and k >= 1 and tokens[k].text == "," else None
+
+
 def _historical(tokens: Sequence[Token], first: int, end: int) -> bool:
-    """Is the phrase's clause about the past ("was amber last time", "previously behind")?"""
+    """Is the phrase's clause about the past ("was amber last time", "previously behind", "(was green)")?"""
+    if first >= 2 and tokens[first - 1].text in ("was", "were") and tokens[first - 2].text == "(":
+        return True
     lo, hi = first, end
     while lo > 0 and first - lo < 8 and tokens[lo - 1].kind not in ("stop", "pause"):
         lo -= 1
@@ -208,12 +249,20 @@ def resolve(body: Sequence[Signal], field: Sequence[Signal] | None = None, text:
     """One status for the answer, from its Status line's signals (if any) and its words' signals."""
     field = [s for s in field or [] if s.status is not None or s.family == "copy"]
     body = [s for s in body if s.status is not None or s.family == "copy"]
+    verdicts = [s for s in body if s.status is not None and explicit(text, s)] if text else []
     if field:
         primary, tier = field[0], "field"
+    elif verdicts:
+        primary, tier = verdicts[-1], "label"  # the last word on it: "Status: green. Please mark it amber."
+        if primary.words[:3].lower() in ("to ", "as "):  # "update the status to at risk": no hedge in it
+            primary = replace(primary, certainty="direct", modified=False)
     elif body and body[0].label:
         primary, tier = body[0], "label"
-        if primary.status is Status.NO_CHANGE and any(s.status not in (None, Status.NO_CHANGE) for s in body):
-            primary, tier = _most_telling(body[1:]), "body"  # "no change - still on track": on track
+        restated = [
+            s for s in body[1:] if s.status not in (None, Status.NO_CHANGE) and _restates(text, body[0], s)
+        ]
+        if primary.status is Status.NO_CHANGE and restated:
+            primary, tier = _most_telling(restated), "body"  # "no change - still on track": on track
         elif primary.certainty == "implied" and (said := [s for s in body[1:] if _says_more(s)]):
             primary, tier = _most_telling(said), "body"  # "drafting has started, on track": said outright
     elif body:
@@ -225,10 +274,10 @@ def resolve(body: Sequence[Signal], field: Sequence[Signal] | None = None, text:
         return Reading(None)
     if primary.family == "copy":
         return Reading(None, "direct", tier, copy=True, signal=primary)
-    # Only words said outright can contradict: "slipped, but expect to finish by May" is one story.
-    others = [
-        s for s in field[1:] + body if s is not primary and s.status is not None and s.certainty == "direct"
-    ]
+    # Only words said outright can contradict: "slipped, but expect to finish by May" is one story. A verdict
+    # (a Status line, a label, an instruction) is contradicted only by another verdict.
+    said = [*field[1:], *verdicts] if field or verdicts else body
+    others = [s for s in said if s is not primary and s.status is not None and s.certainty == "direct"]
     other = next((s for s in others if _disagree(primary.status, s.status)), None)
     conflict = None if other is None else ("mixed" if tier == "body" else "contradicted")
     if conflict == "contradicted" and primary.status is Status.ON_TRACK and TONE.get(other.status) == "bad":
@@ -236,6 +285,27 @@ def resolve(body: Sequence[Signal], field: Sequence[Signal] | None = None, text:
         primary, other = _most_telling([s for s in others if TONE.get(s.status) == "bad"]), primary
         conflict = "mixed"
     return Reading(primary.status, primary.certainty, tier, primary.mended, conflict, False, primary, other)
+
+
+def explicit(text: str, signal: Signal) -> bool:
+    """Is the status labelled ("RAG: amber") or asked for ("please mark it as complete") where it stands?"""
+    window = text[max(0, signal.start - 80) : signal.start]
+    opening = _CLAUSE_OPEN.search(window)
+    clause = window[opening.start() + 1 :] if opening else window
+    return bool(_EXPLICIT.search(clause))
+
+
+def _restates(text: str, opening: Signal, later: Signal) -> bool:
+    """Does `later` restate the status after an opening "no change" ("no change, still behind"), rather
+    than tell of something in passing ("No change. The report was completed in March")?"""
+    if not text or later.start < opening.end:
+        return True
+    between = text[opening.end : later.start]
+    if re.search(
+        r"[.!?;\n]", between
+    ):  # another sentence: only "still ..." restates ("No change. Still behind.")
+        return bool(_STILL.search(between))
+    return bool(_RESTATES.fullmatch(between) or _STILL.search(between))
 
 
 def _says_more(signal: Signal) -> bool:

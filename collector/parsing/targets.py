@@ -7,15 +7,25 @@ is never a target. Cues come in three kinds (CUES, as data):
   future    a finished-sounding verb ("completed in June") that is a forecast only beside a future word
             ("will be completed in June"), never in "completed in June"
 When several cues give dates, a slip beats a forecast and the later beats the earlier.
+
+A careful coordinator also reads:
+  hedges    "probably by June", "hopefully end of May": still the revised target, marked hedged (less sure)
+  events    a meeting's or a workshop's date ("the panel is scheduled for 12 May", "interviews planned for
+            June") is progress, not the action's target, unless the clause speaks of a deadline or target
+  labels    a slip word then a date ("Delayed - end of Q1 2028/29") is a slip to that date
+  wraps     a client's line wrap between cue and date ("Revised target\n31/03/2028") changes nothing
+  current   against the action's current target (when known): a slip to a month written without its year
+            is the first such month after the target; a "new" date not later than it is no slip; a forecast
+            later than it is one
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from .dates import WrittenDate, read_date
+from .dates import WrittenDate, month_end, read_date
 
 # Cue patterns are written with plain spaces; each space matches any run of spaces or tabs.
 _TO = r"(?: (?:back )?(?:to|until|till|into))"
@@ -47,8 +57,13 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:won't|will not|not) be (?:done|complete|completed|finished|ready|delivered|met|achieved|"
         r"in place) (?:until|till|before)",
         r"not (?:until|till|before)",
+        r"(?:not (?:likely|expected|probably|anticipated)|unlikely) (?:to be (?:\w+ )?)?"
+        r"(?:until|till|before)",
         r"no (?:earlier|sooner) than",
         r"will now (?:be|complete|finish|start|run)",
+        # a slip word labelling a date: "Delayed - end of Q1 2028/29", "Slipped: June"
+        r"(?:delayed|slipped|deferred|postponed|rescheduled|re-?profiled|pushed back|put back|extended)"
+        r"(?=[\x20\t]*[-–:,])",
     ),
     "forecast": (
         r"by",
@@ -59,6 +74,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?=in|by|on|at|around|during)",
         r"on (?:track|course|target|schedule) (?:for|to (?:complete|finish|be \w+))",
         r"completion(?: (?:is|now))?(?: (?:expected|due|date|anticipated|forecast|planned|scheduled))?",
+        # a hedge straight before a date: "hopefully end of May", "probably June"
+        r"probably|hopefully|possibly|perhaps|maybe|ideally|provisionally|tentatively|all being well",
     ),
     "future": (
         r"(?:completed|finished|done|ready|delivered|in place|live|implemented|published|launched|signed off|"
@@ -68,7 +85,8 @@ CUES: dict[str, tuple[str, ...]] = {
 
 
 def _spaced(pattern: str) -> str:
-    return pattern.replace(" ", r"[ \t]+")
+    """Each space in a cue matches spaces or tabs, or one line end (a mail client's wrap)."""
+    return pattern.replace(" ", r"(?:[ \t]+|[ \t]*\n[ \t]*)")
 
 
 _CUE = re.compile(
@@ -93,6 +111,37 @@ _PAST = re.compile(
     re.I,
 )
 _CLAUSE_START = re.compile(r"[.;!?\n][^.;!?\n]*$")
+# Doubt about a date, in its clause before it ("we'll probably finish by June") or after ("June, hopefully").
+_HEDGE = re.compile(
+    _spaced(
+        r"\b(?:probably|hopefully|possibly|perhaps|maybe|hope|hoping|hopeful|likely|might|could|"
+        r"fingers crossed|all being well|with (?:any )?luck|if all goes well|touch wood|tentatively|"
+        r"provisionally|provisional|ideally|optimistically|i think|we think|estimated|approximately|approx|"
+        r"roughly|circa)\b"
+    ),
+    re.I,
+)
+_HEDGE_AFTER = re.compile(
+    r"[ \t]*,?[ \t]*(?:-?ish\b|(?:hopefully|probably|possibly|maybe|perhaps|fingers crossed|all being well|"
+    r"if all goes well|with (?:any )?luck)\b)",
+    re.I,
+)
+# A date belongs to an event, not to the action's target, when its clause is about one of these...
+_EVENT = re.compile(
+    _spaced(
+        r"\b(?:meetings?|meets|meet|panels?|board|committee|cabinet|workshops?|sessions?|seminars?|webinars?|"
+        r"conference|events?|interviews?|forum|steering group|working group|task group|visits?|inspection|"
+        r"hearing|away day|focus groups?|drop-ins?|roadshows?|presentations?|briefings?|training day)\b"
+    ),
+    re.I,
+)
+# ...unless the clause speaks of the action's deadline: "the board extended the deadline to December".
+_DEADLINE = re.compile(
+    r"\b(?:target|deadline|due date|completion|end date|timescale|finish|complete|go live|launch|deliver|"
+    r"publish|implement|sign off)",
+    re.I,
+)
+_EVENT_BREAK = re.compile(r"[.;!?\n,]|\s[-–—]\s|\s(?:and|but|so|while|whereas)\s", re.I)
 _RANK = {"slip": 2, "forecast": 1, "future": 1}
 
 
@@ -102,6 +151,9 @@ class RevisedTarget:
     date: date | None
     slip: bool  # the target moved (implies at least at risk) rather than a forecast
     day: bool  # the words name a day, so revised_due is YYYY-MM-DD rather than YYYY-MM
+    hedged: bool = False  # "probably by June": the target, less surely
+    yearless: bool = False  # a month or day written without its year, placed on or after `today`
+    later: bool = False  # a forecast later than the current target: a slip in all but name
 
 
 def find_revised(text: str, today: date | None = None, field: str | None = None) -> RevisedTarget | None:
@@ -109,16 +161,25 @@ def find_revised(text: str, today: date | None = None, field: str | None = None)
     if field:
         written = read_date(field, 0, today)
         if written:
-            return RevisedTarget(_words(field, written), written.value, True, written.day)
+            hedged = _hedged(field, 0, written)
+            yearless = _yearless(field, written, today)
+            return RevisedTarget(_words(field, written), written.value, True, written.day, hedged, yearless)
     best: tuple[int, int, RevisedTarget] | None = None
     for match in _CUE.finditer(text):
         kind = match.lastgroup or "forecast"
-        if not _fits(text, match.start(), kind):
+        if not _fits(text, match.start(), kind) or _event(text, match.start(), match.group()):
             continue
         written = read_date(text, match.end(), today)
         if written is None:
             continue
-        found = RevisedTarget(_words(text, written), written.value, kind == "slip", written.day)
+        found = RevisedTarget(
+            _words(text, written),
+            written.value,
+            kind == "slip",
+            written.day,
+            hedged=_hedged(text, match.start(), written),
+            yearless=_yearless(text, written, today),
+        )
         if best is None or (_RANK[kind], match.start()) >= best[:2]:
             best = (_RANK[kind], match.start(), found)
     return best[2] if best else None
@@ -140,6 +201,56 @@ def _fits(text: str, at: int, kind: str) -> bool:
     if kind == "future":
         return bool(_FUTURE.search(clause))
     return not _PAST.search(clause) or bool(_FUTURE.search(clause))
+
+
+def against(found: RevisedTarget | None, current: date | None) -> RevisedTarget | None:
+    """The revised target read against the action's current one: "slipped to June" when the target is
+    March next year is next year's June; a "new" date not later than the target is no slip; a forecast
+    later than it is one."""
+    if found is None or found.date is None or current is None:
+        return found
+    value = found.date
+    if found.slip and found.yearless:
+        for _ in range(2):  # a slip goes forward: the first such month after the current target
+            if value > current:
+                break
+            value = _a_year_on(value)
+    if found.slip:
+        return replace(found, date=value, slip=value > current)
+    return replace(found, slip=True, later=True) if value > current else found
+
+
+def _a_year_on(value: date) -> date:
+    """The same day a year later (28 February for 29 February; a month's last day stays its last day)."""
+    last = value == month_end(value.year, value.month)
+    return month_end(value.year + 1, value.month) if last else value.replace(year=value.year + 1)
+
+
+def _hedged(text: str, cue: int, written: WrittenDate) -> bool:
+    """Is the date said with doubt: "probably by June", "hopefully end of May", "June-ish"?"""
+    window = text[max(0, cue - 80) : written.start]
+    opening = _CLAUSE_START.search(window)
+    clause = window[opening.start() + 1 :] if opening else window
+    return bool(_HEDGE.search(clause) or _HEDGE_AFTER.match(text, written.end))
+
+
+def _yearless(text: str, written: WrittenDate, today: date | None) -> bool:
+    """Was the year worked out from `today` ("slipped to June") rather than written ("June 2027")?"""
+    if today is None or written.value is None:
+        return False
+    if re.search(r"month|year|quarter", text[written.start : written.end], re.I):
+        return False  # "the end of next month": relative to today, not a month written without its year
+    alone = read_date(text, written.start)  # no today: a date without its year stays undated
+    return alone is not None and alone.value is None
+
+
+def _event(text: str, at: int, cue: str) -> bool:
+    """Is the date after this cue an event's ("the panel is scheduled for 12 May") rather than a target?
+    "by" always sets a deadline ("report to Cabinet by Q3")."""
+    if cue.lower() == "by":
+        return False
+    clause = _EVENT_BREAK.split(text[max(0, at - 80) : at])[-1]
+    return bool(_EVENT.search(clause)) and not _DEADLINE.search(f"{clause} {cue}")
 
 
 def revised_due(value: date | None, day: bool) -> str | None:

@@ -74,7 +74,7 @@ ROWS: list[Row] = [
         "2026-06",
     ),
     one("behind-schedule", "Behind schedule - procurement took longer than planned.", OFF),
-    one("delayed", "Delayed", AR),
+    one("delayed", "Delayed", OFF, note="delayed with no new date: behind with no new date is off track"),
     one("at-risk-lost-officer", "At risk, we have lost our project officer.", AR),
     one("not-started-yet", "Not started yet.", NS, min_confidence=SURE),
     one("not-yet-started-guidance", "Not yet started - waiting for the national guidance.", NS),
@@ -220,7 +220,7 @@ ROWS: list[Row] = [
     one("was-due-march-now-june", "Was due in March but has slipped to June.", AR, "2026-06"),
     one("by-day-month", "Will be signed off by 30th June", OT, "2026-06-30"),
     one("month-earlier-than-today", "Moved to February", AR, "2027-02"),
-    one("new-target-tbc", "Delayed, new date TBC", AR, None),
+    one("new-target-tbc", "Delayed, new date TBC", OFF, None, note="TBC is no new date yet: off track"),
     # --- inline answers under the prompt's own lines ---------------------------------------------------
     Row(
         "prompt-one-answered",
@@ -516,8 +516,9 @@ ROWS: list[Row] = [
         "everything-else-on-track",
         "1.2 is delayed - waiting on IT. Everything else is on track.",
         THREE,
-        {"1.1": (OT, None), "1.2": (AR, None), "1.3": (OT, None)},
+        {"1.1": (OT, None), "1.2": (OFF, None), "1.3": (OT, None)},
         blanket=OT,
+        note="1.2 is delayed with no new date: off track",
     ),
     Row(
         "no-change-on-the-others",
@@ -551,7 +552,7 @@ ROWS: list[Row] = [
     Row("slack-bold-ref", "*1.1* - done :tada:", ("1.1", "1.2"), {"1.1": (C, None)}),
     Row("thumbs-up", "1.1 done 👍", ("1.1", "1.2"), {"1.1": (C, None)}),
     one("typo-on-traget", "on traget, interviews next week", OT),
-    one("typo-delayd", "delayd due to the election period", AR),
+    one("typo-delayd", "delayd due to the election period", OFF),
     one("typo-not-strated", "not strated yet", NS),
     one("shouting", "COMPLETE", C),
     one("lower-case-slack", "yep all done, sent the report to the board last wk", C),

@@ -31,7 +31,7 @@ def status_of(text: str) -> tuple[Status | None, float]:
     [
         ("done", C), ("complete", C), ("completed", C), ("finished", C), ("in place and operating", C),
         ("on target", OT), ("on track", OT), ("in hand", OT), ("ongoing", OT), ("progressing well", OT),
-        ("some slippage", AR), ("delayed", AR), ("at risk", AR), ("RAG: amber", AR), ("amber", AR),
+        ("some slippage", AR), ("delayed", OFF), ("at risk", AR), ("RAG: amber", AR), ("amber", AR),
         ("behind schedule", OFF), ("slipped", AR), ("red", OFF), ("green", OT),
         ("not started yet", NS), ("not yet started", NS), ("withdrawn - no longer relevant", W),
         ("cancelled", W), ("no change", NC),
