@@ -5,7 +5,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 
-from .quotes import dated_or_addressed, header_block
+from .quotes import dated_or_addressed, from_line, header_block
 
 _BLOCK = {"div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "pre", "hr", "address"}
 _BLOCK |= {"blockquote", "section", "article", "header", "footer", "nav", "aside", "main", "figure"}
@@ -85,9 +85,9 @@ def _top_border(style: str) -> bool:
 def _header_inside(el) -> bool:
     """Whether an element (or, when it is empty, the element after it) reads like the header of a quoted
     original: two "Label: value" lines in any language, with an address or a date among them."""
-    text = _layout(el, tail=False)
+    text = _INVISIBLE.sub("", _layout(el, tail=False))
     if not text.strip() and el.getnext() is not None:
-        text = _layout(el.getnext(), tail=False)
+        text = _INVISIBLE.sub("", _layout(el.getnext(), tail=False))
     lines = [line for line in text.split("\n")[:12] if line.strip()]
     labelled = sum(1 for line in lines if _LABEL_VALUE.match(line))
     return labelled >= 2 and dated_or_addressed("\n".join(lines))
@@ -185,21 +185,27 @@ def _layout(root, *, tail: bool = True) -> str:
 
 
 def _resolve_rules(text: str, cut: bool) -> str:
-    """An <hr> followed by the header block of an original is where the original starts (when own text
-    stays above it); any other <hr> is just a line."""
+    """An <hr> followed by the header block of an original, or by a From line with an address, is where the
+    original starts (when own text stays above it); any other <hr> is just a line."""
     lines = text.split("\n")
     for i, line in enumerate(lines):
         if line.strip() != _HR_MARK:
             continue
         nxt = next((j for j in range(i + 1, len(lines)) if lines[j].strip()), None)
         own = any(x.strip() and x.strip() != _HR_MARK for x in lines[:i])
-        if cut and own and nxt is not None and header_block(lines, nxt):
+        if cut and own and nxt is not None and (header_block(lines, nxt) or from_line(lines[nxt])):
             return "\n".join(x for x in lines[:i] if x.strip() != _HR_MARK)
         lines[i] = ""
     return "\n".join(lines)
 
 
+# Invisible direction marks and zero-width spaces some clients put around every word of a date
+# ("\u200e26\u200e \u200eиюня\u200e"): a reader sees none of them, and they hide the date from the shapes.
+_INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
 def tidy_lines(text: str) -> str:
+    text = _INVISIBLE.sub("", text)
     lines = [" ".join(line.replace("\xa0", " ").split()) for line in text.split("\n")]
     out = "\n".join(lines).strip("\n")
     return re.sub(r"\n{3,}", "\n\n", out)

@@ -29,7 +29,7 @@ _DATEISH = re.compile(rf"(?i)\d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\b{_MONTHS}\b
 _ORIGINAL = re.compile(
     r"(?i)^\s*-{2,}\s*(original message|ursprüngliche nachricht|message d'origine)\s*-{2,}\s*$"
 )
-_LOTUS_DASH = re.compile(r"(?i)^\s*-{3,}.*\bwrote:?\s*-{3,}\s*$")
+_LOTUS_DASH = re.compile(r"(?i)^\s*-{3,}(?:[^-].*)?\bwrote:?\s*-{3,}\s*$")  # linear on a long rule
 _LOTUS_ON = re.compile(r"(?i)^\s*\S.*\bwrote on \d.*:\s*$")
 _HEADING = re.compile(r"^\s*\[\s*\d+(?:\.\d+)*\s*[a-z]?\s*\)?\]\s*\S")
 _EMPTY_LABEL = re.compile(r"(?i)^\s*(status|progress)\s*:\s*$")
@@ -66,6 +66,9 @@ _MONTH_NAMES = _words(
     " sierpień sierpnia wrzesień września październik października listopad listopada grudzień grudnia"
     " sty lut kwi cze lip sie wrz paź lis gru"
     " augusti marts desember des"
+    " января февраля марта апреля мая июня июля августа сентября октября ноября декабря"
+    " январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь"
+    " янв фев мар апр июн июл авг сен сент окт ноя дек"
 )
 _FI_MONTH = r"(?:tammi|helmi|maalis|huhti|touko|kesä|heinä|elo|syys|loka|marras|joulu)k(?:uu\w*)?"
 _MONTH = rf"(?:{_MONTH_NAMES}|{_FI_MONTH})\.?"
@@ -83,8 +86,8 @@ _WEEKDAY = _words(
     " mandag tirsdag lørdag søndag man tir lør søn"
     " maanantai tiistai keskiviikko torstai perjantai lauantai sunnuntai ti ke to pe la su"
 )
-_NUMERIC_DATE = r"(?<![\w.:/-])\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}(?![\w/-])"
-_DAY_MONTH = rf"(?<![\w.])\d{{1,2}}\.?\s*(?:de\s+)?{_MONTH}(?!\w)"
+_NUMERIC_DATE = r"(?<![\w.:/-])(?:\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}[/.-]\d{1,2}[/.-]\d{1,2})(?![\w/-])"
+_DAY_MONTH = rf"(?<![\w.])\d{{1,2}}[.-]?\s*(?:de\s+)?{_MONTH}(?!\w)"
 _MONTH_DAY = rf"(?<!\w){_MONTH}\s*\d{{1,2}}(?![\d:.])"
 _MONTH_YEAR = rf"(?<!\w){_MONTH}\s+(?:de\s+)?\d{{4}}(?!\d)"
 _DATE = re.compile(rf"(?i){_NUMERIC_DATE}|{_DAY_MONTH}|{_MONTH_DAY}|{_MONTH_YEAR}")
@@ -94,14 +97,14 @@ _TIME = re.compile(
     r"|(?<![\w.])\d{1,2}\s?h\s?\d{2}(?!\d)"
 )
 _DATE_WORD = re.compile(rf"(?i)(?:{_MONTH_NAMES}|{_WEEKDAY}|{_FI_MONTH})")
-_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+_ADDRESS = re.compile(r"(?<![\w.+'-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")  # tried once per word: linear
 _VERB_WORDS = (
     r"wrote|writes|schrieb|schreef|geschreven|[ée]crit|escribi[óo]|scritto|escreveu|napisa[łl]\w*|pisze"
-    r"|skrev|skriver|kirjoitti|ysgrifennodd|ysgrifenodd"
+    r"|skrev|skriver|kirjoitti|ysgrifennodd|ysgrifenodd|написал\w*|написав|viết"
 )
 _VERB = re.compile(rf"(?i)(?<!\w)(?:{_VERB_WORDS})(?!\w)")
 _WROTE = re.compile(rf"(?i)(?<!\w)(?:{_VERB_WORDS})(?:\(a\))?\s*[:：]\s*$")
-_COLON_END = re.compile(r"\s*[:：]\s*$")
+_COLON_END = re.compile(r"(?<!\s)\s*[:：]\s*$")
 _REF_START = re.compile(r"^\s*(?:[\[(]?\d{1,2}\.\d{1,2}[a-z]?[\])]?(?![\d./-])|[-*•·]\s)")
 # Where an attribution may begin: an optional short capitalised word or two ("On", "Le", "Am", "Il
 # giorno", "W dniu"), then a weekday or a date; or a name (capitalised words, lower-case particles) right
@@ -109,7 +112,10 @@ _REF_START = re.compile(r"^\s*(?:[\[(]?\d{1,2}\.\d{1,2}[a-z]?[\])]?(?![\d./-])|[
 _LEAD = r"(?:(?-i:[A-ZÀ-ÖØ-Þ])\w{0,4},?\s+(?:(?-i:[a-zß-öø-ÿ])\w{0,5}\s+)?)?"
 _DAY = rf"(?:{_NUMERIC_DATE}|{_DAY_MONTH}|{_MONTH_DAY})"
 _WHEN = rf"(?:(?:{_WEEKDAY})\.?,?\s+{_DAY}|{_DAY})"
-_OPENER = re.compile(rf"(?i){_LEAD}{_WHEN}")  # all used with .match
+# Some clients put the time first ("Vào 14:24 8 tháng 6, 2017, Jo <jo@x> đã viết:"), with a date in words
+# we do not list; the time then opens it, and the rest of the shape (an address or the verb) must be there.
+_CLOCK = r"\d{1,2}:\d{2}(?!\d)"
+_OPENER = re.compile(rf"(?i){_LEAD}(?:{_WHEN}|{_CLOCK})")  # all used with .match
 _MID_OPENER = re.compile(rf"(?i)(?-i:[A-ZÀ-ÖØ-Þ])\w{{0,3}}\s+(?:(?-i:[a-zß-öø-ÿ])\w{{0,5}}\s+)?{_WHEN}")
 _NAME_WORD = r"(?:(?-i:[A-ZÀ-ÖØ-Þ])[\w'’.-]*,?|van|von|de|der|den|la|le|da|di|du|dos|del|y)"
 _NAME = rf"[\"'“‘]?{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,5}}[\"'”’]?,?"
@@ -178,19 +184,28 @@ def _attribution_starts(first: str) -> list[int]:
     return starts
 
 
-def attribution_span(lines: list[str], i: int) -> tuple[int, str, bool] | None:
+def attribution_span(lines: list[str], i: int, *, look_on: bool = True) -> tuple[int, str, bool] | None:
     """(lines it takes, own text before it on its first line, certain) when an attribution begins on line
     `i`: up to four lines ending in a colon, holding a date or time and a name or address. A line that
-    cannot start one ("Jo" above "On 3 Mar ...") is left to the next line's check."""
+    cannot start one ("Jo" above "On 3 Mar ...") is left to the next line's check. `look_on`: whether to
+    check that the next lines do not start one of their own (one line ahead only, never further)."""
     if is_quoted(lines[i]) or not lines[i].strip():
         return None
+    if _bare_attribution(lines, i):
+        return 1, "", True
+    scattered = _scattered_attribution(lines, i)
+    if scattered:
+        return scattered, "", True
     if not any(x.rstrip().endswith((":", "：")) for x in lines[i : i + 4]):
         return None
     first = lines[i].strip()
     # A first line that starts nothing by itself ("On" wrapped away from "Tue, 3 Mar ...") may still start
     # a wrapped attribution, but only at a paragraph's start: a signature's "Jo" above "On 3 Mar ..." is not.
-    alone = bool(_attribution_starts(first) and _attribution_starts(first)[0] == 0)
+    starts = _attribution_starts(first)
+    alone = bool(starts) and starts[0] == 0
     paragraph = i == 0 or not lines[i - 1].strip()
+    if look_on and not alone and not _lead_fragment(first) and _opens_on_own(lines, i + 1):
+        return None  # a reply's own line ("Hello") right above a whole attribution
     joined = ""
     for span in range(1, 5):
         j = i + span - 1
@@ -204,47 +219,130 @@ def attribution_span(lines: list[str], i: int) -> tuple[int, str, bool] | None:
                 continue
             shape = _attribution_shape(joined[p:])
             if shape is not None and (p == 0 or shape):
-                return span, first[:p].rstrip(), shape
+                return span, _own_part(first[:p]), shape
         nxt = _next_content(lines, i + span)
         if (
             paragraph
             and nxt < len(lines)
             and is_quoted(lines[nxt])
             and _attribution_shape(joined, anywhere=True)
+            and not (look_on and any(_opens_on_own(lines, k) for k in range(i + 1, i + span)))
         ):
             return span, "", True
         return None
     return None
 
 
+def _bare_attribution(lines: list[str], i: int) -> bool:
+    """A colon-less attribution right above `>` lines, as some clients write it: a date first, then the
+    author ending with an address and nothing after it ("2027/3/3 Jo Baker <jo@x>", "3 Mar 2027 jo@x")."""
+    text = lines[i].strip()
+    if len(text) > 200 or "@" not in text or _COLON_END.search(text):
+        return False
+    if not (_OPENER.match(text) and _DATE.search(text)) or _sentence_break(text):
+        return False
+    ends = [m.end() for m in _ADDRESS.finditer(text)]
+    if not ends or text[ends[-1] :].strip(" >)]"):
+        return False
+    nxt = _next_content(lines, i + 1)
+    return nxt < len(lines) and is_quoted(lines[nxt])
+
+
+_DIGIT = re.compile(r"\d")
+_VERB_TAIL = re.compile(rf"(?i)^(?:\S+\s+)?(?:{_VERB_WORDS})(?:\(a\))?\s*[:：]\s*$")
+
+
+def _scattered_attribution(lines: list[str], i: int) -> int:
+    """Lines taken by an attribution that a client broke over blank lines and marked its last piece as
+    quoted ("On Tue, 11 Apr 2027 at 10:07 Jo Baker" / "" / "<" / "jo@x" / "> wrote:"): it opens with a date
+    and a time, and within six lines ends in a line that is only the verb; 0 when there is none."""
+    first = lines[i].strip()
+    if (
+        len(first) > 320
+        or not _DIGIT.search(first)
+        or not any(x.rstrip().endswith((":", "：")) for x in lines[i + 1 : i + 7])
+        or _COLON_END.search(first)
+        or not (_OPENER.match(first) and _DATE.search(first) and _TIME.search(first))
+    ):
+        return 0
+    parts = [first]
+    for k in range(i + 1, min(i + 7, len(lines))):
+        piece = unquote(lines[k]).strip()
+        if not piece:
+            continue
+        if _VERB_TAIL.match(piece):
+            joined = " ".join([*parts, piece])
+            return k - i + 1 if len(joined) <= 320 and _attribution_shape(joined) else 0
+        if is_quoted(lines[k]) or _COLON_END.search(piece):
+            return 0
+        parts.append(piece)
+    return 0
+
+
+def _opens_on_own(lines: list[str], k: int) -> bool:
+    """Whether an attribution of its own starts on line `k`, with a date or weekday opening the line or
+    after own text on it: the lines above it are then the reply ("Thanks" over "On 3 Mar ... wrote:"), not
+    the attribution's first words."""
+    if k >= len(lines) or is_quoted(lines[k]) or not lines[k].strip():
+        return False
+    if not _DIGIT.search(" ".join(lines[k : k + 4])):
+        return False  # an attribution holds a date or a time
+    found = attribution_span(lines, k, look_on=False)
+    return found is not None and bool(found[1] or _OPENER.match(lines[k].strip()))
+
+
+# The words a client writes before an attribution's date ("On", "Le", "Am", "Il giorno", "W dniu", "Den",
+# "Vào"): a line of only these, weekdays and date parts is an attribution wrapped after its first words.
+_LEAD_WORDS = frozenset(
+    ["on", "le", "am", "el", "em", "il", "giorno", "w", "dniu", "den", "op", "ar", "dydd", "vào", "the", "at"]
+)
+
+
+def _lead_fragment(text: str) -> bool:
+    words = [w for w in re.split(r"[\s,.]+", text.lower()) if w]
+    return bool(words) and all(w in _LEAD_WORDS or w.isdigit() or _DATE_WORD.fullmatch(w) for w in words)
+
+
+def _own_part(text: str) -> str:
+    """Own text before an attribution on the same line, less a rule glued to it ("Thanks--- On ...")."""
+    text = text.rstrip()
+    bare = text.rstrip("-_=~*")
+    return bare.rstrip() if len(text) - len(bare) >= 2 else text
+
+
 # Header labels of a quoted original, by what they name. Clients translate them; "De" is French, Spanish
-# and Portuguese for From, "Data" Polish, Portuguese and Italian for Date.
+# and Portuguese for From, "Data" Polish, Portuguese and Italian for Date. Latin, Cyrillic (ru, uk, bg) and
+# Greek scripts.
 _LABEL_CLASSES = {
     "from": "from|von|de|van|od|från|fra|lähettäjä|oddi wrth|oddiwrth|da|mittente|remitente|expéditeur"
-    "|afzender|avsändare|afsender|avsender|feladó|kimden|от|de la",
+    "|afzender|avsändare|afsender|avsender|feladó|kimden|от|de la|від|отправитель|από",
     "date": "sent|date|gesendet|datum|envoyé|envoyé le|verzonden|enviado|enviada|enviado el|enviado em"
     "|enviada em|inviato|wysłano|wysłane|data|skickat|sendt|lähetetty|päivämäärä|anfonwyd|dyddiad|fecha"
-    "|odesláno|dátum|sent at",
+    "|odesláno|dátum|sent at|отправлено|дата|надіслано|изпратено|στάλθηκε|ημερομηνία",
     "to": "to|an|à|a|aan|para|do|till|til|vastaanottaja|at|destinatario|destinataire|destinataires|komu"
-    "|címzett",
-    "cc": "cc|bcc|kopie|copie|kopia|kopio|cci|ccn|dw|copia|kopi",
+    "|címzett|кому|до|получатель|προς",
+    "cc": "cc|bcc|kopie|copie|kopia|kopio|cci|ccn|dw|copia|kopi|копия|копія|κοιν",
     "subject": "subject|betreff|objet|onderwerp|asunto|oggetto|temat|ämne|emne|aihe|pwnc|assunto|sujet"
-    "|předmět|tárgy|konu|tema",
+    "|předmět|tárgy|konu|tema|тема|относно|θέμα",
     "other": "reply-to|antwort an|répondre à|importance|priority|wichtigkeit|priorité|attachments"
     "|anlagen|pièces jointes",
 }
 _LABEL_OF = {w: cls for cls, words in _LABEL_CLASSES.items() for w in words.split("|")}
-_HEADER_LINE = re.compile(
-    r"(?i)^\s*[*_]{0,2}\s*("
+_HEADER_LINE = re.compile(  # possessive runs: a long run of spaces is read once, not tried every way
+    r"(?i)^\s*+[*_]{0,2}+\s*+("
     + "|".join(sorted((re.escape(w) for w in _LABEL_OF), key=len, reverse=True))
-    + r")\s*[*_]{0,2}\s*[:：]\s*[*_]{0,2}(.*)$"
+    + r")\s*+[*_]{0,2}+\s*+[:：]\s*+[*_]{0,2}+(.*)$"
 )
+
+
+_LINK_START = re.compile(r"(?i)^\s*[<(\[]\s*(?:https?://|mailto:)")
 
 
 def header_block(lines: list[str], i: int) -> int:
     """How many lines the header block of a quoted original starting at `i` takes, or 0. Two or more
     "Label: value" lines in any order and language, one of them From (or Date with To or Subject); a line
-    between them that is no label is a wrapped value (a long To: list)."""
+    between them that is no label is a wrapped value (a long To: list). A From line alone, with an address,
+    is one when a link that goes on with its value or the quote follows it."""
     if not _HEADER_LINE.match(lines[i]) or is_quoted(lines[i]):
         return 0
     seen: dict[str, str] = {}
@@ -259,12 +357,26 @@ def header_block(lines: list[str], i: int) -> int:
         else:
             gap += 1
         j += 1
+    if set(seen) == {"from"} and _ADDRESS.search(seen["from"]):
+        # A lone From line whose value goes on as a link or is followed by the quote itself.
+        nxt = _next_content(lines, last + 1)
+        if nxt < len(lines) and nxt - last <= 2 and (is_quoted(lines[nxt]) or _LINK_START.match(lines[nxt])):
+            return last - i + 1
     if len(seen) < 2:
         return 0
     dated = "date" in seen and bool(_DATE.search(seen["date"]) or _TIME.search(seen["date"]))
     if "from" in seen or (dated and ({"to", "subject"} & seen.keys())):
         return last - i + 1
     return 0
+
+
+def from_line(line: str) -> bool:
+    """A From line whose value holds an address ("From: jo@x", "Von: Jo <jo@x> Datum: ..."): under a rule,
+    the start of a quoted original even when the rest of its header shares the line."""
+    m = _HEADER_LINE.match(line)
+    if not m or _LABEL_OF[" ".join(m.group(1).lower().split())] != "from":
+        return False
+    return bool(_ADDRESS.search(m.group(2)))
 
 
 # A dashed or equals rule around a short label ("-----Original Message-----", "----- Reply message -----",
@@ -319,8 +431,7 @@ def _notes_columns(lines: list[str], i: int) -> bool:
             break  # the table is indented throughout; unindented text is the original's body
         window.append(line)
     labels = {m.group(1).lower() for line in window if (m := _NOTES_COLUMN.search(line))}
-    dated = any(_DATE.search(line) and _TIME.search(line) for line in window)
-    return len(labels) >= 2 and dated
+    return len(labels) >= 2 and any(_DATE.search(line) and _TIME.search(line) for line in window)
 
 
 def _forward_lead_in(lines: list[str], i: int) -> int:
@@ -423,10 +534,13 @@ def hard_cut(lines: list[str]) -> tuple[int, str | None]:
     return len(lines), None
 
 
+_BRACKETED_LINK = re.compile(r"(?i)[(<\[]\s*(?:https?://|www\.|mailto:)[^\s()<>\[\]]*[)\]]?")
+
+
 def _absorb_fragments(lines: list[str]) -> list[str]:
     """A short unprefixed line between two `>` lines is a piece of the quote its client re-wrapped (a long
-    line, or a URL broken at a slash), not an answer: an answer sits under a short line such as a heading
-    or "Status:", or is too long to be the tail of a wrapped line."""
+    line, a URL broken at a slash, a bracketed link), not an answer: an answer sits under a short line such
+    as a heading or "Status:", or is too long to be the tail of a wrapped line."""
     out = list(lines)
     for i in range(1, len(lines) - 1):
         line, before, after = lines[i], lines[i - 1], lines[i + 1]
@@ -443,6 +557,8 @@ def _absorb_fragments(lines: list[str]) -> list[str]:
             continue
         wrapped = len(prev) >= 60 and len(prev) + len(piece) >= 72 and len(piece.split()) <= 6
         url = bool(re.search(r"(?:https?://|www\.)\S*$", prev)) and " " not in piece
+        # A bracketed link alone, often with the `>` its client moved to the line's end: "(http://x/y) >".
+        url = url or bool(_BRACKETED_LINK.fullmatch(piece.rstrip("> \t")))
         if wrapped or url:
             mark = re.match(r"^(?:\s*>)+ ?", before)
             out[i] = (mark.group(0) if mark else "> ") + piece
@@ -469,11 +585,27 @@ def attribution_at(lines: list[str], i: int) -> int:
             break
         if len(joined) > 300 or not _WROTE.search(joined):
             continue
+        if span == 2 and _own_over(*lines[i : i + 2]):
+            break
         on_style = joined.lower().startswith("on ") and _DATEISH.search(joined)
         nxt = _next_content(lines, i + span)
         if (nxt >= len(lines) or is_quoted(lines[nxt])) and (on_style or "@" in joined or span == 1):
             return span
     return 0
+
+
+def _own_over(line: str, below: str) -> bool:
+    """Whether `line` is the reply's own, over an attribution that starts whole on the line `below` ("Thanks"
+    over "Jo Baker <jo@x> wrote:"): it holds no date, time or address and does not run on with a comma,
+    and the line below names its author itself rather than going on with an address ("<jo@x> wrote:")."""
+    if len(line) > 300:
+        return True  # too long to start an attribution
+    return (
+        bool(_WROTE.search(below))
+        and not dated_or_addressed(line)
+        and not line.rstrip().endswith(",")
+        and not re.match(r"\s*(?:[<(\[]|[\w.+'-]+@)", below)
+    )
 
 
 def _drop_attributions(lines: list[str]) -> list[str]:

@@ -477,6 +477,134 @@ CASES.update(
     }
 )
 
+# --- shapes an outside development corpus showed us missing: each written afresh here, same shape ----------
+
+ESC_FROM = PROMPT_FROM.replace("<", "&lt;").replace(">", "&gt;")
+CASES.update(
+    {
+        # A one-line reply directly above an attribution must stay: the attribution starts on the next line.
+        "one-line-reply-above-android-date-first-ru": (
+            f'Всё по плану\n03.03.2027 09:12 пользователь "{ADDR}" <\n{ADDR}> написал:\n\n{quoted()}',
+            "plain",
+            "Всё по плану",
+        ),
+        "one-line-reply-above-indented-on-wrote": (
+            f'Thanks, all done\n On Mar 3, 2027 9:12 AM, "{NAME}" <\n{ADDR}> wrote:\n\n\n{quoted()}',
+            "plain",
+            "Thanks, all done",
+        ),
+        "one-line-reply-above-swedish-den-skrev": (
+            f"Inga ändringar\nDen 3 mars 2027 kl 09:12 skrev {NAME} <{ADDR}>:\n{quoted()}",
+            "plain",
+            "Inga ändringar",
+        ),
+        "one-line-reply-above-norwegian-weekday-first": (
+            f"Ingen endring\ntir. 3. mar. 2027 kl. 09:12 skrev {NAME} <\n{ADDR}>:\n\n{quoted()}",
+            "plain",
+            "Ingen endring",
+        ),
+        "one-line-reply-above-name-address-wrote": (
+            f"Thanks\n{NAME} <{ADDR}> wrote:\n{quoted()}",
+            "plain",
+            "Thanks",
+        ),
+        # A reply and a splitter sharing a line, with a rule glued to the reply's last word.
+        "reply-glued-to-a-rule-and-an-attribution": (
+            f"1.1 done--- On Tue, Mar 3, 2027 at 9:12 AM, {ADDR} wrote:\n{quoted()}",
+            "plain",
+            "1.1 done",
+        ),
+        "two-line-reply-its-last-line-glued-to-an-attribution": (
+            f"1.1 done\n1.2 on track - 40 of 55--- On Tue, Mar 3, 2027 at 9:12 AM, {ADDR} wrote:\n{quoted()}",
+            "plain",
+            "1.1 done\n1.2 on track - 40 of 55",
+        ),
+        # Attribution shapes: dashed day-month-year, another verb, no colon, time first, Dutch long form.
+        "apple-day-dash-month-dash-year-sent": (
+            f"1.2 completed\n\nOn 03-Mar-2027, at 9:12 AM, {NAME} <{ADDR}> sent:\n\n{quoted()}",
+            "plain",
+            "1.2 completed",
+        ),
+        "colon-less-year-first-date-name-and-address": (
+            f"All fine\n2027/3/3 {NAME} <{ADDR}>\n\n{quoted()}",
+            "plain",
+            "All fine",
+        ),
+        "dutch-heeft-het-volgende-geschreven-unquoted": (
+            f"1.1 afgerond.\n\nOp 03-mrt.-2027, om 09:12 heeft {NAME} <{ADDR}> het volgende geschreven:"
+            f"\n\n{plain()}",
+            "plain",
+            "1.1 afgerond.",
+        ),
+        "vietnamese-time-first-da-viet": (
+            f"Xong\n\nVào 09:12 3 tháng 3, 2027, {NAME} <{ADDR}> đã viết:\n\n{quoted()}",
+            "plain",
+            "Xong",
+        ),
+        "attribution-scattered-over-blank-lines-verb-quoted": (
+            f"1.1 done\n\nOn Tue, Mar 3, 2027 at 9:12 AM {NAME}\n\n<\nmailto:{NAME} <{ADDR}>\n> wrote:\n"
+            f"{plain()}",
+            "plain",
+            "1.1 done",
+        ),
+        # Header blocks: a lone From line whose value goes on as a link; Cyrillic and Greek labels.
+        "lone-from-line-then-a-tracking-link": (
+            f"9am-12 on Tuesdays\n\nFrom: {ADDR}\n\n<https://track.example.net/c/Zm9vYmFy\n>  <{ADDR}>\n\n"
+            f"{plain()}",
+            "plain",
+            "9am-12 on Tuesdays",
+        ),
+        "outlook-header-block-ru": (
+            f"1.1 выполнено\n\nОт: {NAME}\nОтправлено: 3 марта 2027 г. 9:12\nКому: Jo\nТема: Весна\n\n{plain()}",
+            "plain",
+            "1.1 выполнено",
+        ),
+        "outlook-header-block-el": (
+            f"1.1 ολοκληρώθηκε\n\nΑπό: {NAME}\nΣτάλθηκε: 3 Μαρτίου 2027 09:12\nΠρος: Jo\nΘέμα: Άνοιξη\n\n"
+            f"{plain()}",
+            "plain",
+            "1.1 ολοκληρώθηκε",
+        ),
+        # Quote marks broken by a link: the piece between `>` lines is the quote's, not an answer.
+        "bracketed-link-with-its-quote-mark-moved-to-the-end": (
+            f"1.1 done\n\n{LANGS['en']['gmail']}\n\n> Hello Jo,\n>\n (https://progress.exampleshire.gov.uk/r/1a)"
+            " >\n> Thank you,\n",
+            "plain",
+            "1.1 done",
+        ),
+        # HTML: the attribution in a div of its own, outside the blockquote or with no blockquote at all.
+        "html-attribution-div-outside-the-blockquote": (
+            f"<html><body>1.1 done<div>On 03-Mar-2027, at 9:12 AM, {ESC_FROM} wrote:</div>"
+            "<blockquote><div>" + "<br>".join(PROMPT) + "</div></blockquote></body></html>",
+            "html",
+            "1.1 done",
+        ),
+        "html-attribution-div-and-no-blockquote": (
+            f"<html><body>1.1 done<div>On 03-Mar-2027, at 9:12 AM, {ESC_FROM} wrote:</div>"
+            "<div>" + "<br>".join(PROMPT) + "</div></body></html>",
+            "html",
+            "1.1 done",
+        ),
+        "html-rule-then-from-and-date-on-one-line": (
+            "<html><body>1.2 on track<div><hr><div><font>"
+            f"<b>From: {ADDR}</b> <b>Date: Tue, 3 Mar 2027 09:12:00 +0000</b></font></div>"
+            "<div>" + "<br>".join(PROMPT) + "</div></div></body></html>",
+            "html",
+            "1.2 on track",
+        ),
+        "windows-mail-html-ru-marks-around-the-date": (
+            "<html><body><div><div>Всё хорошо.</div><div><br></div><div>Спасибо,</div><div>Алексей<br></div>"
+            '<div style="padding-top: 5px; border-top-color: rgb(229, 229, 229); border-top-width: 1px; '
+            'border-top-style: solid;"><div><font><b>От:</b>&nbsp;<a href="mailto:x@example.org">'
+            f"{NAME}</a><br><b>Отправлено:</b>&nbsp;\u200eвторник\u200e, \u200e3\u200e \u200eмарта\u200e "
+            "\u200e2027\u200e г. \u200e9\u200e:\u200e12<br><b>Кому:</b>&nbsp;Алексей</font></div></div>"
+            "<div><br></div><div>" + "<br>".join(PROMPT) + "</div></div></body></html>",
+            "html",
+            "Всё хорошо.\n\nСпасибо,\nАлексей",
+        ),
+    }
+)
+
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_each_client_reply_is_extracted_exactly(case: str) -> None:
