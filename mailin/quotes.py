@@ -6,8 +6,12 @@ When unsure we keep text: a lost answer costs more than a stray quoted line the 
 Where the original starts is found by shape, in any language a client writes it in (quote_start):
   * an attribution: up to four lines ending in a colon that hold a date or time and a name or address,
     with or without a verb ("On Tue, 3 Mar 2027 at 09:12, Jo <jo@x> wrote:", "Am 03.03.2027 um 09:12
-    schrieb Jo:", "03.03.2027 09:12, Jo <jo@x>:"), also at the end of a line of the reply's own text;
-  * a header block: two or more "Label: value" lines (From/Von/De/Van/Od/Från/Lähettäjä/Oddi wrth ...);
+    schrieb Jo:", "03.03.2027 09:12, Jo <jo@x>:"), also at the end of a line of the reply's own text (less
+    a rule glued to it), or opening with the time ("Vào 14:24 ..., Jo <jo@x> đã viết:"); a colon-less
+    "2027/3/3 Jo <jo@x>" right above `>` lines; pieces a client scattered over blank lines up to a
+    "> wrote:"; a reply's own line right above one (no blank line between) stays the reply's;
+  * a header block: two or more "Label: value" lines (From/Von/De/Van/Od/Från/Lähettäjä/От/Από ...), or a
+    lone From line with an address when a link or the quote follows it;
   * a labelled rule ("-----Original Message-----", "----- Reply message -----"), Outlook's underscore rule
     over a header, Lotus Notes' column header or summary line, GroupWise's `>>> Jo <jo@x> 3/3/2027 9:12 >>>`.
 Followed by `>` lines, such a start is only the attribution of a quote, and answers written between the
@@ -40,7 +44,7 @@ _LABEL = re.compile(r"(?i)^\s*(status|progress|revised target|new target|target)
 # Clients print the original's author and date in their user's language and their own word order, so we
 # recognise the parts (a date, a time, a name or an address, a trailing colon, a "Label: value" line) rather
 # than whole phrases. The word lists below are the parts clients fill in: month and weekday names with their
-# usual abbreviations (en, cy, fr, de, nl, es, it, pt, pl, sv, no, da, fi), header labels, and the verb
+# usual abbreviations (en, cy, fr, de, nl, es, it, pt, pl, sv, no, da, fi, ru), header labels, and the verb
 # "wrote", which makes an attribution certain but is not required.
 
 
@@ -116,6 +120,8 @@ _WHEN = rf"(?:(?:{_WEEKDAY})\.?,?\s+{_DAY}|{_DAY})"
 # we do not list; the time then opens it, and the rest of the shape (an address or the verb) must be there.
 _CLOCK = r"\d{1,2}:\d{2}(?!\d)"
 _OPENER = re.compile(rf"(?i){_LEAD}(?:{_WHEN}|{_CLOCK})")  # all used with .match
+# A time alone also opens a wrapped attribution's later lines ("... à(s)" / "09:12, Jo <jo@x> escreveu:").
+_DATE_OPENER = re.compile(rf"(?i){_LEAD}{_WHEN}")
 _MID_OPENER = re.compile(rf"(?i)(?-i:[A-ZÀ-ÖØ-Þ])\w{{0,3}}\s+(?:(?-i:[a-zß-öø-ÿ])\w{{0,5}}\s+)?{_WHEN}")
 _NAME_WORD = r"(?:(?-i:[A-ZÀ-ÖØ-Þ])[\w'’.-]*,?|van|von|de|der|den|la|le|da|di|du|dos|del|y)"
 _NAME = rf"[\"'“‘]?{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,5}}[\"'”’]?,?"
@@ -204,8 +210,6 @@ def attribution_span(lines: list[str], i: int, *, look_on: bool = True) -> tuple
     starts = _attribution_starts(first)
     alone = bool(starts) and starts[0] == 0
     paragraph = i == 0 or not lines[i - 1].strip()
-    if look_on and not alone and not _lead_fragment(first) and _opens_on_own(lines, i + 1):
-        return None  # a reply's own line ("Hello") right above a whole attribution
     joined = ""
     for span in range(1, 5):
         j = i + span - 1
@@ -219,14 +223,16 @@ def attribution_span(lines: list[str], i: int, *, look_on: bool = True) -> tuple
                 continue
             shape = _attribution_shape(joined[p:])
             if shape is not None and (p == 0 or shape):
+                if p == 0 and look_on and _reply_lines_first(lines, i, span):
+                    return None  # it starts further down; the lines above it are the reply's
                 return span, _own_part(first[:p]), shape
         nxt = _next_content(lines, i + span)
         if (
-            paragraph
+            (paragraph or _FINISHED_LINE.search(lines[i - 1].strip()))
             and nxt < len(lines)
             and is_quoted(lines[nxt])
             and _attribution_shape(joined, anywhere=True)
-            and not (look_on and any(_opens_on_own(lines, k) for k in range(i + 1, i + span)))
+            and not (look_on and _reply_lines_first(lines, i, span))
         ):
             return span, "", True
         return None
@@ -279,16 +285,42 @@ def _scattered_attribution(lines: list[str], i: int) -> int:
     return 0
 
 
+def _reply_lines_first(lines: list[str], i: int, span: int) -> bool:
+    """Whether an attribution read from line `i` over `span` lines really starts on a later line of them,
+    the lines before it being the reply's own ("Hello" or "Thanks," over "On 3 Mar ... wrote:"): lines that
+    neither open an attribution themselves nor are its opening words wrapped away ("On", "Le mar.")."""
+    for k in range(i + 1, i + span):
+        piece = lines[k - 1].strip()
+        starts = _attribution_starts(piece)
+        if _lead_fragment(piece) or (starts and starts[0] == 0):
+            return False
+        if _opens_on_own(lines, k):
+            return True
+    return False
+
+
 def _opens_on_own(lines: list[str], k: int) -> bool:
     """Whether an attribution of its own starts on line `k`, with a date or weekday opening the line or
     after own text on it: the lines above it are then the reply ("Thanks" over "On 3 Mar ... wrote:"), not
-    the attribution's first words."""
+    the attribution's first words. One that opens with its author's name ("Jo Baker <jo@x>, 3 Mar ...:")
+    may be a name wrapped over two lines, so the line above is the reply's only when it reads as a
+    finished line (a sentence, a "Label: value") or nothing of the reply's own stands above it."""
     if k >= len(lines) or is_quoted(lines[k]) or not lines[k].strip():
         return False
     if not _DIGIT.search(" ".join(lines[k : k + 4])):
         return False  # an attribution holds a date or a time
     found = attribution_span(lines, k, look_on=False)
-    return found is not None and bool(found[1] or _OPENER.match(lines[k].strip()))
+    line = lines[k].strip()
+    if found is None:
+        return False
+    if found[1] or _DATE_OPENER.match(line) or _FINISHED_LINE.search(lines[k - 1].strip()):
+        return True
+    named = (_NAME_FIRST.match(line) or _NAME_VERB.match(line)) and not _ADDRESS_FIRST.match(line)
+    return bool(named) and not _own_above(lines, k - 1)
+
+
+_ADDRESS_FIRST = re.compile(r"[<(\[]|(?:mailto:)?[\w.+'-]+@")
+_FINISHED_LINE = re.compile(r"[.!?…,]$|^[^:]{1,30}:\s+\S")
 
 
 # The words a client writes before an attribution's date ("On", "Le", "Am", "Il giorno", "W dniu", "Den",

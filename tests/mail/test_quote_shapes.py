@@ -9,6 +9,7 @@ reply with no quote at all comes back whole."""
 from __future__ import annotations
 
 import itertools
+import time
 from email.message import EmailMessage
 
 import pytest
@@ -740,3 +741,60 @@ def test_an_attribution_is_cut_at_even_on_the_reply_s_last_line(own: str, attrib
     """Some mobile clients run the attribution on after the reply's last sentence."""
     own = f"{own}\nThanks, that is all from me."
     assert reply_of(f"{own} {attribution}\n\n{plain()}") == own
+
+
+# A reply's last line that reads as finished: a sentence, a sign-off's comma, "Label: value". A bare name
+# there ("Jo" over "Action Plan Progress <...> wrote:") cannot be told from a name wrapped over two lines,
+# so it is only kept when it is the whole reply.
+FINISHED_LINES = [
+    "Thanks,",
+    "Diolch,",
+    "No change since last time.",
+    "Status: completed",
+    "Target: June 2028",
+    "All done, thank you!",
+]
+
+
+@PROPERTY
+@given(
+    st.one_of(
+        st.sampled_from(OWN_LINES),
+        st.builds(lambda own, last: f"{own}\n{last}", own_texts(), st.sampled_from(FINISHED_LINES)),
+    ),
+    st.sampled_from(sorted(set(ATTRIBUTIONS) - NEEDS_QUOTE)),
+    st.booleans(),
+)
+def test_the_reply_s_last_line_right_above_an_attribution_stays(
+    own: str, attribution: str, prefixed: bool
+) -> None:
+    """Some clients put no blank line between the reply and the attribution: a one-line reply, or a
+    reply's finished last line, is never taken for the attribution's first words."""
+    body = quoted() if prefixed else plain()
+    assert reply_of(f"{own}\n{attribution}\n\n{body}") == own
+
+
+# --- speed: every shape is matched in time linear in the line, so a huge single line stays quick -----------
+
+HUGE = 200_000
+HUGE_LINES = {
+    "spaces": " " * HUGE + "x",
+    "spaces-then-a-colon": "x" + " " * HUGE + "x:",
+    "a-rule-then-an-attribution": "-" * HUGE + f" x On Tue, 3 Mar 2027 at 09:12, {NAME} <{ADDR}> wrote:",
+    "one-long-word": "a" * HUGE,
+    "digits": "1" * HUGE,
+    "dates-and-times": ("03/03/2027 09:12, " * (HUGE // 18 + 1))[:HUGE],
+    "a-bracketed-link": "(https://progress.exampleshire.gov.uk/" + "a" * HUGE + ") >",
+    "quote-marks": "> " * (HUGE // 2),
+    "labels": "From: " + f"{ADDR} " * (HUGE // len(ADDR)),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(HUGE_LINES))
+def test_a_200_kb_single_line_is_read_well_under_a_second(shape: str) -> None:
+    line = HUGE_LINES[shape]
+    html = "<div>1.1 done</div><hr><div>" + line.replace("<", "&lt;").replace(">", "&gt;") + "</div>"
+    for body, subtype in ((f"1.1 done\n\n{line}\n> Hello Jo,", "plain"), (line, "plain"), (html, "html")):
+        start = time.perf_counter()
+        reply_of(body, subtype)
+        assert time.perf_counter() - start < 1.0, (shape, subtype)

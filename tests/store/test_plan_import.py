@@ -36,6 +36,7 @@ def _baseline(progress: str, status: str | None, reported: str | None = None, at
         "round": "Imported baseline",
         "via": "import",
         "at": at,
+        "revised_due": None,  # an imported baseline carries no revised target
     }
 
 
