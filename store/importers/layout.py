@@ -430,7 +430,8 @@ def _carry_groups(part: Part) -> None:
             if as_sections:
                 title = " ".join(text.split())
                 number = stem if stemmed and stem else None
-                part.items.insert(part.items.index(row), Section(number, title, row.where))
+                at = next(i for i, item in enumerate(part.items) if item is row)  # rows may be equal
+                part.items.insert(at, Section(number, title, row.where))
         if as_sections:
             row.values[column.position] = ""
         elif not text:
