@@ -101,7 +101,7 @@ _TIME = re.compile(
     r"|(?<![\w.])\d{1,2}\s?h\s?\d{2}(?!\d)"
 )
 _DATE_WORD = re.compile(rf"(?i)(?:{_MONTH_NAMES}|{_WEEKDAY}|{_FI_MONTH})")
-_ADDRESS = re.compile(r"(?<![\w.+'-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")  # tried once per word: linear
+EMAIL_ADDRESS = re.compile(r"(?<![\w.+'-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")  # tried once per word: linear
 _VERB_WORDS = (
     r"wrote|writes|schrieb|schreef|geschreven|[ée]crit|escribi[óo]|scritto|escreveu|napisa[łl]\w*|pisze"
     r"|skrev|skriver|kirjoitti|ysgrifennodd|ysgrifenodd|написал\w*|написав|viết"
@@ -134,7 +134,7 @@ _SENTENCE_END = re.compile(r"[!?]\s|(?<=[^\W\d_]{5})\.\s+(?=[A-ZÀ-ÖØ-Þ\d])")
 
 def dated_or_addressed(text: str) -> bool:
     """Whether `text` holds a date, a time or an e-mail address: what every quote header carries."""
-    return bool(_DATE.search(text) or _TIME.search(text) or _ADDRESS.search(text))
+    return bool(_DATE.search(text) or _TIME.search(text) or EMAIL_ADDRESS.search(text))
 
 
 def _sentence_break(text: str) -> bool:
@@ -161,10 +161,10 @@ def _attribution_shape(text: str, *, anywhere: bool = False) -> bool | None:
     if not (dated or timed):
         return None
     if anywhere:
-        return True if (_ADDRESS.search(body) and dated and timed) else None
+        return True if (EMAIL_ADDRESS.search(body) and dated and timed) else None
     if not (_OPENER.match(body) or _NAME_FIRST.match(body) or _NAME_VERB.match(body)):
         return None
-    if _ADDRESS.search(body) or _VERB.search(body):
+    if EMAIL_ADDRESS.search(body) or _VERB.search(body):
         return True
     # Only likely: it needs a date, a time and, after them, a full name ("Action Plan Progress").
     opener = _OPENER.match(body)
@@ -247,7 +247,7 @@ def _bare_attribution(lines: list[str], i: int) -> bool:
         return False
     if not (_OPENER.match(text) and _DATE.search(text)) or _sentence_break(text):
         return False
-    ends = [m.end() for m in _ADDRESS.finditer(text)]
+    ends = [m.end() for m in EMAIL_ADDRESS.finditer(text)]
     if not ends or text[ends[-1] :].strip(" >)]"):
         return False
     nxt = _next_content(lines, i + 1)
@@ -389,7 +389,7 @@ def header_block(lines: list[str], i: int) -> int:
         else:
             gap += 1
         j += 1
-    if set(seen) == {"from"} and _ADDRESS.search(seen["from"]):
+    if set(seen) == {"from"} and EMAIL_ADDRESS.search(seen["from"]):
         # A lone From line whose value goes on as a link or is followed by the quote itself.
         nxt = _next_content(lines, last + 1)
         if nxt < len(lines) and nxt - last <= 2 and (is_quoted(lines[nxt]) or _LINK_START.match(lines[nxt])):
@@ -408,7 +408,7 @@ def from_line(line: str) -> bool:
     m = _HEADER_LINE.match(line)
     if not m or _LABEL_OF[" ".join(m.group(1).lower().split())] != "from":
         return False
-    return bool(_ADDRESS.search(m.group(2)))
+    return bool(EMAIL_ADDRESS.search(m.group(2)))
 
 
 # A dashed or equals rule around a short label ("-----Original Message-----", "----- Reply message -----",
@@ -444,7 +444,7 @@ def _quote_follows(lines: list[str], i: int, within: int = 4) -> bool:
             continue
         if _HEADER_LINE.match(lines[j]) or attribution_span(lines, j):
             return True
-        if _ADDRESS.search(lines[j]) and (_DATE.search(lines[j]) or _TIME.search(lines[j])):
+        if EMAIL_ADDRESS.search(lines[j]) and (_DATE.search(lines[j]) or _TIME.search(lines[j])):
             return True
         seen += 1
         if seen >= within:
