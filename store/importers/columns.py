@@ -98,6 +98,22 @@ def profile(cells: list[str], key: dict[str, str]) -> Profile:
     return out
 
 
+def is_value_of(field_name: str | None, cell: str) -> bool:
+    """Would this cell, alone, be an ordinary value of that field ("Completed" under Status or leading a
+    progress cell, a date under Target, a ref, a lead's code)? Then it is data, not a header or a heading."""
+    text = flat(cell)
+    if field_name in ("status", "progress"):
+        return status_from_word(text) is not None
+    if field_name in ("target", "completed"):
+        found = parse_target(text)
+        return found is not None and found.kind != "text"
+    if field_name == "ref":
+        return bool(parse_ref_cell(text))
+    if field_name == "lead":
+        return bool(text.split()) and all(is_code(word) for word in text.split())
+    return False
+
+
 def _is_when(cell: str) -> bool:
     text = flat(cell)
     if len(text.split()) > 12:

@@ -17,15 +17,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from collector.errors import ImportFileError
-from collector.vocabulary import status_from_word
 
 from .cells import flat
-from .columns import Column, Profile, decide, header_prior, profile, rank_same_kind
-from .draft import TargetKind
+from .columns import Column, Profile, decide, header_prior, is_value_of, profile, rank_same_kind
 from .headers import header_score, is_exact_header, match_header, squash_header
 from .refs import parse_ref_cell, split_leading_ref
 from .source import SourceDoc, SourceLine
-from .targets import find_dates, parse_target
+from .targets import find_dates
 
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -94,17 +92,6 @@ def _partial_header(
     return known
 
 
-def _value_of(field_name: str | None, cell: str) -> bool:
-    """Is the cell an ordinary value of the column above it ("Completed" under Status)?"""
-    text = flat(cell)
-    if field_name in ("status", "progress"):  # a status may lead, or be all of, a progress cell
-        return status_from_word(text) is not None
-    if field_name in ("target", "completed"):
-        found = parse_target(text)
-        return found is not None and found.kind != TargetKind.TEXT
-    return field_name == "ref" and bool(parse_ref_cell(text))
-
-
 def find_headers(
     doc: SourceDoc, skip: set[int], overrides: dict[str, str] | None, key: dict[str, str]
 ) -> Headers:
@@ -132,7 +119,8 @@ def find_headers(
             going_on = current is not None and row_width(line.cells) == row_width(lines[current].cells)
             above = found_at.get(current, {}) if current is not None else {}
             named = any(
-                is_exact_header(line.cells[p], by_name or None) and not _value_of(above.get(p), line.cells[p])
+                is_exact_header(line.cells[p], by_name or None)
+                and not is_value_of(above.get(p), line.cells[p])
                 for p in partial or ()
             )
             if partial is not None and (named or not going_on):

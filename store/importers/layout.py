@@ -11,17 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from collector.vocabulary import Status, status_from_word
+from collector.vocabulary import Status
 
 from .cells import is_bullet, paragraphs
-from .columns import Column
-from .draft import TargetKind
+from .columns import Column, is_value_of
 from .header_rows import find_headers, row_width
-from .key import is_code, read_key
+from .key import read_key
 from .refs import parse_ref_cell, split_leading_ref
 from .source import SourceDoc, SourceLine
 from .status_cells import read_colour_key
-from .targets import parse_target
 
 _FURNITURE = re.compile(
     r"^(unclassified|official(-sensitive)?|official sensitive|restricted|protect|confidential|"
@@ -329,7 +327,7 @@ def _section_row(row: Row) -> Section | None:
         return None
     leading_text = column.field in _TEXT_FIELDS and filled[0] <= 1
     if not leading_text and (
-        filled[0] != 0 or not _looks_like_heading(text) or _is_value_of(column.field, text)
+        filled[0] != 0 or not _looks_like_heading(text) or is_value_of(column.field, text)
     ):
         return None
     section = parse_section(text)
@@ -337,18 +335,6 @@ def _section_row(row: Row) -> Section | None:
         section.where = row.where
         return section
     return Section(None, text, row.where)
-
-
-def _is_value_of(field_name: str, text: str) -> bool:
-    """Would this text, alone in a cell of that field, be an ordinary value of it?"""
-    if field_name == "target":
-        found = parse_target(text)
-        return found is not None and found.kind != TargetKind.TEXT
-    if field_name == "status":
-        return status_from_word(text) is not None
-    if field_name == "lead":
-        return all(is_code(word) for word in text.split())
-    return False
 
 
 _CHILD_REF = re.compile(r"^(?:\s*[.\-/]\s*\w|\s?[a-z]\b|\s?\(?[a-z]\))")
