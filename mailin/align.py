@@ -19,6 +19,10 @@ naming our address or subject, and the short label lines between them).
 own form ("[1.2] ..." then "Status: ..." / "Progress: ..." / free lines), which the update parser reads as
 inline answers; None when the copy holds nothing of the lead's. Pure: no I/O.
 
+`text` may carry html_text.marked_text's marks around runs in a colour or font our message never used: the
+style then says which words of a line are the lead's, so an answer typed on the same line as an action's
+heading or label is still read, and kept with that action.
+
 Only lines inside an action's block count. Text above our copy is the ordinary reply (quotes.py has it);
 lines outside the blocks (a client's header block, our greeting, the how-to-answer notes of a reminder we
 rendered differently) are never taken for answers.
@@ -31,6 +35,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 _QUOTE_MARKS = re.compile(r"^(?:\s*>)+\s?")
+# html_text.marked_text's marks around runs in a colour or font our message never used (the lead's).
+OPEN, CLOSE = "\ue001", "\ue002"
+_MARKS = re.compile(f"[{OPEN}{CLOSE}]")
 _HEADING = re.compile(r"^\[(?P<ref>[^\]]{1,40})\]\s*(?P<rest>.*)$")
 _LABEL = re.compile(r"^(?P<label>[A-Z][A-Za-z ]{1,30}):\s*(?P<value>.*)$")
 _RULE = re.compile(r"^[-=_*]{8,}$")
@@ -46,7 +53,19 @@ class _Block:
 
 
 def _norm(line: str) -> str:
-    return " ".join(_QUOTE_MARKS.sub("", line).split())
+    return " ".join(_QUOTE_MARKS.sub("", _MARKS.sub("", line)).split())
+
+
+def _by_style(line: str, inside: bool) -> tuple[str, str, bool]:
+    """(the line without its marked runs, the marked runs joined, whether a run is still open at the end):
+    a run may go on over a line break."""
+    ours, lead = [], []
+    for piece in re.split(f"([{OPEN}{CLOSE}])", line):
+        if piece in (OPEN, CLOSE):
+            inside = piece == OPEN
+        elif piece:
+            (lead if inside else ours).append(piece)
+    return _norm(" ".join(ours)), _norm(" ".join(lead)), inside
 
 
 @dataclass
@@ -86,11 +105,30 @@ def added_answers(text: str, sent: Sequence[str], refs: Sequence[str]) -> str | 
     blocks: list[_Block] = []
     current: _Block | None = None
     previous = ""
+    inside = False
     for raw in text.splitlines():
         line, before = _norm(raw), previous
         previous = line
         if not line:
             continue
+        plain, lead, inside = (
+            _by_style(raw, inside) if (inside or OPEN in raw or CLOSE in raw) else (line, "", False)
+        )
+        if lead:
+            # The style says which words are the lead's: the rest of the line is ours (an action's heading,
+            # an empty label) or nothing at all.
+            heading = _HEADING.match(plain)
+            if heading and heading["ref"] in asked and ours.has(plain):
+                current = _Block(heading["ref"], plain, [lead])
+                blocks.append(current)
+                continue
+            label = _LABEL.match(plain)
+            if current is not None and (
+                not plain or ours.has(plain) or (label and label["label"] in ours.blanks)
+            ):
+                blank = label and label["label"] in ours.blanks and not label["value"]
+                current.lines.append(f"{label['label']}: {lead}" if blank and label else lead)
+                continue
         heading = _HEADING.match(line)
         if heading and heading["ref"] in asked and ours.has(line):
             current = _Block(heading["ref"], line)

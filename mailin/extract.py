@@ -226,9 +226,9 @@ def _is_attachment(part: Message) -> bool:
         return False
 
 
-def _body(msg: Message, defects: list[str]) -> tuple[str, bool, str]:
-    """(text, came_from_html, delivery-status text). An HTML-only message's text has its quoted original
-    removed by structure already; `_whole_html` gives it with the original, for align.py."""
+def _body(msg: Message, defects: list[str]) -> tuple[str, bool, str, str]:
+    """(text, came_from_html, delivery-status text, HTML source or ""). An HTML-only message's text has its
+    quoted original removed by structure already; `_whole_html` gives it with the original, for align.py."""
     plain = html = status = None
     for part in _walk(msg, defects):
         ctype = part.get_content_type()
@@ -241,18 +241,15 @@ def _body(msg: Message, defects: list[str]) -> tuple[str, bool, str]:
         elif ctype == "text/html" and html is None:
             html = _part_text(part, defects)
     if plain is not None:
-        return plain, False, status or ""
+        return plain, False, status or "", html or ""
     if html is not None:
-        return html_to_text(html, defects=defects), True, status or ""
-    return "", False, status or ""
+        return html_to_text(html, defects=defects), True, status or "", html
+    return "", False, status or "", ""
 
 
-def _whole_html(msg: Message, defects: list[str]) -> str:
+def _whole_html(html: str) -> str:
     """An HTML-only message as text with its quoted original kept (answers may be typed inside it)."""
-    for part in _walk(msg, defects):
-        if part.get_content_type() == "text/html" and not _is_attachment(part):
-            return _clean_text(html_to_text(_part_text(part, defects), remove_quotes=False)).strip("\n")
-    return ""
+    return _clean_text(html_to_text(html, remove_quotes=False)).strip("\n")
 
 
 def _delivery_status(part: Message, defects: list[str]) -> str:
@@ -377,7 +374,7 @@ def _parse_message(raw: bytes, defects: list[str]) -> MailParts:
         )
     ]
     try:
-        text, from_html, status = _body(msg, defects)
+        text, from_html, status, html = _body(msg, defects)
     except RecursionError:
         defects.append("MIME nested too deeply to walk")
         return _crude(raw, defects)
@@ -399,7 +396,8 @@ def _parse_message(raw: bytes, defects: list[str]) -> MailParts:
         subject=subject,
         date=_date(header("Date")),
         text=text,
-        whole=_whole_html(msg, defects) if from_html else text,
+        whole=_whole_html(html) if from_html else text,
+        html=html,
         reply=reply,
         body=strip_signature(reply, sender_name=from_name, original=text),
         auto_reply=not bounce and classify.is_auto_reply(header, subject),  # a bounce is only a bounce

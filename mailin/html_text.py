@@ -5,7 +5,14 @@ from __future__ import annotations
 import html as htmllib
 import re
 
+from .html_style import Palette, Style
 from .quotes import dated_or_addressed, from_line, header_block
+
+# Marks around a run whose colour or font our own message never used (marked_text): private-use characters,
+# which no client sends and which survive the layout's whitespace rules.
+OPEN, CLOSE = "\ue001", "\ue002"
+# Above this share of the text in foreign styles, the client restyled our copy as a whole: no signal.
+_FOREIGN_AT_MOST = 0.5
 
 _BLOCK = {"div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "pre", "hr", "address"}
 _BLOCK |= {"blockquote", "section", "article", "header", "footer", "nav", "aside", "main", "figure"}
@@ -125,13 +132,15 @@ class _Layout:
             self.newlines = self.wanted
         self.wanted = 0
 
-    def text(self, text: str, pre: bool) -> None:
+    def text(self, text: str, pre: bool, marked: bool = False) -> None:
         if not pre:
             text = re.sub(r"[ \t\n\r\f]+", " ", text)
             if (self.wanted or self.newlines or not self.parts) and text.startswith(" "):
                 text = text.lstrip(" ")
         if not text:
             return
+        if marked and text.strip():
+            text = f"{OPEN}{text}{CLOSE}"
         self._flush()
         self.parts.append(text)
         stripped = text.rstrip("\n")
@@ -152,13 +161,22 @@ class _Layout:
         self.block(1)
 
 
-def _layout(root, *, tail: bool = True) -> str:
+def _layout(root, *, tail: bool = True, palette: Palette | None = None) -> str:
+    """The text of `root` as laid out; with a palette, runs in a style it does not hold are wrapped in
+    OPEN...CLOSE marks."""
     from lxml import etree
 
     out = _Layout()
     pre = 0
+    styles = [Style()]
     for event, el in etree.iterwalk(root, events=("start", "end")):
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if palette is not None:
+            if event == "start":
+                styles.append(Style.of(el, styles[-1]) if tag else styles[-1])
+            else:
+                styles.pop()
+        marked = palette is not None and palette.foreign(styles[-1])
         if event == "start":
             if tag == "br":
                 out.br()
@@ -170,7 +188,7 @@ def _layout(root, *, tail: bool = True) -> str:
                 out.block(1)
             pre += tag in _PRE
             if el.text and tag:
-                out.text(el.text, pre > 0)
+                out.text(el.text, pre > 0, marked)
             continue
         pre -= tag in _PRE
         if tag in _PARAGRAPH:
@@ -180,7 +198,7 @@ def _layout(root, *, tail: bool = True) -> str:
         elif tag in {"td", "th"}:
             out.text(" ", pre=False)
         if el.tail and (tail or el is not root):
-            out.text(el.tail, pre > 0)
+            out.text(el.tail, pre > 0, marked)  # after the pop: the tail shows its parent's style
     return "".join(out.parts)
 
 
@@ -218,24 +236,52 @@ def _crude(html: str) -> str:
     return tidy_lines(htmllib.unescape(html))
 
 
+def _visible_tree(html: str):
+    """The parsed document with what a reader never sees removed; None for an empty one."""
+    import lxml.html
+
+    cleaned = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)
+    if not cleaned.strip():
+        return None
+    root = lxml.html.document_fromstring(cleaned)
+    for bad in root.xpath("//style|//script|//head|//title|//comment()|//processing-instruction()"):
+        _remove(bad)
+    for hidden in root.xpath("//*[@hidden]|//*[@style]"):
+        style = (hidden.get("style") or "").lower().replace(" ", "")
+        if (hidden.get("hidden") is not None or "display:none" in style) and hidden.getparent() is not None:
+            _remove(hidden)
+    return root
+
+
+def marked_text(html: str, ours: str) -> str | None:
+    """The whole of an HTML reply as text (quotes kept), with the runs in a colour or font family that
+    `ours` (the HTML we sent) never used wrapped in OPEN...CLOSE. None when there is no such run, or when
+    most of the text is in one (the client restyled everything, so style tells nothing), or on a parse
+    failure: the caller then reads the text alone."""
+    try:
+        root = _visible_tree(html)
+        if root is None:
+            return None
+        body = root.find("body")
+        text = _layout(body if body is not None else root, palette=Palette.of(ours))
+    except Exception:  # lxml's parser errors, deep trees: the text-only reading stands
+        return None
+    text = tidy_lines(_resolve_rules(tidy_lines(text), cut=False))
+    text = re.sub(f"{CLOSE}( ?){OPEN}", r"\1", text)  # neighbouring runs are one
+    total = sum(1 for c in text if not c.isspace() and c not in (OPEN, CLOSE))
+    foreign = sum(len(m.replace(" ", "")) for m in re.findall(f"{OPEN}([^{CLOSE}]*){CLOSE}", text))
+    if not foreign or foreign > _FOREIGN_AT_MOST * total:
+        return None
+    return text
+
+
 def html_to_text(html: str, *, remove_quotes: bool = True, defects: list[str] | None = None) -> str:
     """The visible text of an HTML body: <style>/<script> dropped, line structure kept for <p>, <br>,
     <div>, <li>, <tr>; the quoted original (Gmail, Outlook, Apple, Thunderbird containers) removed first."""
     try:
-        import lxml.html
-
-        cleaned = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)
-        if not cleaned.strip():
+        root = _visible_tree(html)
+        if root is None:
             return ""
-        root = lxml.html.document_fromstring(cleaned)
-        for bad in root.xpath("//style|//script|//head|//title|//comment()|//processing-instruction()"):
-            _remove(bad)
-        for hidden in root.xpath("//*[@hidden]|//*[@style]"):
-            style = (hidden.get("style") or "").lower().replace(" ", "")
-            if (
-                hidden.get("hidden") is not None or "display:none" in style
-            ) and hidden.getparent() is not None:
-                _remove(hidden)
         if remove_quotes:
             strip_quotes(root)
         body = root.find("body")

@@ -26,5 +26,8 @@ class MailParts:
     # The whole message as text with any quoted original kept: `text`, except for an HTML-only message, whose
     # quote was removed by its structure while converting (align.py looks for answers typed inside it).
     whole: str = ""
+    # The first HTML body part's source ("" when none): its colours and fonts tell the lead's inline answers
+    # from our copy (html_text.marked_text), which the text part cannot show.
+    html: str = ""
     client: str | None = None  # the mail client the quoting style suggests ("outlook", "gmail", ...)
     defects: list[str] = field(default_factory=list)  # what was wrong with the MIME, in plain words

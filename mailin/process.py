@@ -293,14 +293,17 @@ def _with_inline_answers(s, parts, prompt: Prompt | None) -> str:
     from collector.messages import prompt_message
     from mailin.align import added_answers, before_copy
     from mailin.compose import prompt_context, render
+    from mailin.html_text import marked_text
 
     message = prompt_message(s, prompt)
     if message is None:
         return body
-    subject, sent, _ = render("prompt", prompt_context(message))
+    subject, sent, sent_html = render("prompt", prompt_context(message))
     markers = [subject, f"{routing.LOCAL}@", *(parts.to or [])]
     body = before_copy(body, [sent], markers)
-    added = added_answers(parts.whole or parts.text, [sent], [item.ref for item in message.items])
+    # In HTML, the colour or font of the lead's words is a second signal beside their text.
+    whole = (marked_text(parts.html, sent_html) if parts.html else None) or parts.whole or parts.text
+    added = added_answers(whole, [sent], [item.ref for item in message.items])
     if not added:
         return body
     lines = [line for line in added.splitlines() if not line.startswith("[")]

@@ -774,7 +774,9 @@ def test_the_reply_s_last_line_right_above_an_attribution_stays(
     assert reply_of(f"{own}\n{attribution}\n\n{body}") == own
 
 
-# --- speed: every shape is matched in time linear in the line, so a huge single line stays quick -----------
+# --- hostile lines: every shape is matched in time linear in the line, so a huge single line cannot stall
+# intake. Not a speed measurement (bench/extract_bench.py is): a pattern that backtracks quadratically takes
+# minutes on 200 kB, so a generous bound tells the two apart even on a loaded machine. ------------------------
 
 HUGE = 200_000
 HUGE_LINES = {
@@ -791,10 +793,10 @@ HUGE_LINES = {
 
 
 @pytest.mark.parametrize("shape", sorted(HUGE_LINES))
-def test_a_200_kb_single_line_is_read_well_under_a_second(shape: str) -> None:
+def test_a_200_kb_single_line_never_stalls_intake(shape: str) -> None:
     line = HUGE_LINES[shape]
     html = "<div>1.1 done</div><hr><div>" + line.replace("<", "&lt;").replace(">", "&gt;") + "</div>"
     for body, subtype in ((f"1.1 done\n\n{line}\n> Hello Jo,", "plain"), (line, "plain"), (html, "html")):
         start = time.perf_counter()
         reply_of(body, subtype)
-        assert time.perf_counter() - start < 1.0, (shape, subtype)
+        assert time.perf_counter() - start < 10.0, (shape, subtype)  # linear: well under 1 s when idle

@@ -158,3 +158,73 @@ def test_the_copy_rewrapped_by_the_client_is_still_ours(email, jo_prompt):
     words = " ".join(line for line in copy.splitlines() if not line.startswith(("Status:", "Progress:")))
     rewrapped = textwrap.wrap(words, 50)
     assert added_answers("\n".join(rewrapped), [copy], refs) is None
+
+
+def sent_html(email) -> str:
+    [message] = [m for m in email.of("prompt") if m.recipient.email == JO]
+    return render("prompt", prompt_context(message))[2]
+
+
+def coloured_outlook_reply(ours: str, answers: list[tuple[str, str, str]], colour: str = "#C00000") -> str:
+    """Our real HTML prompt quoted as Outlook quotes it (its <body> style lost, a bordered header block
+    above), the lead's words typed in `colour` at the end of a line of ours: (ref, the line's start, words),
+    the line's start "" for the action's heading."""
+    body = ours.split("<body", 1)[1].split(">", 1)[1].rsplit("</body>", 1)[0]
+    for ref, line, words in answers:
+        at = body.index(line, body.index(f"[{ref}]")) if line else body.index(f"[{ref}]")
+        at = body.index("</p>", at)
+        body = body[:at] + f' <span style="color:{colour}">{html.escape(words)}</span>' + body[at:]
+    return (
+        '<html><body><div style="font-family:Calibri,sans-serif;color:#1F497D"><p>Answers in red below.</p>'
+        "<p>Jo</p></div>"
+        '<div style="border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0cm 0cm 0cm">'
+        "<p><b>From:</b> Action Plan Progress &lt;progress@example.org&gt;"
+        "<br><b>Sent:</b> 01 March 2027 09:30"
+        f"<br><b>To:</b> Jo Baker<br><b>Subject:</b> Your update</p></div>{body}</body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("colour", "form"),
+    [("#C00000", "html"), ("red", "html"), ("rgb(0, 112, 192)", "html"), ("#0070C0", "both")],
+)
+def test_answers_in_another_colour_are_kept_with_their_action(
+    colour, form, server, engine, email, channels, settings, clock, jo_prompt
+):
+    """An answer typed at the end of one of our own lines (after the target it is about) is not a line of
+    its own, and our "Target:" line is never read for answers: only its colour says it is the lead's, and
+    which action it answers."""
+    answers = [
+        ("1.1", "", "at risk: the venue fell through"),
+        ("1.2", "Target:", "completed - the carers network met in February"),
+    ]
+    page = coloured_outlook_reply(sent_html(email), answers, colour)
+    to = f"progress+{jo_prompt.token}@{DOMAIN}"
+    if form == "html":
+        send(server.port, JO, to, mail(JO, to, page, "html"))
+    else:  # text/plain beside the HTML, as Outlook sends it: the plain part shows no colour
+        from mailin.html_text import html_to_text
+
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = JO, to, "RE: Your update for the round"
+        message["Message-ID"] = make_msgid(domain="client.test")
+        message.set_content(html_to_text(page, remove_quotes=False))
+        message.add_alternative(page, subtype="html")
+        send(server.port, JO, to, message.as_bytes(policy=SMTP))
+
+    assert process_pending(engine, channels, settings, clock)["applied"] == 1
+    got = recorded(engine)
+    assert got["1.1"] == (Status.AT_RISK.value, "the venue fell through")
+    assert got["1.2"] == (Status.COMPLETED.value, "the carers network met in February")
+
+
+def test_a_copy_restyled_as_a_whole_gives_no_style_signal(email, jo_prompt):
+    """A client that puts all of our copy in its own font says nothing by style: the text alone is read."""
+    from mailin.html_text import marked_text
+
+    ours = sent_html(email)
+    restyled = ours.replace("<body ", '<body><div style="font-family:Calibri">', 1).replace(
+        "</body>", "</div></body>"
+    )
+    assert marked_text(restyled, ours) is None
+    assert marked_text(ours, ours) is None
