@@ -776,7 +776,7 @@ def test_the_reply_s_last_line_right_above_an_attribution_stays(
 
 # --- hostile lines: every shape is matched in time linear in the line, so a huge single line cannot stall
 # intake. Not a speed measurement (bench/extract_bench.py is): a pattern that backtracks quadratically takes
-# minutes on 200 kB, so a generous bound tells the two apart even on a loaded machine. ------------------------
+# minutes on 200 kB, so a generous bound tells the two apart even on a loaded machine. --------------------
 
 HUGE = 200_000
 HUGE_LINES = {
