@@ -146,8 +146,8 @@ def who(actor: str | None) -> str:
 
 def correction_note(update: Update, tz: ZoneInfo) -> str | None:
     """The line a report shows beside a correction that kept the lead's words: "Status changed by sam on
-    3 March 2027"; None for any other update."""
-    if update.corrects_id is None or not update.corrected:
+    3 March 2027"; None for any other update (one with new words is a new answer, shown as such)."""
+    if update.corrects_id is None or not update.corrected or "progress" in update.corrected:
         return None
     changed = " and ".join(update.corrected)
     day = _day(update.created_at, tz)
