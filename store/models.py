@@ -371,6 +371,8 @@ class Update(Base):
 # `.execution_options(include_withdrawn=True)` (the history and the withdraw command do). One rule in one
 # place, so the report, the figures, `plan show`, reminders and "no change" all skip them without saying so.
 INCLUDE_WITHDRAWN = "include_withdrawn"
+# Built once: building the option per query (with a lambda) made every ORM select about 50% slower.
+_NOT_WITHDRAWN = with_loader_criteria(Update, Update.withdrawn_at.is_(None), include_aliases=True)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -381,9 +383,7 @@ def hide_withdrawn(state: ORMExecuteState) -> None:
         and not state.is_relationship_load
         and not state.execution_options.get(INCLUDE_WITHDRAWN, False)
     ):
-        state.statement = state.statement.options(
-            with_loader_criteria(Update, lambda u: u.withdrawn_at.is_(None), include_aliases=True)
-        )
+        state.statement = state.statement.options(_NOT_WITHDRAWN)
 
 
 class Delivery(Base):

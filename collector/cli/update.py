@@ -56,7 +56,10 @@ def add(
             clock=rt.clock,
             actor=rt.actor,
         )
-        lines = [f"{u.status or 'no status'}: {u.progress or ''} (update {u.id})" for u in result.recorded]
+        lines = [
+            " ".join(filter(None, (f"{u.status or 'no status'}:", u.progress, f"(update {u.id})")))
+            for u in result.recorded
+        ]
     if result.review:
         console.print("[yellow]Not recorded:[/] " + "; ".join(result.review))
         raise typer.Exit(1)
