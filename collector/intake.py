@@ -17,6 +17,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from collector import corrections
 from collector.channels import ReceiptLine, ReceiptMessage, Recipient
 from collector.clock import Clock
 from collector.parsing.refs import dup_base, norm_ref, resolve_typed_ref
@@ -86,7 +87,9 @@ def apply(session: Session, reply: Reply, *, clock: Clock, coordinator: str | No
         if problem:
             review.append(f"{update.ref}: {problem}")
             continue
-        recorded.append(_record(session, update, action, round_, sender, prompt, reply, inbound, clock))
+        recorded.append(
+            _record(session, update, action, round_, sender, prompt, reply, inbound, clock, coordinator)
+        )
     for ref in parsed.unknown_refs:
         matches = [r for r in by_ref if dup_base(norm_ref(r)) == dup_base(norm_ref(ref))]
         if len(matches) > 1:
@@ -232,6 +235,7 @@ def _record(
     reply: Reply,
     inbound,
     clock: Clock,
+    coordinator: str | None = None,
 ) -> Update:
     status, progress = update.status, update.progress
     if status is Status.NO_CHANGE:
@@ -252,6 +256,8 @@ def _record(
         late=round_.closed_at is not None,
         created_at=clock.now(),
     )
+    if coordinator is not None:  # a coordinator's correction keeps what it does not change, and is audited
+        return corrections.complete(session, row, coordinator=coordinator, clock=clock)
     session.add(row)
     session.flush()
     return row

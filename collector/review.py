@@ -7,17 +7,21 @@ Nothing is dropped: an item is an InboundMessage in state "needs_review" with wh
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from collector.clock import Clock
+from collector.corrections import withdraw_from_message
 from collector.errors import NotFound, UserError
 from collector.intake import IntakeResult, apply
+from collector.parsing.refs import resolve_typed_ref
 from collector.replies import ParsedUpdate, Reply
 from collector.vocabulary import Status
-from store.models import AuditEvent, InboundMessage, Prompt, Round
+from store.audit import audit
+from store.models import InboundMessage, Prompt, Round, Update
 
 
 def pending(session: Session, *, plan_id: int | None = None) -> list[InboundMessage]:
@@ -86,10 +90,12 @@ def apply_item(
     updates: list[ParsedUpdate] | None = None,
     prompt_id: int | None = None,
 ) -> IntakeResult:
-    """Put an item on the record: the parser's reading, or the coordinator's corrected `updates`."""
+    """Put an item on the record: the parser's reading, or the coordinator's corrected `updates` (a field
+    they leave empty keeps what the reply itself said about that action)."""
     item = get(session, item_id)
     _open(item)
-    chosen = updates if updates is not None else parsed_updates(item)
+    read = parsed_updates(item)
+    chosen = [_over(u, read) for u in updates] if updates is not None else read
     prompt_id = prompt_id or item.prompt_id
     if not chosen and prompt_id is None:
         raise UserError(
@@ -100,36 +106,81 @@ def apply_item(
         raise UserError(f"message {item.id} is not tied to a prompt: say whose it is with --lead")
     # Nothing was read yet (the sender was unknown, so the reply was never parsed): now that the coordinator
     # says whose answer it is, read it against that lead's prompt, with the coordinator vouching.
-    return apply(
+    result = apply(
         session,
         _reply(item, structured=chosen or None, prompt_id=prompt_id),
         clock=clock,
         coordinator=coordinator,
     )
+    _audit(session, item, "review.applied", coordinator, clock, recorded=[u.id for u in result.recorded])
+    return result
 
 
-def replay(session: Session, item_id: int, *, clock: Clock) -> IntakeResult:
+def _over(given: ParsedUpdate, read: list[ParsedUpdate]) -> ParsedUpdate:
+    """A coordinator's update for one action over what the parser read in the reply for that action: "apply
+    with --status" fixes the status and keeps the lead's words."""
+    same = [u for u in read if u.ref == given.ref or resolve_typed_ref(given.ref, [u.ref]) == [u.ref]]
+    if len(same) != 1:
+        return given
+    words = same[0]
+    return replace(
+        given,
+        progress=given.progress or words.progress,
+        revised_target_text=given.revised_target_text or words.revised_target_text,
+        revised_target_date=given.revised_target_date or words.revised_target_date,
+        evidence=list(given.evidence) or list(words.evidence),
+    )
+
+
+def replay(session: Session, item_id: int, *, clock: Clock, coordinator: str = "cli") -> IntakeResult:
     """Run intake again on the stored text, e.g. after the sender was added to the people directory."""
     item = get(session, item_id)
     _open(item)
-    return apply(session, _reply(item, structured=None, prompt_id=item.prompt_id), clock=clock)
+    result = apply(session, _reply(item, structured=None, prompt_id=item.prompt_id), clock=clock)
+    _audit(session, item, "review.replayed", coordinator, clock, state=result.state)
+    return result
+
+
+# What a rejection may undo: a reply still waiting (updates beside its question may be on the record already)
+# or one applied and later found wrong.
+REJECTABLE = ("needs_review", "applied")
 
 
 def reject_item(
     session: Session, item_id: int, *, reason: str, coordinator: str, clock: Clock
-) -> InboundMessage:
+) -> tuple[InboundMessage, list[Update]]:
+    """Keep an item off the record, saying why: whatever it had put on the record is withdrawn (kept, and
+    counted nowhere). Returns the item and the updates withdrawn."""
     item = get(session, item_id)
-    _open(item)
-    item.state, item.reason, item.processed_at = "rejected", reason, clock.now()
-    session.add(
-        AuditEvent(
-            at=clock.now(),
-            actor=coordinator,
-            via="cli",
-            entity="inbound_message",
-            entity_id=item.id,
-            event="review.rejected",
-            detail={"reason": reason},
+    if item.state not in REJECTABLE:
+        raise UserError(
+            f"message {item.id} is {item.state.replace('_', ' ')}, not waiting for review or applied"
         )
+    withdrawn = withdraw_from_message(session, item.id, reason=reason, actor=coordinator, clock=clock)
+    was = item.state
+    item.state, item.reason, item.processed_at = "rejected", reason, clock.now()
+    _audit(
+        session,
+        item,
+        "review.rejected",
+        coordinator,
+        clock,
+        reason=reason,
+        was=was,
+        withdrawn=[u.id for u in withdrawn],
     )
-    return item
+    return item, withdrawn
+
+
+def _audit(
+    session: Session, item: InboundMessage, event: str, coordinator: str, clock: Clock, **detail
+) -> None:
+    audit(
+        session,
+        at=clock.now(),
+        actor=coordinator,
+        event=event,
+        entity="inbound_message",
+        entity_id=item.id,
+        **detail,
+    )

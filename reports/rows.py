@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from collector.corrections import correction_note
 from collector.vocabulary import RAG, Status, label
 from reports.history import CLOSED, State
 from reports.model import NO_UPDATE, Row, StatusView
@@ -71,7 +72,9 @@ def build_row(
         status=status,
         previous=status_view(before.status, ctx.labels) if before is not None else None,
         progress=clean_text(update.progress).strip() if update is not None else "",
-        reported_by=_who(update, ctx.people) if update is not None else None,
+        reported_by=_with_correction(_who(update, ctx.people), update, ctx.tz)
+        if update is not None
+        else None,
         reported_at=update.created_at.astimezone(ctx.tz) if update is not None else None,
         carried_from=one_line(carried) or None,
         expected=expected,
@@ -105,6 +108,12 @@ def _who(update: Update, people: dict[int, str]) -> str | None:
     if by and on_behalf:
         return f"{by} for {on_behalf}"
     return by or ("Imported from the plan" if update.via == "import" else None)
+
+
+def _with_correction(who: str | None, update: Update, tz: ZoneInfo) -> str | None:
+    """Who reported it, and who changed what since, when a coordinator corrected the lead's answer."""
+    note = correction_note(update, tz)
+    return "; ".join(part for part in (who, note) if part) or None
 
 
 def _late(update: Update, ctx: RowContext) -> bool:

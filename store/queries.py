@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from collector.errors import NotFound
 from collector.parsing import due_string
-from store.models import Action, ActionLead, Person, Plan, Round, Section, Team, Update
+from store.models import INCLUDE_WITHDRAWN, Action, ActionLead, Person, Plan, Round, Section, Team, Update
 from store.people import contact_channel, unreachable_reason
 from store.teams import team_channel, team_unreachable_reason
 
@@ -272,3 +272,32 @@ def _team_row(lead: ActionLead, team: Team) -> LeadRow:
         action_refs=[],
         why_not=why_not,
     )
+
+
+def latest_in_round(session: Session, action_id: int, round_id: int) -> Update | None:
+    """The update that counts for an action in a round: its latest one not withdrawn."""
+    return session.scalar(
+        select(Update)
+        .where(Update.action_id == action_id, Update.round_id == round_id)
+        .order_by(Update.created_at.desc(), Update.id.desc())
+        .limit(1)
+    )
+
+
+def update_history(
+    session: Session, plan_id: int, *, action_ids: list[int] | None = None, round_id: int | None = None
+) -> list[tuple[Update, Action, Round]]:
+    """Every update of a plan, withdrawn ones too (the history keeps them), oldest first."""
+    query = (
+        select(Update, Action, Round)
+        .join(Action, Update.action_id == Action.id)
+        .join(Round, Update.round_id == Round.id)
+        .where(Action.plan_id == plan_id)
+        .order_by(Update.created_at, Update.id)
+        .execution_options(**{INCLUDE_WITHDRAWN: True})
+    )
+    if action_ids is not None:
+        query = query.where(Update.action_id.in_(action_ids))
+    if round_id is not None:
+        query = query.where(Update.round_id == round_id)
+    return [(u, a, r) for u, a, r in session.execute(query)]

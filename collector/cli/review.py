@@ -11,7 +11,10 @@ from collector.vocabulary import Status
 
 from .context import console, runtime
 
-app = typer.Typer(help="The review queue: list, show, apply, reject, replay.", no_args_is_help=True)
+app = typer.Typer(
+    help="The review queue: list, show, apply, reject (which also withdraws what an item applied), replay.",
+    no_args_is_help=True,
+)
 
 
 @app.command("list")
@@ -103,7 +106,8 @@ def apply_item(
         None, "--lead", help="Whose answer it is, when the reply was not tied to a prompt."
     ),
 ) -> None:
-    """Put an item on the record: as the parser read it, or corrected with --ref/--status/--progress."""
+    """Put an item on the record: as the parser read it, or corrected with --ref/--status/--progress (what
+    you leave out keeps what the reply said about that action)."""
     from collector.replies import ParsedUpdate
     from collector.review import apply_item as run
     from collector.review import get
@@ -147,13 +151,19 @@ def reject(
     item: int = typer.Argument(..., help="The item's id."),
     reason: str = typer.Option(..., "--reason", help="Why it is not going on the record."),
 ) -> None:
-    """Keep an item off the record, saying why (it stays stored, with the reason)."""
+    """Keep an item off the record, saying why (it stays stored, with the reason). An item already applied,
+    or partly applied beside a question, can be rejected too: the updates it recorded are withdrawn."""
     from collector.review import reject_item
 
     rt = runtime(ctx)
     with rt.session() as s:
-        reject_item(s, item, reason=reason, coordinator=rt.actor, clock=rt.clock)
+        _, withdrawn = reject_item(s, item, reason=reason, coordinator=rt.actor, clock=rt.clock)
+        ids = [u.id for u in withdrawn]
     console.print(f"Rejected message {item}.")
+    if ids:
+        console.print(
+            f"Withdrew update{'s' if len(ids) != 1 else ''} {', '.join(map(str, ids))} it had recorded."
+        )
 
 
 @app.command()
@@ -163,7 +173,7 @@ def replay(ctx: typer.Context, item: int = typer.Argument(..., help="The item's 
 
     rt = runtime(ctx)
     with rt.session() as s:
-        result = run(s, item, clock=rt.clock)
+        result = run(s, item, clock=rt.clock, coordinator=rt.actor)
         recorded = len(result.recorded)
     if result.review:
         console.print(f"[yellow]Still needs review:[/] {'; '.join(result.review)}")

@@ -1,15 +1,24 @@
-"""`collector update add`: an update that arrived on paper, by phone or in a meeting, typed in by a
-coordinator. It goes through intake like any reply, with the coordinator vouching for it."""
+"""`collector update`: updates a coordinator types in (they came on paper, by phone, in a meeting), corrects
+or withdraws, and the history of every update, withdrawn ones included.
+
+`add` goes through intake like any reply, with the coordinator vouching for it; given only a status (or only
+a revised target...), it corrects the round's latest update and keeps the rest (collector/corrections.py).
+`withdraw` takes an update off the record without erasing it."""
 
 from __future__ import annotations
 
+import json
+
 import typer
+from rich.table import Table
 
 from collector.vocabulary import Status
 
 from .context import console, runtime
 
-app = typer.Typer(help="Updates that did not arrive by Slack or email.", no_args_is_help=True)
+app = typer.Typer(
+    help="Updates typed in by a coordinator: add, correct, withdraw, and their history.", no_args_is_help=True
+)
 
 
 @app.command()
@@ -28,7 +37,8 @@ def add(
     by: str | None = typer.Option(None, "--by", help="Who gave the update (name, code or email)."),
     round_id: int | None = typer.Option(None, "--round", help="The round (default: the plan's open round)."),
 ) -> None:
-    """Record one action's update for the plan's open round (or --round)."""
+    """Record one action's update for the plan's open round (or --round). When the round already has one, the
+    fields you leave out are kept from it: --status alone changes the status and keeps the lead's words."""
     from collector.paper import record_paper_update
 
     rt = runtime(ctx)
@@ -46,8 +56,63 @@ def add(
             clock=rt.clock,
             actor=rt.actor,
         )
-        lines = [f"{u.status or 'no status'}: {u.progress or ''}".strip() for u in result.recorded]
+        lines = [
+            " ".join(filter(None, (f"{u.status or 'no status'}:", u.progress, f"(update {u.id})")))
+            for u in result.recorded
+        ]
     if result.review:
         console.print("[yellow]Not recorded:[/] " + "; ".join(result.review))
         raise typer.Exit(1)
     console.print(f"[green]Recorded[/] {action}: " + "; ".join(lines))
+
+
+@app.command()
+def withdraw(
+    ctx: typer.Context,
+    update_id: int = typer.Argument(..., metavar="ID", help="The update's id (`collector update list`)."),
+    reason: str = typer.Option(..., "--reason", help="Why it is coming off the record."),
+) -> None:
+    """Take an update off the record: it stays in the history and the audit log, and counts nowhere (the
+    round's update before it counts again)."""
+    from collector.corrections import withdraw as run
+
+    rt = runtime(ctx)
+    with rt.session() as s:
+        run(s, update_id, reason=reason, actor=rt.actor, clock=rt.clock)
+    console.print(f"Withdrew update {update_id}.")
+
+
+@app.command("list")
+def list_updates(
+    ctx: typer.Context,
+    plan: str = typer.Option(..., "--plan", help="The plan's id or name."),
+    action: str | None = typer.Option(None, "--action", help="Only this action (its ref as printed)."),
+    round_id: int | None = typer.Option(None, "--round", help="Only this round."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Every update of a plan, oldest first, with its id: corrections say what they changed, withdrawn
+    updates say when, by whom and why."""
+    from collector.corrections import history_rows
+
+    rt = runtime(ctx)
+    with rt.session(read_only=True) as s:
+        rows = history_rows(s, plan, action=action, round_id=round_id, default_tz=rt.settings.timezone)
+    if as_json:
+        console.print_json(json.dumps(rows))
+        return
+    if not rows:
+        console.print("No updates.")
+        return
+    table = Table("id", "action", "round", "at", "status", "progress", "note")
+    for row in rows:
+        table.add_row(
+            str(row["id"]),
+            row["ref"],
+            row["round"],
+            row["at"][:16].replace("T", " "),
+            row["status"] or "",
+            (row["progress"] or "")[:60],
+            row["note"],
+            style="dim" if row["withdrawn"] else None,
+        )
+    console.print(table)

@@ -307,8 +307,11 @@ def test_a_coordinator_applies_a_corrected_review_item_and_the_audit_says_who(se
     assert _latest(session, spring.actions["2.1"]).status == "on_track"
     audit = session.scalars(select(AuditEvent).where(AuditEvent.event == "reply.applied")).all()
     assert audit[-1].actor == "cli:chris"
-    with pytest.raises(UserError, match="is applied, not waiting for review"):
-        reject_item(session, inbound.id, reason="duplicate", coordinator="cli:chris", clock=clock)
+    # rejecting it afterwards takes what it applied off the record (withdrawn, not deleted)
+    _, withdrawn = reject_item(session, inbound.id, reason="duplicate", coordinator="cli:chris", clock=clock)
+    assert withdrawn == result.recorded and _latest(session, spring.actions["2.1"]) is None
+    with pytest.raises(UserError, match="is rejected, not waiting for review or applied"):
+        reject_item(session, inbound.id, reason="twice", coordinator="cli:chris", clock=clock)
 
 
 def test_a_rejected_item_leaves_the_queue_but_is_kept(session, clock, spring):
