@@ -76,7 +76,7 @@ def test_a_prompt_has_the_headers_a_relay_and_a_reply_need():
 
     assert msg["From"] == "Action Plan Progress <progress@progress.example.org>"
     assert msg["To"] == "Dr Jo Baker <jo.baker@harbourside.example.org>"
-    assert msg["Subject"] == "Harbourside Action Plan: your update for the Spring 2027 round, due Wed 31 Mar"
+    assert msg["Subject"] == "Harbourside Action Plan: your Spring 2027 update, due Wed 31 Mar"
     assert msg["Reply-To"] == "progress+t0k3n@progress.example.org"
     assert msg["Message-ID"].startswith("<") and msg["Message-ID"].endswith("@progress.example.org>")
     assert msg["Date"] == "Mon, 01 Mar 2027 09:30:00 +0000"
@@ -111,7 +111,7 @@ def test_the_text_a_lead_reads_has_each_action_with_blank_lines_to_answer_on():
 def test_a_reminder_threads_under_the_prompt_and_keeps_the_reply_token():
     msg = compose.compose_prompt(prompt("reminder"), envelope(reply_token="t0k3n", thread_ref=PROMPT_REF))
 
-    assert msg["Subject"].startswith("Reminder - Harbourside Action Plan: your update")
+    assert msg["Subject"] == "Reminder - Harbourside Action Plan: Spring 2027 update, due Wed 31 Mar"
     assert msg["In-Reply-To"] == PROMPT_REF and msg["References"] == PROMPT_REF
     assert msg["Reply-To"] == "progress+t0k3n@progress.example.org"
     assert "A reminder: we have not yet heard from you" in parts(msg)[0]
@@ -151,11 +151,11 @@ def test_a_receipt_says_what_was_recorded_how_to_correct_it_and_what_a_person_wi
 
     assert msg["In-Reply-To"] == PROMPT_REF and msg["References"] == PROMPT_REF and msg["Reply-To"] is None
     assert msg["Subject"] == "Harbourside Action Plan: we recorded your update"
-    assert "[1.1] At risk - Delayed by the data audit\n      revised target: June 2027\n" in text
-    assert "[1.2] Completed - Published in February\n" in text
+    assert "[1.1]\n    At risk; revised target: June 2027\n    Progress: Delayed by the data audit\n" in text
+    assert "[1.2]\n    Completed\n    Progress: Published in February\n" in text
     assert "A person will look at:\n  * Your note about 9.9: the plan has no action 9.9\n" in text
     assert "reply to this message with the corrected answer: the\nlatest answer counts." in text
-    assert "Revised target: June 2027" in html and "A person will look at" in html
+    assert "At risk; revised target: June 2027" in html and "A person will look at" in html
 
 
 def test_a_notice_carries_its_own_subject_and_lines():
@@ -176,7 +176,7 @@ def test_no_header_can_be_injected_through_a_plan_title_or_a_name():
 
     assert parsed["Bcc"] is None and parsed["X-Evil"] is None
     assert b"\r\nBcc:" not in raw and b"\nBcc:" not in raw
-    assert parsed["Subject"].startswith("Plan Bcc: victim@example.org: your update")
+    assert parsed["Subject"].startswith("Plan Bcc: victim@example.org: your Spring 2027 update")
     assert parsed["To"].addresses[0].addr_spec == "jo.baker@harbourside.example.org"
     assert len(parsed["To"].addresses) == 1
     assert all("\n" not in value and "\r" not in value for value in parsed.values())
