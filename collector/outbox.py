@@ -199,7 +199,7 @@ def prompt_body(message: PromptMessage, sender: str = "") -> list[str]:
     return lines
 
 
-def escalation_body(message: EscalationMessage) -> list[str]:
+def escalation_body(message: EscalationMessage, sender: str = "") -> list[str]:
     due = format_due(message.due, long=True) if message.due else "its due date"
     lines = [f"Hello {first_name(message.recipient.name)},", ""]
     lines += _wrap(
@@ -210,7 +210,7 @@ def escalation_body(message: EscalationMessage) -> list[str]:
     for missing in message.missing:
         lines += _wrap(f"  * {missing.lead}: {', '.join(missing.refs)}", "")
     lines += ["", *_wrap("A word from you may help. Answers still count if they arrive late.")]
-    return [*lines, "", "Thank you,", "Action Plan Progress"]
+    return [*lines, "", "Thank you,", sender_name(sender)]
 
 
 def receipt_title(line: ReceiptLine) -> str:
@@ -269,7 +269,7 @@ class OutboxChannel:
         title = fit_subject(
             lambda t: f"{t}: {message.round_name} round - who has not answered yet", message.plan_title
         )
-        return self._write("escalation", message.recipient, title, escalation_body(message), [])
+        return self._write("escalation", message.recipient, title, escalation_body(message, self.sender), [])
 
     def send_receipt(self, message: ReceiptMessage) -> Sent:
         title = fit_subject(lambda t: f"{t}: we recorded your update", message.plan_title)
@@ -278,7 +278,7 @@ class OutboxChannel:
 
     def send_notice(self, message: NoticeMessage) -> Sent:
         first = message.recipient.name.split()[0] if message.recipient.name else "there"
-        body = [f"Hello {first},", "", *message.lines, "", "Action Plan Progress"]
+        body = [f"Hello {first},", "", *message.lines, "", sender_name(self.sender)]
         return self._write("notice", message.recipient, message.subject, body, [])
 
     def _prompt(self, message: PromptMessage) -> Sent:
