@@ -1,4 +1,5 @@
 # The two commands the README promises: `make demo` and `make test`. Each creates .venv when missing.
+# `make install` also links .venv/bin/collector into ~/.local/bin, so `collector` alone runs it.
 #
 # Python: the newest CPython 3.12/3.13 that runs (on PATH or under pyenv), else 3.11. CPython 3.11 has a
 # use-after-free in its inline attribute values (docs/architecture.md, "Known issues") that can crash the
@@ -9,13 +10,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo test install lint format bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
+
+# A console script's first line names its venv's python, so a link to it runs in .venv from anywhere.
+install: $(STAMP)
+	@mkdir -p $(HOME)/.local/bin
+	ln -sf $(CURDIR)/$(BIN)/collector $(HOME)/.local/bin/collector
+	@case ":$$PATH:" in *":$(HOME)/.local/bin:"*) ;; *) echo "add $(HOME)/.local/bin to your PATH";; esac
 
 demo: $(STAMP)
 	$(BIN)/collector demo

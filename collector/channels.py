@@ -44,6 +44,10 @@ class AskedItem:
     last_progress: str | None = None
     answered_by: str | None = None  # for an action with several leads: who already answered this round
     part_of: str | None = None  # a sub-action's parent as readers quote it: "2.1 Make the website accessible"
+    # An action asked as a whole, with its items: each item once ("a) Review the contract."), and `intro`
+    # its own words before them ("" when the plan's cell held only the items). `text` is the lot on one line.
+    parts: tuple[str, ...] = ()
+    intro: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ class PromptMessage:
     items: tuple[AskedItem, ...]
     reply_token: str | None = None  # routes a reply back to its prompt (email: progress+TOKEN@domain)
     thread_ref: str | None = None  # the first message's external id, so reminders thread under it
+    contact: Recipient | None = None  # whom to ask about the round: the plan's coordinator, if it has one
 
 
 @dataclass(frozen=True)
@@ -80,9 +85,10 @@ class EscalationMessage:
 @dataclass(frozen=True)
 class ReceiptLine:
     ref: str
-    status: str | None
+    status: str | None  # the plan's label for it; None: the update carries no status
     progress: str
     revised_target: str | None = None
+    title: str | None = None  # the action's text, which a receipt names by its first words
 
 
 @dataclass(frozen=True)

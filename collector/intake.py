@@ -315,16 +315,17 @@ def _receipt(
     person = session.get(Person, prompt.person_id)
     round_ = session.get(Round, prompt.round_id)
     plan = session.get(Plan, round_.plan_id)
-    refs = {
-        a.id: a.ref
-        for a in session.scalars(select(Action).where(Action.id.in_([u.action_id for u in recorded])))
+    actions = {
+        a.id: a for a in session.scalars(select(Action).where(Action.id.in_([u.action_id for u in recorded])))
     }
+    refs = {id_: a.ref for id_, a in actions.items()}
     lines = tuple(
         ReceiptLine(
             refs[u.action_id],
             label(Status(u.status), plan.status_labels) if u.status else None,
             u.progress,
             u.revised_target_text,
+            title=actions[u.action_id].text,
         )
         for u in sorted(recorded, key=lambda u: natural_key(refs[u.action_id]))  # the plan's order
     )

@@ -102,7 +102,7 @@ class _Facts:
     revised: dict[int, str]
     this_round: dict[int, Update]
     names: dict[int | None, str]
-    parts: dict[int, str]
+    parts: dict[int, list[str]]
     parents: dict[int, str]
 
 
@@ -144,11 +144,15 @@ def _items_from(facts: _Facts, action_ids: list[int]) -> tuple[AskedItem, ...]:
         revised = facts.revised.get(action_id)
         if revised is not None and revised != target:
             target = f"{target} (revised: {revised})" if target else revised
+        parts = facts.parts.get(action_id, [])
+        intro = intro_before(action.text, parts) if parts else None
         items.append(
             AskedItem(
                 action_id=action_id,
                 ref=facts.refs[action_id],
-                text=f"{action.text} {facts.parts[action_id]}" if action_id in facts.parts else action.text,
+                text=" ".join([intro, *parts]).strip() if parts else action.text,
+                parts=tuple(parts),
+                intro=intro,
                 target=target,
                 last_status=last.status if last else None,
                 last_progress=(last.progress or None) if last else None,
@@ -172,8 +176,8 @@ def _parents(session: Session, parent_ids: list[int]) -> dict[int, str]:
     return {id_: f"{refs[id_]} {text.rstrip(' :;,-–')}".strip() for id_, text in rows}
 
 
-def _parts(session: Session, action_ids: list[int]) -> dict[int, str]:
-    """An action asked as a whole lists its live items: "a) Review the contract. b) Consult teams."."""
+def _parts(session: Session, action_ids: list[int]) -> dict[int, list[str]]:
+    """An action asked as a whole lists its live items: ["a) Review the contract.", "b) Consult teams."]."""
     rows = session.scalars(
         select(Action)
         .where(Action.parent_id.in_(action_ids), Action.retired_at.is_(None))
@@ -182,8 +186,20 @@ def _parts(session: Session, action_ids: list[int]) -> dict[int, str]:
     parts: dict[int, list[str]] = {}
     for child in rows:
         label = child.ref.rsplit(" ", 1)[-1] if " " in child.ref else child.ref
-        parts.setdefault(child.parent_id, []).append(f"{label} {child.text}")
-    return {parent: " ".join(items) for parent, items in parts.items()}
+        parts.setdefault(child.parent_id, []).append(f"{label} {' '.join(child.text.split())}")
+    return parts
+
+
+def intro_before(text: str, parts: list[str]) -> str:
+    """The action's own words before its items. A plan often prints the items inside the action's cell
+    ("Collect profile data: a) for new tenants. b) for leaseholders.") as well as the importer keeping them
+    as sub-actions; the prompt lists each item once, under the action, so the cell's copy is cut off where
+    its first item begins (matched on the label and the item's first words, spacing and case ignored)."""
+    words = " ".join(text.split())
+    label, _, rest = parts[0].partition(" ")
+    start = " ".join([label, *rest.split()[:4]]).casefold()
+    at = words.casefold().find(start)
+    return words[:at].rstrip() if at >= 0 else words
 
 
 def _names(session: Session, ids: set[int | None]) -> dict[int | None, str]:
@@ -201,11 +217,30 @@ def prompt_message(
     person = session.get_one(Person, prompt.person_id)
     action_ids = only if only is not None else asked(session, [prompt.id]).get(prompt.id, [])
     items = _items(session, round_, action_ids)
-    return _message(kind, plan, round_, person, prompt, items) if items else None
+    return _message(kind, plan, round_, person, prompt, items, contact(session, plan.id)) if items else None
+
+
+def contact(session: Session, plan_id: int) -> Recipient | None:
+    """Whom a lead asks about a round: the plan's first coordinator by name who has an email address (or
+    else a Slack id); None when the plan has none, and the message names its sender (MAIL_FROM) instead."""
+    query = (
+        select(Person)
+        .join(PlanCoordinator, PlanCoordinator.person_id == Person.id)
+        .where(PlanCoordinator.plan_id == plan_id)
+    )
+    people = sorted(session.scalars(query), key=lambda p: (p.email is None, p.display.casefold(), p.id))
+    reachable = [p for p in people if p.email or p.slack_user_id]
+    return recipient(reachable[0]) if reachable else None
 
 
 def _message(
-    kind: str, plan: Plan, round_: Round, person: Person, prompt: Prompt, items: tuple[AskedItem, ...]
+    kind: str,
+    plan: Plan,
+    round_: Round,
+    person: Person,
+    prompt: Prompt,
+    items: tuple[AskedItem, ...],
+    contact: Recipient | None = None,
 ) -> PromptMessage:
     return PromptMessage(
         kind=kind,
@@ -216,6 +251,7 @@ def _message(
         items=items,
         reply_token=prompt.token,
         thread_ref=prompt.message_id if kind == "reminder" else None,
+        contact=contact,
     )
 
 
@@ -232,12 +268,13 @@ def prompt_messages(session: Session, prompt_ids: list[int]) -> dict[int, Prompt
         round_ = session.get_one(Round, round_id)
         plan = session.get_one(Plan, round_.plan_id)
         mine = [p for p in prompts if p.round_id == round_id]
+        ask = contact(session, plan.id)
         facts = _facts(session, round_, {a for p in mine for a in asked_by.get(p.id, [])})
         for prompt in mine:
             items = _items_from(facts, asked_by.get(prompt.id, []))
             person = people.get(prompt.person_id)
             out[prompt.id] = (
-                _message("prompt", plan, round_, person, prompt, items) if items and person else None
+                _message("prompt", plan, round_, person, prompt, items, ask) if items and person else None
             )
     return out
 

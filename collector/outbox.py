@@ -14,8 +14,9 @@ import re
 import textwrap
 import unicodedata
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC
+from email.utils import parseaddr
 from pathlib import Path
 
 from collector.channels import (
@@ -23,6 +24,7 @@ from collector.channels import (
     EscalationMessage,
     NoticeMessage,
     PromptMessage,
+    ReceiptLine,
     ReceiptMessage,
     Recipient,
     Sent,
@@ -33,6 +35,7 @@ from collector.vocabulary import Status, label, status_from_word
 from store.importers.leads import is_post
 
 WIDTH = 76
+SUBJECT_WIDTH = 78  # RFC 5322 2.1.1's line length, and about what a mail list shows of a subject
 STATUS_WORDS = "completed, on track, at risk, off track, not started, withdrawn"
 _DANGLING = {"a", "an", "and", "&", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
 _TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "cllr", "councillor", "sir", "dame", "rev"}
@@ -79,11 +82,30 @@ def _status_label(value: str | None) -> str | None:
         return value
 
 
+def part_lines(part: str) -> list[str]:
+    """One item of an action ("a) Review the contract"), indented under it, wrapped under its words."""
+    label = part.split(" ", 1)[0]
+    return _wrap_hanging(part, "  ", " " * (3 + len(label)))
+
+
+def _wrap_hanging(text: str, first: str, rest: str) -> list[str]:
+    return textwrap.wrap(" ".join(text.split()), WIDTH, initial_indent=first, subsequent_indent=rest)
+
+
+def bullet_lines(text: str) -> list[str]:
+    """`  * text`, wrapped under its words."""
+    return _wrap_hanging(text, "  * ", "    ")
+
+
 def item_lines(item: AskedItem) -> list[str]:
-    """One asked action, as the body shows it, with blank Status:/Progress: lines to write on."""
-    lines = _wrap(f"[{item.ref}] {shorten(item.text, 220)}")
+    """One asked action, as the body shows it: its whole text (wrapped, never cut), each of its items once
+    under it, then blank Status:/Progress: lines to write on."""
+    words = item.intro if item.parts else item.text
+    lines = _wrap(f"[{item.ref}] {words}".rstrip())
+    for part in item.parts:
+        lines += part_lines(part)
     if item.part_of:
-        lines += _wrap(f"Part of {shorten(item.part_of, 140)}")
+        lines += _wrap(f"Part of {item.part_of}")
     lines.append(f"Target: {shorten(item.target, 100) if item.target else 'none given'}")
     status = _status_label(item.last_status)
     progress = item.last_progress or ""
@@ -121,15 +143,41 @@ def how_to_answer(items: tuple[AskedItem, ...]) -> list[str]:
     ]
 
 
+def fit_subject(make: Callable[[str], str], title: str, width: int = SUBJECT_WIDTH) -> str:
+    """`make(title)`, the plan's title shortened by whole words (with an ellipsis) when the subject would
+    be longer than `width`: a subject line is read in a list, and clients cut it there anyway."""
+    title = " ".join(title.split())
+    subject = make(title)
+    if len(subject) <= width:
+        return subject
+    budget = max(len(title) - (len(subject) - width), 12)
+    return make(shorten(title, budget))
+
+
 def subject(message: PromptMessage) -> str:
-    title = shorten(message.plan_title, 60)
     due = f", due {format_due(message.due)}" if message.due else ""
     if message.kind == "reminder":
-        return f"Reminder - {title}: your update for the {message.round_name} round{due}"
-    return f"{title}: your update for the {message.round_name} round{due}"
+        return fit_subject(lambda t: f"Reminder - {t}: {message.round_name} update{due}", message.plan_title)
+    return fit_subject(lambda t: f"{t}: your {message.round_name} update{due}", message.plan_title)
 
 
-def prompt_body(message: PromptMessage) -> list[str]:
+def sender_name(sender: str) -> str:
+    """How our messages sign off: MAIL_FROM's display name ("Action Plan Progress" by default)."""
+    name, _address = parseaddr(sender)
+    return " ".join(name.split()) or "Action Plan Progress"
+
+
+def contact_line(contact: Recipient | None, sender: str) -> str:
+    """Whom to ask about the round: the plan's coordinator, else whoever MAIL_FROM names."""
+    if contact is not None:
+        where = contact.email or (f"@{contact.slack_user_id} on Slack" if contact.slack_user_id else "")
+        return f"Questions about this round? Ask {contact.name}" + (f" ({where})." if where else ".")
+    name, address = parseaddr(sender)
+    who = " ".join(name.split()) or "the progress team"
+    return f"Questions about this round? Write to {who}" + (f" ({address})." if address else ".")
+
+
+def prompt_body(message: PromptMessage, sender: str = "") -> list[str]:
     n = len(message.items)
     actions = "action" if n == 1 else f"{n} actions"
     due = f" by {format_due(message.due, long=True)}" if message.due else ""
@@ -146,11 +194,12 @@ def prompt_body(message: PromptMessage) -> list[str]:
     lines = [f"Hello {first_name(message.recipient.name)},", "", *_wrap(opening), "", "-" * WIDTH, ""]
     for item in message.items:
         lines += item_lines(item)
-    lines += ["-" * WIDTH, "", *how_to_answer(message.items), "", "Thank you,", "Action Plan Progress"]
+    lines += ["-" * WIDTH, "", *how_to_answer(message.items), ""]
+    lines += [*_wrap(contact_line(message.contact, sender)), "", "Thank you,", sender_name(sender)]
     return lines
 
 
-def escalation_body(message: EscalationMessage) -> list[str]:
+def escalation_body(message: EscalationMessage, sender: str = "") -> list[str]:
     due = format_due(message.due, long=True) if message.due else "its due date"
     lines = [f"Hello {first_name(message.recipient.name)},", ""]
     lines += _wrap(
@@ -161,19 +210,40 @@ def escalation_body(message: EscalationMessage) -> list[str]:
     for missing in message.missing:
         lines += _wrap(f"  * {missing.lead}: {', '.join(missing.refs)}", "")
     lines += ["", *_wrap("A word from you may help. Answers still count if they arrive late.")]
-    return [*lines, "", "Thank you,", "Action Plan Progress"]
+    return [*lines, "", "Thank you,", sender_name(sender)]
 
 
-def receipt_body(message: ReceiptMessage) -> list[str]:
+def receipt_title(line: ReceiptLine) -> str:
+    """A receipt names each action by its ref and the first words of its text: "[1.2] Collect profile…"."""
+    return f"[{line.ref}] {shorten(line.title, 64)}" if line.title else f"[{line.ref}]"
+
+
+def recorded(line: ReceiptLine) -> str:
+    """What was recorded for one action: "On track; revised target: June 2027", or that no status was."""
+    status = _status_label(line.status)
+    if not status:
+        what = "No status was recorded"
+        if line.revised_target:
+            what += f" (revised target: {line.revised_target})"
+        return f'{what}: please reply with one, e.g. "{line.ref}: on track".'
+    return status + (f"; revised target: {line.revised_target}" if line.revised_target else "")
+
+
+def receipt_line_lines(line: ReceiptLine) -> list[str]:
+    lines = _wrap(receipt_title(line))
+    lines += _wrap(recorded(line), "    ")
+    progress = line.progress.strip()
+    lines += _wrap(f"Progress: {progress}" if progress else "Progress: none given", "    ")
+    return [*lines, ""]
+
+
+def receipt_body(message: ReceiptMessage, sender: str = "") -> list[str]:
     lines = [f"Hello {first_name(message.recipient.name)},", "", "Thank you. We recorded:", ""]
     for line in message.lines:
-        status = _status_label(line.status) or "no status"
-        lines += _wrap(f"[{line.ref}] {status} - {shorten(line.progress, 200) or 'no progress text'}")
-        if line.revised_target:
-            lines.append(f"      revised target: {line.revised_target}")
+        lines += receipt_line_lines(line)
     if message.needs_review:
-        lines += ["", "A person will look at:", *(f"  * {r}" for r in message.needs_review)]
-    return [*lines, "", "To correct anything, reply to this message.", "", "Action Plan Progress"]
+        lines += ["A person will look at:", *(t for r in message.needs_review for t in bullet_lines(r)), ""]
+    return [*lines, "To correct anything, reply to this message.", "", sender_name(sender)]
 
 
 class OutboxChannel:
@@ -196,17 +266,19 @@ class OutboxChannel:
         return self._prompt(message)
 
     def send_escalation(self, message: EscalationMessage) -> Sent:
-        title = f"{shorten(message.plan_title, 60)}: {message.round_name} round - who has not answered yet"
-        return self._write("escalation", message.recipient, title, escalation_body(message), [])
+        title = fit_subject(
+            lambda t: f"{t}: {message.round_name} round - who has not answered yet", message.plan_title
+        )
+        return self._write("escalation", message.recipient, title, escalation_body(message, self.sender), [])
 
     def send_receipt(self, message: ReceiptMessage) -> Sent:
-        title = f"{shorten(message.plan_title, 60)}: we recorded your update"
+        title = fit_subject(lambda t: f"{t}: we recorded your update", message.plan_title)
         headers = [("Thread", message.thread_ref)] if message.thread_ref else []
-        return self._write("receipt", message.recipient, title, receipt_body(message), headers)
+        return self._write("receipt", message.recipient, title, receipt_body(message, self.sender), headers)
 
     def send_notice(self, message: NoticeMessage) -> Sent:
         first = message.recipient.name.split()[0] if message.recipient.name else "there"
-        body = [f"Hello {first},", "", *message.lines, "", "Action Plan Progress"]
+        body = [f"Hello {first},", "", *message.lines, "", sender_name(self.sender)]
         return self._write("notice", message.recipient, message.subject, body, [])
 
     def _prompt(self, message: PromptMessage) -> Sent:
@@ -218,7 +290,8 @@ class OutboxChannel:
             ]
         if message.thread_ref:
             headers.append(("Thread", message.thread_ref))
-        return self._write(message.kind, message.recipient, subject(message), prompt_body(message), headers)
+        body = prompt_body(message, self.sender)
+        return self._write(message.kind, message.recipient, subject(message), body, headers)
 
     def _write(
         self, kind: str, to: Recipient, title: str, body: Iterable[str], headers: list[tuple[str, str | None]]

@@ -33,7 +33,19 @@ from collector.channels import (
     ReceiptMessage,
     Recipient,
 )
-from collector.outbox import first_name, how_to_answer, item_lines, shorten
+from collector.outbox import (
+    bullet_lines,
+    contact_line,
+    first_name,
+    fit_subject,
+    how_to_answer,
+    item_lines,
+    receipt_line_lines,
+    receipt_title,
+    recorded,
+    sender_name,
+    shorten,
+)
 from collector.policy import format_due
 from collector.vocabulary import Status, label, status_from_word
 
@@ -79,10 +91,21 @@ def environment() -> Environment:
     )
 
 
-def render(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
-    """(subject, text, html) for `template` ("prompt", "reminder", ...): the named triple."""
+def render(template: str, context: dict[str, Any], sender: str = "") -> tuple[str, str, str]:
+    """(subject, text, html) for `template` ("prompt", "reminder", ...): the named triple.
+
+    `sender` is MAIL_FROM: its display name signs the message off and, when the plan has no coordinator,
+    it is whom a prompt says to ask. The subject names the plan by `subject_title`, its title shortened by
+    words only when the whole subject would pass SUBJECT_WIDTH."""
     env = environment()
-    subject = env.get_template(f"{template}.subject.j2").render(context)
+    context = {"sign_off": sender_name(sender), **context}
+    if "contact" in context:
+        context["contact_line"] = contact_line(context["contact"], sender)
+    subject_template = env.get_template(f"{template}.subject.j2")
+    subject = fit_subject(
+        lambda title: clean_header(subject_template.render({**context, "subject_title": title}), 998),
+        context.get("plan_title") or "",
+    )
     text = env.get_template(f"{template}.text.j2").render(context)
     html = env.get_template(f"{template}.html").render(context)
     return clean_header(subject), text, html
@@ -115,11 +138,12 @@ def prompt_context(message: PromptMessage) -> dict[str, Any]:
     items = [
         {
             "ref": item.ref,
-            "text": shorten(item.text, 220),
+            "text": (item.intro or "") if item.parts else _one_line(item.text),
+            "parts": list(item.parts),
             "target": shorten(item.target, 100) if item.target else "none given",
             "last": _last_reported(item),
             "answered_by": item.answered_by,
-            "part_of": shorten(item.part_of, 140) if item.part_of else None,
+            "part_of": _one_line(item.part_of) if item.part_of else None,
             "lines": item_lines(item),
         }
         for item in message.items
@@ -128,11 +152,11 @@ def prompt_context(message: PromptMessage) -> dict[str, Any]:
     return {
         "name": _greeting(message.recipient),
         "plan_title": _one_line(message.plan_title),
-        "short_title": shorten(message.plan_title, 60),
         "round_name": _one_line(message.round_name),
         "due": format_due(message.due) if message.due else None,
         "due_long": format_due(message.due, long=True) if message.due else None,
         "items": items,
+        "contact": message.contact,
         "how_lines": how_to_answer(message.items) if message.items else [],
         "example": refs[0],
         "other": refs[1] if len(refs) > 1 else refs[0],
@@ -143,7 +167,6 @@ def escalation_context(message: EscalationMessage) -> dict[str, Any]:
     return {
         "name": _greeting(message.recipient),
         "plan_title": _one_line(message.plan_title),
-        "short_title": shorten(message.plan_title, 60),
         "round_name": _one_line(message.round_name),
         "due_long": format_due(message.due, long=True) if message.due else "its due date",
         "missing": [{"lead": _one_line(m.lead), "refs": ", ".join(m.refs)} for m in message.missing],
@@ -153,20 +176,21 @@ def escalation_context(message: EscalationMessage) -> dict[str, Any]:
 def receipt_context(message: ReceiptMessage) -> dict[str, Any]:
     lines = [
         {
-            "ref": line.ref,
-            "status": _status_label(line.status) or "no status",
-            "progress": line.progress.strip() or "no progress text",
-            "revised_target": line.revised_target,
+            "title": receipt_title(line),
+            "recorded": recorded(line),
+            "has_status": bool(line.status),
+            "progress": line.progress.strip() or "none given",
+            "lines": receipt_line_lines(line),
         }
         for line in message.lines
     ]
     return {
         "name": _greeting(message.recipient),
         "plan_title": _one_line(message.plan_title),
-        "short_title": shorten(message.plan_title, 60),
         "round_name": _one_line(message.round_name),
         "lines": lines,
         "needs_review": list(message.needs_review),
+        "review_lines": [text for item in message.needs_review for text in bullet_lines(item)],
     }
 
 
@@ -194,7 +218,7 @@ def compose(template: str, context: dict[str, Any], to: Recipient, envelope: Env
     """The complete multipart/alternative message, with a fresh Message-ID, ready for the relay."""
     recipient = recipient_address(to)  # first: a person without a usable address fails before rendering
     domain = clean_header(envelope.mail_domain, 100).replace(" ", "") or "localhost"
-    subject, text, html = render(template, context)
+    subject, text, html = render(template, context, envelope.sender)
     msg = EmailMessage()
     msg["From"] = clean_header(envelope.sender)
     msg["To"] = recipient

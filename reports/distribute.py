@@ -26,7 +26,7 @@ from collector.errors import UserError
 from reports.build import FORMATS, Built
 from reports.model import ReportData
 from reports.render.html import render_email_html
-from reports.render.md import render_md
+from reports.render.text import render_text
 from reports.safe import one_line, truncate
 
 MAX_ATTACHMENTS = 20 * 1024 * 1024  # most relays refuse messages over 25 MB once base64 adds its third
@@ -65,7 +65,8 @@ def subject(data: ReportData) -> str:
 def compose(
     data: ReportData, files: list[Built], *, sender: str, to: list[str], now: datetime, domain: str
 ) -> EmailMessage:
-    """The committee's email: text and HTML summaries, then every file as an attachment."""
+    """The committee's email: a plain-text summary (render_text: readable as it is, nothing escaped), the
+    HTML summary, then every file as an attachment."""
     total = sum(b.size for b in files)
     if total > MAX_ATTACHMENTS:
         raise UserError(
@@ -80,7 +81,7 @@ def compose(
     msg["Message-ID"] = make_msgid(domain=re.sub(r"[^A-Za-z0-9.-]", "", domain)[:100] or "localhost")
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies back to us
     names = [b.path.name for b in files]
-    text = render_md(data) + "\nAttached: " + ", ".join(names) + "\n"
+    text = render_text(data) + "\nAttached:\n" + "".join(f"  * {name}\n" for name in names)
     msg.set_content(text)
     msg.add_alternative(render_email_html(data, names), subtype="html")
     for built in files:

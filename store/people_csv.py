@@ -1,13 +1,15 @@
 """The people file: a CSV of who leads what and how to reach them, checked whole before anything is written.
 
-Every row is validated first (a bad email, an unknown manager, a duplicate address: one line naming the
-row and what to do), so a bad file changes nothing; then rows update the people the directory already
-matches (placeholders a plan import created included) and add the rest.
+Every row is validated first (a bad email, an unknown manager, one person described twice with different
+details: one line per bad row naming it and what to do, every bad row in one run), so a bad file changes
+nothing; then rows update the people the directory already matches (placeholders a plan import created
+included) and add the rest. A row repeating another exactly is harmless and only warned about.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from dataclasses import dataclass
 from datetime import datetime
@@ -40,6 +42,20 @@ class PeopleImportResult:
     added: int
     updated: int
     relinked_leads: int
+    warnings: list[str] = dataclasses.field(default_factory=list)  # "row 7 repeats row 3" and the like
+
+
+class PeopleFileErrors(ImportFileError):
+    """Every bad row of a people file, one line each; `row`, `problem` and `hint` are the first one's."""
+
+    def __init__(self, path: str, problems: list[tuple[int, str, str | None]]):
+        row, problem, hint = problems[0]
+        super().__init__(path, problem, row=row, hint=hint)
+        self.problems = problems
+        if len(problems) > 1:
+            lines = [f"row {r}: {p}" + (f" ({h})" if h else "") for r, p, h in problems]
+            head = f"{path}: {len(problems)} rows need fixing, nothing was imported:"
+            self.args = ("\n  ".join([head, *lines]),)
 
 
 @dataclass
@@ -72,7 +88,7 @@ def import_people(session: Session, path: Path, clock: Clock, *, actor: str = "c
     """
     rows = _read_people_csv(path)
     directory = Directory.load(session)
-    _validate(rows, directory, str(path))
+    warnings = _validate(rows, directory, str(path))
     now = clock.now()
     people: list[Person] = []
     added, updated = 0, set()
@@ -89,13 +105,13 @@ def import_people(session: Session, path: Path, clock: Clock, *, actor: str = "c
     session.flush()
     for row, person in zip(rows, people, strict=True):
         _link_row(session, row, person, rows, people, directory)
-    session.flush()
+        session.flush()  # a repeated row must find the links its first row made
     relinked = relink_leads(session, directory)
     detail = {"file": str(path), "added": added, "updated": len(updated), "relinked_leads": relinked}
     session.add(
         AuditEvent(at=now, actor=actor, via="import", entity="person", event="people.imported", detail=detail)
     )
-    return PeopleImportResult(added=added, updated=len(updated), relinked_leads=relinked)
+    return PeopleImportResult(added=added, updated=len(updated), relinked_leads=relinked, warnings=warnings)
 
 
 def _read_people_csv(path: Path) -> list[_Row]:
@@ -128,25 +144,78 @@ def _read_people_csv(path: Path) -> list[_Row]:
     return rows
 
 
-def _validate(rows: list[_Row], directory: Directory, path: str) -> None:
-    emails: dict[str, int] = {}
+def _validate(rows: list[_Row], directory: Directory, path: str) -> list[str]:
+    """Check every row; raise one PeopleFileErrors naming each bad row, else return the warnings."""
+    problems: list[tuple[int, str, str | None]] = []
+    warnings: list[str] = []
+    seen: dict[tuple[str, str], _Row] = {}  # ("email" | "name" | "code", key) -> the first row with it
     for index, row in enumerate(rows):
-        problem, hint = _row_problem(row, index, rows, directory, emails)
+        problem, hint = _row_problem(row, index, rows, directory)
+        if problem is None:
+            problem, hint, warning = _repeat_problem(row, seen)
+            if warning:
+                warnings.append(warning)
         if problem:
-            raise ImportFileError(path, problem, row=row.number, hint=hint)
+            problems.append((row.number, problem, hint))
+    if problems:
+        raise PeopleFileErrors(path, problems)
+    return warnings
+
+
+def _identity(row: _Row) -> list[tuple[str, str]]:
+    """What makes a row one person: its email, its name (as names are compared) and its code."""
+    keys = []
+    if email := row.get("email"):
+        keys.append(("email", email.casefold()))
+    if (name := row.get("name")) and normalise_name(name):
+        keys.append(("name", normalise_name(name)))
+    if code := row.get("code"):
+        keys.append(("code", code.casefold()))
+    return keys
+
+
+def _comparable(field: str, value: str) -> str:
+    if field == "name":
+        return normalise_name(value)
+    return " ".join(value.split()).casefold()
+
+
+def _repeat_problem(
+    row: _Row, seen: dict[tuple[str, str], _Row]
+) -> tuple[str | None, str | None, str | None]:
+    """A row describing someone an earlier row already describes: (problem, hint, warning).
+
+    Two rows of one person that disagree (a second email, another Slack id...) would leave whichever came
+    last, silently; so that is an error naming both rows. Rows that agree (blank cells agree with anything)
+    are a harmless repeat: a warning."""
+    keys = _identity(row)
+    match = next(((kind, key) for kind, key in keys if (kind, key) in seen), None)
+    for key in keys:
+        seen.setdefault(key, row)
+    if match is None:
+        return None, None, None
+    earlier = seen[match]
+    same = f"same {match[0]} as row {earlier.number}"
+    for field in (*_PLAIN_FIELDS, "manager"):
+        mine, theirs = row.get(field), earlier.get(field)
+        if mine and theirs and _comparable(field, mine) != _comparable(field, theirs):
+            label = field.replace("_", " ")
+            return (
+                f"{same} but another {label}: {theirs!r} on row {earlier.number}, {mine!r} here",
+                "one row per person: correct or delete one of them",
+                None,
+            )
+    who = earlier.get("name") or earlier.get("code")
+    return None, None, f"row {row.number} repeats row {earlier.number} ({who}): read once"
 
 
 def _row_problem(
-    row: _Row, index: int, rows: list[_Row], directory: Directory, emails: dict[str, int]
+    row: _Row, index: int, rows: list[_Row], directory: Directory
 ) -> tuple[str | None, str | None]:
     if not (row.get("name") or row.get("code")):
         return "no name or code", "every person needs at least one of them"
-    if email := row.get("email"):
-        if problem := email_problem(email):
-            return problem, "correct it, or leave the cell empty until you know it"
-        if email.casefold() in emails:
-            return f"email {email} is also on row {emails[email.casefold()]}", "each person needs their own"
-        emails[email.casefold()] = row.number
+    if (email := row.get("email")) and (problem := email_problem(email)):
+        return problem, "correct it, or leave the cell empty until you know it"
     channel = (row.get("preferred_channel") or "").lower()
     if channel and channel not in CHANNELS:
         return f"unknown preferred channel {channel!r}", "use email or slack, or leave it blank"

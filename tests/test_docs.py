@@ -16,6 +16,7 @@ from collector.cli.app import app
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "docs" / "coordinators.md"
 pytestmark = pytest.mark.slow
+_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 def _commands(text: str) -> list[list[str]]:
@@ -31,18 +32,39 @@ def test_every_command_in_the_coordinators_guide_runs(tmp_path, monkeypatch):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'var' / 'collector.db'}")
     monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
-    due = (date.today() + timedelta(days=14)).isoformat()  # the guide's date, kept in the future
     commands = _commands(GUIDE.read_text(encoding="utf-8"))
     assert len(commands) >= 15
     runner = CliRunner()
     for args in commands:
-        args = [due if a == "2026-12-04" else a for a in args]
         result = runner.invoke(app, args)
         assert result.exit_code == 0, f"collector {shlex.join(args)}\n{result.output}"
     assert sorted(p.suffix for p in (tmp_path / "out" / "riverside").iterdir()).count(".pdf") == 2
     assert list((tmp_path / "var" / "outbox").glob("*report*")) or list(
         (tmp_path / "var" / "outbox").iterdir()
     )
+
+
+def test_the_guide_writes_no_date_that_goes_stale():
+    """A due date written into a command works until that day, then the guide fails its readers: the
+    commands give dates relative to today ("--due 14d") instead."""
+    dated = [
+        args for args in _commands(GUIDE.read_text(encoding="utf-8")) if any(_DATE.search(a) for a in args)
+    ]
+    assert dated == []
+
+
+def test_a_due_date_can_be_given_as_days_from_today(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'c.db'}")
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
+    runner = CliRunner()
+    assert runner.invoke(app, ["plan", "import", str(ROOT / "examples" / "riverside_edi_plan.docx"),
+                               "--plan-name", "r"]).exit_code == 0  # fmt: skip
+    assert runner.invoke(app, ["people", "import", str(ROOT / "examples" / "people.csv")]).exit_code == 0
+    shown = runner.invoke(app, ["round", "open", "--plan", "r", "--due", "14d", "--dry-run"])
+    assert shown.exit_code == 0, shown.output
+    assert f"due {date.today() + timedelta(days=14):%a %d %b %Y}" in " ".join(shown.output.split())
+    wrong = runner.invoke(app, ["round", "open", "--plan", "r", "--due", "soon", "--dry-run"])
+    assert wrong.exit_code == 2 and "days from today: 14d" in wrong.output
 
 
 def _readme_commands() -> list[list[str]]:

@@ -55,6 +55,42 @@ def parse_file(path: Path, refs: list[str] | None, today: date | None) -> dict:
     }
 
 
+_MBOX_FROM = re.compile(rb"^From \S")  # an mbox separator line, as procmail and fetchmail may pass it
+_FIELD = re.compile(rb"^[\x21-\x39\x3b-\x7e]+[ \t]*:")  # RFC 5322 2.2: printable name, then a colon
+_HEADER_LINES = 2000  # more header lines than any real message carries: a scan that always ends
+
+
+def not_an_email(raw: bytes) -> str | None:
+    """Why `raw` is not an RFC 5322 message, or None when it is one.
+
+    A message begins with a header block (RFC 5322 2.2: "name: value" lines, folded lines starting with
+    space or tab) ended by an empty line or the end of the data, and names its sender (From, 3.6). A PDF, a
+    picture or a text file handed to `mail receive` by mistake fails at its first line, before it is stored
+    as if someone had mailed it: what the server receives over SMTP is always a message; a file need not be.
+    """
+    if not raw.strip():
+        return "the file is empty"
+    lines = raw.split(b"\n", _HEADER_LINES)
+    if _MBOX_FROM.match(lines[0]):
+        lines = lines[1:]
+    fields: set[bytes] = set()
+    for number, line in enumerate(lines[:_HEADER_LINES]):
+        line = line.rstrip(b"\r")
+        if not line:
+            break
+        if line[:1] in (b" ", b"\t") and number:
+            continue
+        if b"\0" in line or not _FIELD.match(line):
+            return "it does not begin with header lines such as From: and Subject:"
+        fields.add(line.split(b":", 1)[0].strip().lower())
+    else:
+        if len(lines) > _HEADER_LINES:
+            return "its header block does not end"
+    if b"from" not in fields:
+        return "its header block has no From: line"
+    return None
+
+
 def _refs(value: str | None) -> list[str] | None:
     if value is None:
         return None
@@ -122,14 +158,17 @@ def receive(
     from .context import runtime
 
     rt = runtime(ctx)
-    stored = duplicates = 0
-    for path in files:
+    messages = []
+    for path in files:  # every file is read and checked before any is stored: a bad one stores none
         try:
             raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
         except OSError as exc:
             raise UserError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-        if not raw.strip():
-            raise UserError(f"{path}: empty: not an email")
+        if problem := not_an_email(raw):
+            raise UserError(f"{path}: not an email ({problem}): nothing was stored")
+        messages.append((path, raw))
+    stored = duplicates = 0
+    for path, raw in messages:
         head = BytesHeaderParser(policy=default).parsebytes(raw)
         senders = getaddresses([str(v) for v in head.get_all("From", [])])
         recipients = getaddresses([str(v) for k in ("Delivered-To", "To", "Cc") for v in head.get_all(k, [])])

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from .context import console, runtime
@@ -29,6 +30,8 @@ def import_people(
     rt = runtime(ctx)
     with rt.session() as s:
         result = run(s, file, rt.clock, actor=rt.actor)
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
     console.print(f"[green]People imported[/] from {file}: {people_summary(result)}.")
 
 

@@ -7,6 +7,7 @@ steps, so a prompt is never sent twice even if the scheduler is running too.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,15 +24,25 @@ PLAN = typer.Option(None, "--plan", help="The plan's id or name: acts on its ope
 ROUND = typer.Option(None, "--round", help="A round's id (from `collector round list`).")
 
 
-def _date(value: str | None, option: str) -> date | None:
+_DAYS_AHEAD = re.compile(r"^\+?(\d{1,4})\s*d(?:ays?)?$", re.I)
+
+
+def _date(value: str | None, option: str, today: date) -> date | None:
+    """YYYY-MM-DD, or a number of days from today ("14d"), so a guide's example never goes stale."""
     if value is None:
         return None
+    if ahead := _DAYS_AHEAD.match(value.strip()):
+        return today + timedelta(days=int(ahead[1]))
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
         raise typer.BadParameter(
-            f"{value!r} is not a date: write it as YYYY-MM-DD", param_hint=option
+            f"{value!r} is not a date: write it as YYYY-MM-DD, or days from today: 14d", param_hint=option
         ) from None
+
+
+def _today(rt: Runtime) -> date:
+    return rt.clock.now().astimezone(rt.settings.tz).date()
 
 
 def _list(value: str | None) -> list[str]:
@@ -64,7 +75,7 @@ def _channels(rt: Runtime):
 def open_(
     ctx: typer.Context,
     plan: str = typer.Option(..., "--plan", help="The plan's id or name."),
-    due: str = typer.Option(..., "--due", help="When answers are due: YYYY-MM-DD."),
+    due: str = typer.Option(..., "--due", help="When answers are due: YYYY-MM-DD, or days from today: 14d."),
     closes: str | None = typer.Option(None, "--closes", help="Close the round at the end of this day."),
     sections: str | None = typer.Option(None, "--sections", help="Only these sections, by ref: '1,2'."),
     leads: str | None = typer.Option(
@@ -82,7 +93,7 @@ def open_(
     from store.queries import find_plan
 
     rt = runtime(ctx)
-    due_day, closes_day = _date(due, "--due"), _date(closes, "--closes")
+    due_day, closes_day = _date(due, "--due", _today(rt)), _date(closes, "--closes", _today(rt))
     subset = {"sections": _list(sections), "leads": _list(leads)}
     channels = _channels(rt)
     with rt.session(read_only=dry_run) as s:
@@ -269,7 +280,7 @@ def reopen(
             r,
             clock=rt.clock,
             actor=rt.actor,
-            closes=_date(closes, "--closes"),
+            closes=_date(closes, "--closes", _today(rt)),
             default_tz=rt.settings.timezone,
         )
         console.print(f"Reopened round #{r.id} {r.name!r}.")

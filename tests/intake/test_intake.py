@@ -14,10 +14,12 @@ from sqlalchemy import select
 
 from collector.errors import UserError
 from collector.intake import apply
+from collector.messages import prompt_message
 from collector.paper import record_paper_update
 from collector.replies import ParsedUpdate, Reply
 from collector.review import apply_item, pending, reject_item, replay
 from collector.vocabulary import Status
+from mailin.compose import Envelope, compose_prompt, compose_receipt
 from store.importers.draft import ActionDraft, LeadDraft, PlanDraft, ProgressDraft, SectionDraft
 from store.models import (
     Action,
@@ -25,6 +27,7 @@ from store.models import (
     Delegation,
     InboundMessage,
     Person,
+    PlanCoordinator,
     Prompt,
     PromptAction,
     Round,
@@ -380,3 +383,66 @@ def test_the_receipt_lists_actions_in_the_plans_order_whatever_order_they_were_a
     ]
     result = apply(session, _reply(spring, sender=spring.jo, updates=updates), clock=clock)
     assert [line.ref for line in result.receipt.lines] == ["1.1", "2.1"]
+
+
+def test_a_no_change_with_nothing_to_carry_is_receipted_as_no_status_with_a_request_for_one(
+    session, clock, spring
+):
+    updates = [ParsedUpdate("1.1", Status.NO_CHANGE, ""), ParsedUpdate("2.1", Status.NO_CHANGE, "")]
+
+    result = apply(session, _reply(spring, sender=spring.jo, updates=updates), clock=clock)
+
+    assert [(line.ref, line.status, line.title) for line in result.receipt.lines] == [
+        ("1.1", "On track", "Refresh the equality profile"),
+        ("2.1", None, "Audit the website against WCAG 2.2"),
+    ]
+    text = compose_receipt(result.receipt, Envelope("Progress <p@x.org>", "x.org", clock.now()))
+    body = text.get_body(("plain",)).get_content()
+    assert "[1.1] Refresh the equality profile\n    On track\n" in body
+    assert (
+        "[2.1] Audit the website against WCAG 2.2\n"
+        '    No status was recorded: please reply with one, e.g. "2.1: on track".\n'
+        "    Progress: No change since the last report.\n"
+    ) in body
+
+
+def test_a_prompt_lists_each_item_once_and_names_the_plans_coordinator(session, clock, spring):
+    items = [ActionDraft("a)", "Publish the data by age."), ActionDraft("b)", "Publish it by disability.")]
+    draft = PlanDraft(
+        title="Brightwater Council Equality, Diversity and Inclusion Action Plan 2026-28",
+        source="edi.docx",
+        actions=[
+            ActionDraft(
+                "3.1",
+                "Publish monitoring data: a) Publish the data by age. b) Publish it by disability.",
+                leads=[LeadDraft("Jo Baker", "JB")],
+                sub_actions=items,
+            )
+        ],
+    )
+    saved = save_plan(session, draft, name="data", update=False, clock=clock)
+    session.add(PlanCoordinator(plan_id=saved.plan_id, person_id=spring.pat.id))
+    parent = session.scalars(select(Action).where(Action.plan_id == saved.plan_id, Action.ref == "3.1")).one()
+    round_ = Round(plan_id=saved.plan_id, kind="collection", name="Spring 2027", opened_at=clock.now(),
+                   due_date=date(2027, 3, 12), created_at=clock.now())  # fmt: skip
+    session.add(round_)
+    session.flush()
+    prompt = Prompt(round_id=round_.id, person_id=spring.jo.id, channel="email", token="tokD",
+                    created_at=clock.now())  # fmt: skip
+    session.add(prompt)
+    session.flush()
+    session.add(PromptAction(prompt_id=prompt.id, action_id=parent.id))
+    session.flush()
+
+    message = prompt_message(session, prompt)
+    msg = compose_prompt(message, Envelope("Progress <p@x.org>", "x.org", clock.now(), reply_token="tokD"))
+    body = msg.get_body(("plain",)).get_content()
+
+    assert message.contact.name == "Pat Lee"
+    assert (
+        "[3.1] Publish monitoring data:\n  a) Publish the data by age.\n  b) Publish it by disability.\n"
+        in body
+    )
+    assert body.count("by disability") == 1
+    assert "Ask Pat Lee (pat.lee@brightwater.gov.uk)." in " ".join(body.split())
+    assert len(msg["Subject"]) <= 78 and msg["Subject"].endswith("…: your Spring 2027 update, due Fri 12 Mar")

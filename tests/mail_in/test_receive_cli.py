@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
 from collector.cli.app import app
+from collector.cli.mail import not_an_email
+from collector.errors import UserError
 from store.db import make_engine, session_scope
 from store.models import InboundMessage
 
@@ -42,5 +45,50 @@ def test_an_empty_or_missing_file_is_one_clear_line(tmp_path, monkeypatch):
     (tmp_path / "empty.eml").write_bytes(b"")
     empty = CliRunner().invoke(app, ["mail", "receive", str(tmp_path / "empty.eml")])
     missing = CliRunner().invoke(app, ["mail", "receive", str(tmp_path / "nope.eml")])
-    assert empty.exit_code == 1 and "empty: not an email" in str(empty.exception)
+    assert empty.exit_code == 1 and "not an email (the file is empty)" in str(empty.exception)
     assert missing.exit_code == 1 and "cannot be read" in str(missing.exception)
+
+
+NOT_EMAIL = {
+    "a PDF": (
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
+        "does not begin with header",
+    ),
+    "a binary": (bytes(range(256)) * 4, "does not begin with header lines"),
+    "an empty file": (b"", "the file is empty"),
+    "blank lines": (b"\n\r\n  \n", "the file is empty"),
+    "notes with a colon": (b"Progress notes: all fine\nMore text here\n", "does not begin with header lines"),
+    "headers without a sender": (b"Subject: 1.1 done\n\non track\n", "has no From: line"),
+}
+
+
+@pytest.mark.parametrize("case", list(NOT_EMAIL))
+def test_a_file_that_is_not_an_email_is_refused_in_one_line_and_not_stored(tmp_path, monkeypatch, case):
+    content, why = NOT_EMAIL[case]
+    db = tmp_path / "var" / "collector.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db}")
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
+    (tmp_path / "report.pdf").write_bytes(content)
+
+    # given with a real reply before it: nothing of the batch is stored
+    result = CliRunner().invoke(app, ["mail", "receive", str(EXAMPLE), str(tmp_path / "report.pdf")])
+
+    assert result.exit_code == 1 and isinstance(result.exception, UserError)
+    message = str(result.exception)
+    assert "\n" not in message and message.startswith(f"{tmp_path / 'report.pdf'}: not an email (")
+    assert why in message and message.endswith("nothing was stored")
+    assert not db.exists() or _states(db) == []
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        EXAMPLE.read_bytes(),
+        b"From progress@x.org Thu Dec  3 09:00:00 2026\nFrom: Jo <jo@x.org>\nSubject: 1.1\n\nok\n",  # mbox
+        b"From: Jo <jo@x.org>\r\nSubject: a long subject\r\n folded onto a second line\r\n\r\n1.1 done\r\n",
+        b"From: Jo <jo@x.org>\nSubject: headers only\n",
+    ],
+    ids=["outlook", "mbox separator", "folded CRLF", "headers only"],
+)
+def test_a_real_message_is_recognised_as_one(raw):
+    assert not_an_email(raw) is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -20,6 +21,8 @@ from collector.channels import (
     ReceiptMessage,
     Recipient,
 )
+from collector.messages import intro_before
+from collector.outbox import part_lines
 from collector.parsing import parse_reply
 from collector.replies import AskedAction
 from mailin import compose
@@ -76,7 +79,7 @@ def test_a_prompt_has_the_headers_a_relay_and_a_reply_need():
 
     assert msg["From"] == "Action Plan Progress <progress@progress.example.org>"
     assert msg["To"] == "Dr Jo Baker <jo.baker@harbourside.example.org>"
-    assert msg["Subject"] == "Harbourside Action Plan: your update for the Spring 2027 round, due Wed 31 Mar"
+    assert msg["Subject"] == "Harbourside Action Plan: your Spring 2027 update, due Wed 31 Mar"
     assert msg["Reply-To"] == "progress+t0k3n@progress.example.org"
     assert msg["Message-ID"].startswith("<") and msg["Message-ID"].endswith("@progress.example.org>")
     assert msg["Date"] == "Mon, 01 Mar 2027 09:30:00 +0000"
@@ -111,7 +114,7 @@ def test_the_text_a_lead_reads_has_each_action_with_blank_lines_to_answer_on():
 def test_a_reminder_threads_under_the_prompt_and_keeps_the_reply_token():
     msg = compose.compose_prompt(prompt("reminder"), envelope(reply_token="t0k3n", thread_ref=PROMPT_REF))
 
-    assert msg["Subject"].startswith("Reminder - Harbourside Action Plan: your update")
+    assert msg["Subject"] == "Reminder - Harbourside Action Plan: Spring 2027 update, due Wed 31 Mar"
     assert msg["In-Reply-To"] == PROMPT_REF and msg["References"] == PROMPT_REF
     assert msg["Reply-To"] == "progress+t0k3n@progress.example.org"
     assert "A reminder: we have not yet heard from you" in parts(msg)[0]
@@ -151,11 +154,11 @@ def test_a_receipt_says_what_was_recorded_how_to_correct_it_and_what_a_person_wi
 
     assert msg["In-Reply-To"] == PROMPT_REF and msg["References"] == PROMPT_REF and msg["Reply-To"] is None
     assert msg["Subject"] == "Harbourside Action Plan: we recorded your update"
-    assert "[1.1] At risk - Delayed by the data audit\n      revised target: June 2027\n" in text
-    assert "[1.2] Completed - Published in February\n" in text
+    assert "[1.1]\n    At risk; revised target: June 2027\n    Progress: Delayed by the data audit\n" in text
+    assert "[1.2]\n    Completed\n    Progress: Published in February\n" in text
     assert "A person will look at:\n  * Your note about 9.9: the plan has no action 9.9\n" in text
     assert "reply to this message with the corrected answer: the\nlatest answer counts." in text
-    assert "Revised target: June 2027" in html and "A person will look at" in html
+    assert "At risk; revised target: June 2027" in html and "A person will look at" in html
 
 
 def test_a_notice_carries_its_own_subject_and_lines():
@@ -176,7 +179,7 @@ def test_no_header_can_be_injected_through_a_plan_title_or_a_name():
 
     assert parsed["Bcc"] is None and parsed["X-Evil"] is None
     assert b"\r\nBcc:" not in raw and b"\nBcc:" not in raw
-    assert parsed["Subject"].startswith("Plan Bcc: victim@example.org: your update")
+    assert parsed["Subject"].startswith("Plan Bcc: victim@example.org: your Spring 2027 update")
     assert parsed["To"].addresses[0].addr_spec == "jo.baker@harbourside.example.org"
     assert len(parsed["To"].addresses) == 1
     assert all("\n" not in value and "\r" not in value for value in parsed.values())
@@ -286,3 +289,119 @@ def test_a_sub_action_says_which_action_it_is_part_of_and_an_inline_answer_still
     body = parse_message(reply).body or ""
     result = parse_reply(body, [AskedAction("2.3 b)", "Publish the results")], today=date(2027, 3, 5))
     assert [(u.ref, u.status) for u in result.updates] == [("2.3 b)", "completed")]
+
+
+PAY_GAP = (
+    "Publish our pay gap reports, as the regulations require of every employer with 250 or more staff, and"
+)
+PAY_GAP += " explain each gap with an action plan agreed by the workforce board before publication:"
+ITEMS = ("a) Gender pay gap (statutory), with bonus pay shown separately.", "b) Ethnicity pay gap.")
+
+
+def _pay_gap_prompt(**kw) -> PromptMessage:
+    item = AskedItem(7, "3.2", f"{PAY_GAP} {' '.join(ITEMS)}", "March 2027", parts=ITEMS, intro=PAY_GAP)
+    return dataclasses.replace(prompt(), items=(item,), **kw)
+
+
+def test_an_action_is_sent_whole_and_wrapped_with_each_of_its_items_listed_once_under_it():
+    text, html = parts(compose.compose_prompt(_pay_gap_prompt(), envelope(reply_token="t0k3n")))
+
+    block = text.split("[3.2] ", 1)[1].split("Target:", 1)[0]
+    assert "…" not in block and "..." not in block
+    assert " ".join(block.split()) == " ".join([PAY_GAP, *ITEMS])  # every word, in order, once
+    assert "\n  a) Gender pay gap (statutory), with bonus pay shown separately.\n  b) Ethnicity" in block
+    assert all(len(line) <= 76 for line in text.splitlines())
+    assert html.count("Ethnicity pay gap.") == 1 and '<li dir="auto">a) Gender pay gap' in html
+
+
+def test_an_items_long_text_wraps_under_its_words_not_under_its_label():
+    item = "c) " + "Disability pay gap, published voluntarily with the workforce data we already hold " * 2
+    lines = part_lines(item)
+    assert lines[0].startswith("  c) Disability") and all(line.startswith("     ") for line in lines[1:])
+
+
+@pytest.mark.parametrize(
+    ("text", "items", "intro"),
+    [
+        (
+            "a) Collect 100% of profile data. b) Collect 40%.",
+            ["a) Collect 100% of profile data.", "b) Collect 40%."],
+            "",
+        ),
+        (
+            "Develop a project plan which aims to:",
+            ["a) Target gaps in data.", "b) Keep data current."],
+            "Develop a project plan which aims to:",
+        ),
+        ("Publish:  A)  GENDER pay gap b) ethnicity", ["a) Gender pay gap", "b) Ethnicity"], "Publish:"),
+    ],
+    ids=["only items", "items kept apart", "spacing and case"],
+)
+def test_an_actions_own_words_stop_where_its_items_begin(text, items, intro):
+    assert intro_before(text, items) == intro
+
+
+def test_a_long_plan_title_is_shortened_by_words_in_the_subject_and_kept_whole_in_the_body():
+    title = "Riverside Borough Council Equality, Diversity and Inclusion Action Plan 2026-2028"
+    for kind in ("prompt", "reminder"):
+        msg = compose.compose_prompt(prompt(kind, title=title), envelope(reply_token="t0k3n"))
+        subject = msg["Subject"]
+        assert len(subject) <= 78 and subject.endswith("Spring 2027 update, due Wed 31 Mar")
+        shown = subject.split("…")[0].removeprefix("Reminder - ")
+        assert "…" in subject and title.startswith(shown) and title[len(shown)] in " ,"  # cut between words
+        assert "Diversity and Inclusion Action Plan 2026-2028 is open" in " ".join(parts(msg)[0].split()) or (
+            kind == "reminder"
+        )
+    receipt = ReceiptMessage(title, "Spring 2027", JO, (ReceiptLine("1.1", "completed", "Done"),))
+    assert len(compose.compose_receipt(receipt, envelope())["Subject"]) <= 78
+
+
+def test_a_prompt_names_the_coordinator_to_ask_or_else_the_sender_and_is_signed_by_the_sender():
+    priya = Recipient(9, "Priya Shah", "priya.shah@harbourside.example.org")
+    sender = envelope(reply_token="t0k3n")
+    sender = dataclasses.replace(sender, sender="Harbourside Equality Team <progress@progress.example.org>")
+
+    with_coordinator, html = parts(
+        compose.compose_prompt(dataclasses.replace(prompt(), contact=priya), sender)
+    )
+    without, _ = parts(compose.compose_prompt(prompt(), sender))
+
+    assert "Questions about this round? Ask Priya Shah (priya.shah@harbourside.example.org)." in " ".join(
+        with_coordinator.split()
+    )
+    assert (
+        "Questions about this round? Write to Harbourside Equality Team\n(progress@progress.example.org)."
+        in without
+    )
+    assert with_coordinator.endswith("Thank you,\nHarbourside Equality Team\n")
+    assert (
+        "Ask Priya Shah (priya.shah@harbourside.example.org)." in html
+        and "<br>Harbourside Equality Team" in html
+    )
+
+
+def test_a_receipt_names_each_action_and_asks_for_a_status_when_none_was_recorded():
+    long_title = (
+        "Build equality requirements into procurement for every contract over £100,000, from tender to review"
+    )
+    message = ReceiptMessage(
+        "Harbourside Action Plan",
+        "Spring 2027",
+        JO,
+        (
+            ReceiptLine(
+                "2.1 b)", None, "No change since the last report.", title="Fix the high-priority issues."
+            ),
+            ReceiptLine("4.4", "On track", "Tender live", "June 2027", title=long_title),
+        ),
+    )
+    text, html = parts(compose.compose_receipt(message, envelope()))
+
+    assert (
+        "[2.1 b)] Fix the high-priority issues.\n"
+        '    No status was recorded: please reply with one, e.g. "2.1 b): on track".\n'
+        "    Progress: No change since the last report.\n"
+    ) in text
+    assert "[4.4] Build equality requirements into procurement for every…\n" in text
+    assert "    On track; revised target: June 2027\n    Progress: Tender live\n" in text
+    assert "No status was recorded" in html and "[4.4] Build equality requirements" in html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from email import policy
 from email.parser import BytesParser
@@ -91,3 +92,18 @@ def test_slack_gets_the_summary_then_the_files_in_its_thread(sqlite_report, file
 def test_slack_refuses_something_that_is_not_a_channel_id(sqlite_report, files):
     with pytest.raises(UserError, match="is not a Slack channel id"):
         post_to_slack(FakeSlack(), "#committee", "hi", [f.path for f in files])
+
+
+def test_the_text_part_is_plain_readable_text_not_escaped_markdown(sqlite_report, files):
+    data = dataclasses.replace(sqlite_report, plan_title="EQUALITIES & DIVERSITY ACTION PLAN (2026-28)")
+    msg = compose(data, files, sender="p@x.org", to=["a@x.org"], now=NOW, domain="x.org")
+    text = msg.get_body(("plain",)).get_content()
+
+    assert text.startswith("EQUALITIES & DIVERSITY ACTION PLAN (2026-28)\n=====")
+    assert "\\" not in text and "**" not in text and "\n#" not in text
+    assert "\nSummary\n-------\n  * Actions: " in text
+    attention = text.split("Needs attention\n---------------\n")[1]
+    row = next(r for _, r in data.rows() if r.is_exception)
+    assert attention.startswith(f"  * {row.ref} ") and row.status.label in attention.split("\n  * ")[0]
+    assert all(len(line) <= 76 for line in text.splitlines())
+    assert text.endswith("Attached:\n" + "".join(f"  * {f.path.name}\n" for f in files))

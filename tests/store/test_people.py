@@ -144,7 +144,14 @@ BAD_FILES = {
     "duplicate email": (
         HEADER + "Joanne Tilley,JT,jt@brightwater.gov.uk,,,\nJo Tilley,,JT@brightwater.gov.uk,,,\n",
         3,
-        "also on row 2",
+        "same email as row 2 but another name: 'Joanne Tilley' on row 2, 'Jo Tilley' here",
+    ),
+    "one person with two emails": (
+        HEADER
+        + "Joanne Tilley,JT,jt@brightwater.gov.uk,,,\n"
+        + "Dr Joanne Tilley,,joanne@brightwater.gov.uk,,,\n",
+        3,
+        "same name as row 2 but another email",
     ),
 }
 
@@ -163,6 +170,60 @@ def test_a_bad_row_is_named_and_nothing_is_written(engine, clock, people_file, c
     with session_scope(engine) as session:
         assert session.scalar(select(func.count(Person.id))) == 0
         assert session.scalar(select(func.count(AuditEvent.id))) == 0
+
+
+def test_every_bad_row_is_reported_in_one_run_and_nothing_is_written(engine, clock, people_file):
+    path = people_file(
+        "name,code,email,slack_user_id,preferred_channel\n"
+        "Joanne Tilley,JT,jt@brightwater.gov.uk,U01TILLEY,\n"
+        "Kathryn Webster,KW,kathryn@,,\n"
+        "Sam Patel,SP,sam.patel@brightwater.gov.uk,,fax\n"
+        "Joanne Tilley,JT,jt@brightwater.gov.uk,U09OTHER,\n"
+    )
+
+    with pytest.raises(ImportFileError) as raised, session_scope(engine) as session:
+        import_people(session, path, clock)
+
+    lines = str(raised.value).splitlines()
+    assert lines[0] == f"{path}: 3 rows need fixing, nothing was imported:"
+    assert [line.split(":")[0].strip() for line in lines[1:]] == ["row 3", "row 4", "row 5"]
+    assert "slack user id: 'U01TILLEY' on row 2, 'U09OTHER' here" in lines[3]
+    with session_scope(engine) as session:
+        assert session.scalar(select(func.count(Person.id))) == 0
+
+
+def test_a_row_repeated_exactly_is_read_once_with_a_warning(session, clock, people_file):
+    row = "Joanne Tilley,JT,jt@brightwater.gov.uk,email,Kathryn Webster,Kathryn Webster\n"
+    path = people_file(HEADER + "Kathryn Webster,KW,kw@brightwater.gov.uk,,,\n" + row + row)
+
+    result = import_people(session, path, clock)
+
+    assert result.added == 2 and result.warnings == ["row 4 repeats row 3 (Joanne Tilley): read once"]
+    tilley = _person(session, "Joanne Tilley")
+    assert tilley.email == "jt@brightwater.gov.uk" and tilley.manager.name == "Kathryn Webster"
+    assert session.scalar(select(func.count(Delegation.person_id))) == 1
+
+
+def test_the_command_prints_each_bad_row_and_each_warning(tmp_path, monkeypatch, people_file):
+    from typer.testing import CliRunner
+
+    from collector.cli.app import app
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'c.db'}")
+    runner = CliRunner()
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    good = people_file(HEADER + "Sam Patel,SP,,,,\nSam Patel,SP,,,,\n", "good.csv")
+    bad = people_file(HEADER + ",,nobody@brightwater.gov.uk,,,\nSam Patel,SP,,fax,,\n", "bad.csv")
+
+    imported = runner.invoke(app, ["people", "import", str(good)])
+    refused = runner.invoke(app, ["people", "import", str(bad)])
+
+    assert imported.exit_code == 0 and "warning: row 3 repeats row 2 (Sam Patel)" in imported.output
+    assert refused.exit_code == 1 and isinstance(refused.exception, UserError)
+    assert str(refused.exception).splitlines()[1:] == [
+        "  row 2: no name or code (every person needs at least one of them)",
+        "  row 3: unknown preferred channel 'fax' (use email or slack, or leave it blank)",
+    ]
 
 
 def test_a_file_without_a_name_or_code_column_is_refused_at_its_header(session, clock, people_file):
