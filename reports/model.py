@@ -147,6 +147,11 @@ class Summary:
     def response_percent(self) -> float:
         return 100.0 * self.answered / self.expected if self.expected else 0.0
 
+    @property
+    def without_status(self) -> str:
+        """ "2 without a status" when some answers gave none (they count as received, not as a status)."""
+        return f"{self.answered_without_status} without a status" if self.answered_without_status else ""
+
 
 @dataclass(frozen=True)
 class TrendPoint:

@@ -126,8 +126,8 @@ def _summary(document, data: ReportData) -> None:
         (str(s.total), "actions in the plan"),
         (str(s.completed_now), "completed this period"),
         (str(s.overdue), "overdue"),
-        (str(s.slipped), "target moved this round"),
-        (rate, f"of {s.expected} updates due were received" if s.expected else "no updates were due"),
+        (str(s.slipped), "slipped this round"),
+        (rate, _received(s) if s.expected else "no updates were due"),
     ]
     table = document.add_table(rows=2, cols=len(tiles))
     table.style = "Table Grid"
@@ -151,6 +151,11 @@ def _summary(document, data: ReportData) -> None:
     write(total[2], "100%", bold=True, align_right=True, size=9)
     column_widths(counts, [45, 25, 25])
     _responses(document, data)
+
+
+def _received(s) -> str:
+    note = f" ({s.without_status})" if s.without_status else ""
+    return f"of {s.expected} updates due were received{note}"
 
 
 def _responses(document, data: ReportData) -> None:
