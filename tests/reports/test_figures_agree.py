@@ -13,7 +13,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, event, given, settings
 from sqlalchemy import select
 
 from collector.round_status import round_status
@@ -148,6 +148,8 @@ def test_every_light_format_round_status_and_home_agree_with_the_rows(engine, cl
     if played is None:
         return
     data = _report(engine, played)
+    for state in {row.state for _, row in data.rows()}:
+        event(f"an action {state}")  # --hypothesis-show-statistics: how often each case came up
     _check_report_itself(data)
     _check_meanings(engine, played, data)
     _check_round_status_and_home(engine, played, data)
