@@ -239,7 +239,11 @@ def _record(
 ) -> Update:
     status, progress = update.status, update.progress
     if status is Status.NO_CHANGE:
-        status, progress = _previous(session, action, round_), progress or "No change since the last report."
+        # "No change" carries the status last reported; with none to carry (no imported baseline status, no
+        # earlier round's) it is an answer without a status, recorded as one, never as a status.
+        status = _previous(session, action, round_)
+        carried = "No change since the last report."
+        progress = progress or (carried if status is not None else "No change reported; no earlier status.")
     row = Update(
         action_id=action.id,
         round_id=round_.id,
@@ -271,10 +275,17 @@ def _answered_for(sender: Person | None, prompt: Prompt | None) -> int | None:
 
 
 def _previous(session: Session, action: Action, round_: Round) -> Status | None:
-    """'No change' means the status last reported before this round."""
+    """'No change' means the status last reported before this round (the import's baseline included)."""
+    earlier = select(Round.id).where(Round.plan_id == round_.plan_id, Round.opened_at <= round_.opened_at)
     value = session.scalar(
         select(Update.status)
-        .where(Update.action_id == action.id, Update.round_id != round_.id, Update.status.is_not(None))
+        .where(
+            Update.action_id == action.id,
+            Update.round_id != round_.id,
+            Update.round_id.in_(earlier),
+            Update.status.is_not(None),
+            Update.status != Status.NO_CHANGE.value,
+        )
         .order_by(Update.created_at.desc(), Update.id.desc())
         .limit(1)
     )

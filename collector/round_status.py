@@ -1,5 +1,9 @@
 """What a round looks like now: each prompt with its delivery, reminders and answers, and what went wrong
-(`collector round status`); and the list of rounds (`collector round list`)."""
+(`collector round status`); and the list of rounds (`collector round list`).
+
+The answer figures (each lead's own, the actions asked and answered) are collector/figures.py's, the same
+the report and the Slack Home tab show.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from collector.figures import round_figures
 from store.models import Delivery, Person, Plan, Prompt, PromptAction, Round, Update
 from store.queries import natural_key
 
@@ -40,8 +45,8 @@ class RoundStatus:
     rows: list[PromptRow]
     unreachable: list[dict[str, Any]]
     problems: list[str]  # failed and abandoned deliveries, in plain words
-    actions_asked: int = 0  # distinct actions (an action with two leads counts once)
-    actions_answered: int = 0
+    actions_asked: int = 0  # distinct actions due an update (an action with two leads counts once)
+    actions_answered: int = 0  # of those, answered by any lead, or through their action as a whole
 
     @property
     def totals(self) -> dict[str, int]:
@@ -77,8 +82,10 @@ def round_status(session: Session, round_: Round) -> RoundStatus:
         session.scalars(select(Delivery).where(Delivery.round_id == round_.id).order_by(Delivery.id))
     )
     names = {p.id: p.lead_label for p in prompts}
+    figures = round_figures(session, round_)
     rows = []
     for prompt in prompts:
+        own = figures.lead(prompt.id)
         mine = [d for d in deliveries if d.prompt_id == prompt.id]
         first = next((d for d in mine if d.kind == "prompt" and d.state == "sent"), None)
         asked = by_prompt.get(prompt.id, [])
@@ -93,8 +100,8 @@ def round_status(session: Session, round_: Round) -> RoundStatus:
                 status=prompt.status,
                 sent_at=prompt.sent_at,
                 reminders=sum(d.kind == "reminder" and d.state == "sent" for d in mine),
-                asked=len(asked),
-                answered=sum(a in latest_update for a in asked),
+                asked=own.asked if own is not None else 0,
+                answered=own.answered if own is not None else 0,  # this lead's own answers
                 last_activity=max(times) if times else None,
                 failure=prompt.failure,
                 escalated_at=prompt.escalated_at,
@@ -108,9 +115,8 @@ def round_status(session: Session, round_: Round) -> RoundStatus:
     ]
     rows.sort(key=lambda r: natural_key(r.lead))
     plan = session.get_one(Plan, round_.plan_id)
-    asked_ids = {a for ids in by_prompt.values() for a in ids}
-    answered = len(asked_ids & latest_update.keys())
-    return RoundStatus(round_, plan, rows, list(round_.unreachable or []), problems, len(asked_ids), answered)
+    unreachable = list(round_.unreachable or [])
+    return RoundStatus(round_, plan, rows, unreachable, problems, figures.expected, figures.answered)
 
 
 def _person_name(session: Session, person_id: int | None) -> str:

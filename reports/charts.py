@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from reports.model import STATUS_ORDER, StatusView, TrendPoint
 
 # Fill and text colour per status (RAG: Blue, Green, Amber, Red, and two greys told apart by shade), text
-# contrast at least 4.5:1 on every fill. "none" is an open action with no update this round.
+# contrast at least 4.5:1 on every fill. "no_status" is an answer that gave no status, "covered" an item its
+# action's answer covers, "none" an open action with no update this round.
 PALETTE: dict[str, tuple[str, str]] = {
     "completed": ("#1d4f91", "#ffffff"),
     "on_track": ("#1e6b34", "#ffffff"),
@@ -20,6 +21,8 @@ PALETTE: dict[str, tuple[str, str]] = {
     "off_track": ("#b3261e", "#ffffff"),
     "not_started": ("#4d545c", "#ffffff"),
     "withdrawn": ("#b9bec5", "#1a1a1a"),
+    "no_status": ("#e6e8eb", "#1a1a1a"),
+    "covered": ("#dce6f2", "#1a1a1a"),
     "none": ("#ffffff", "#1a1a1a"),
 }
 

@@ -1,8 +1,9 @@
 """store -> ReportData: the one place a progress report is computed (renderers only read what it returns).
 
-A plan is read in a fixed number of queries (store.queries.load_tree plus the rounds, the counting
-updates, who was asked and who submitted), so a 2,000-action plan with years of rounds compiles in well
-under a second; nothing here writes.
+Every figure comes from collector/figures.py (each action's state this round, each lead's own answers), the
+same figures `round status` and the Slack Home tab show. A plan is read in a fixed number of queries
+(store.queries.load_tree plus the rounds, their updates, the round's prompts and who submitted), so a
+2,000-action plan with years of rounds compiles in well under a second; nothing here writes.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from collector.errors import NotFound, UserError
+from collector.figures import plan_figures, walk
+from collector.figures import plan_rounds as _plan_rounds
 from reports import summary as summarising
-from reports.history import latest_updates, timelines
 from reports.model import ReportData, Row, Section
 from reports.rows import RowContext, build_row
 from reports.safe import one_line
-from store.models import Action, Person, Plan, Prompt, PromptAction, Round
+from store.models import Action, Person, Plan, Round
 from store.queries import PlanTree, lead_name, load_tree, qualified_ref
 
 OTHER_SECTION = "Other actions"
@@ -29,8 +31,7 @@ CORE_FIELDS = ("ref", "action", "lead", "target", "status", "progress", "complet
 
 def plan_rounds(session: Session, plan: Plan) -> list[Round]:
     """The plan's rounds, oldest first (the imported baseline, then each collection)."""
-    query = select(Round).where(Round.plan_id == plan.id).order_by(Round.opened_at, Round.id)
-    return list(session.scalars(query))
+    return _plan_rounds(session, plan.id)
 
 
 def pick_round(rounds: list[Round], round_ref: str | None) -> int | None:
@@ -69,17 +70,16 @@ def compile_report(
         raise UserError(f"round {current.name} opens after {today:%d %B %Y}: nothing to report yet")
 
     tree = load_tree(session, plan, with_updates=False)
-    ordered = _walk(tree)
-    counting = latest_updates(session, plan.id, [r.id for r in upto])
-    states = timelines([a.id for a, _, _ in ordered], upto, counting)
+    ordered = walk(tree)
+    figures = plan_figures(session, plan.id, upto, [a for a, _, _ in ordered])
+    this_round = figures.current
     ctx = RowContext(
         round=current,
         previous=previous,
-        asked=_asked(session, current),
         as_of=as_of,
         tz=tz,
         labels=dict(plan.status_labels or {}),
-        people=_people(session, counting.values()),
+        people=_people(session, [f.now.update for f in this_round.actions.values() if f.now.update]),
     )
     refs = tree.refs()
     rows_by_action: dict[int, Row] = {}
@@ -88,8 +88,10 @@ def compile_report(
         own = [lead_name(lead, tree) or one_line(lead.label) for lead in tree.leads.get(action.id, [])]
         # A sub-action the plan gives no lead of its own is its parent's lead's (docs/architecture.md).
         names[action.id] = own or names.get(action.parent_id or -1, [])
+        figure = this_round.actions.get(action.id)
+        cover = refs.get(figure.cover) if figure is not None and figure.cover is not None else None
         rows_by_action[action.id] = build_row(
-            action, refs[action.id], depth, names[action.id], states[action.id], ctx
+            action, refs[action.id], depth, names[action.id], figure, ctx, cover
         )
     rows = list(rows_by_action.values())
     sections = _sections(tree, ordered, rows_by_action, exceptions)
@@ -109,8 +111,8 @@ def compile_report(
         as_of=as_of,
         exceptions=exceptions,
         sections=sections,
-        summary=summarising.summarise(rows, ctx.labels, _unreachable(current)),
-        trend=summarising.trend([one_line(r.name) for r in upto], states),
+        summary=summarising.summarise(rows, this_round, ctx.labels, _unreachable(current)),
+        trend=summarising.trend(figures),
         changes=summarising.changes(
             rows,
             previous.opened_at if previous else None,
@@ -122,19 +124,6 @@ def compile_report(
         legend=summarising.legend(ctx.labels),
         columns=_columns(plan),
     )
-
-
-def _walk(tree: PlanTree) -> list[tuple[Action, int | None, int]]:
-    """Every live action in reading order: (action, its top-level action's section id, depth)."""
-    out: list[tuple[Action, int | None, int]] = []
-    stack: list[tuple[Action, int | None, int]] = [(a, a.section_id, 0) for a in tree.children.get(None, [])]
-    stack.reverse()
-    while stack:
-        action, section_id, depth = stack.pop()
-        out.append((action, section_id, depth))
-        children = tree.children.get(action.id, [])
-        stack.extend((child, section_id, depth + 1) for child in reversed(children))
-    return out
 
 
 def _sections(
@@ -153,15 +142,6 @@ def _sections(
     if other.rows:
         found.append(other)
     return found
-
-
-def _asked(session: Session, round_: Round | None) -> set[int] | None:
-    """The actions the round's prompts asked about, or None when it sent none (a baseline, a CLI round)."""
-    if round_ is None:
-        return None
-    query = select(PromptAction.action_id).join(Prompt).where(Prompt.round_id == round_.id)
-    asked = set(session.scalars(query))
-    return asked or None
 
 
 def _people(session: Session, updates) -> dict[int, str]:

@@ -11,17 +11,40 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-# The order statuses are listed in, everywhere: done first, then by how worried a committee should be.
-STATUS_ORDER = ("completed", "on_track", "at_risk", "off_track", "not_started", "withdrawn", "none")
+# The order statuses are listed in, everywhere: done first, then by how worried a committee should be; then
+# the answers that gave no status, the items their action's answer covers, and no update at all.
+STATUS_ORDER = (
+    "completed",
+    "on_track",
+    "at_risk",
+    "off_track",
+    "not_started",
+    "withdrawn",
+    "no_status",
+    "covered",
+    "none",
+)
 NO_UPDATE = "No update received"
+NO_STATUS = "No status given"
+COVERED = "Reported with its action"
+# What each kind of change is called, in every format.
+CHANGE_LABELS = {
+    "status": "Status moved",
+    "completed": "Completed",
+    "slipped": "Slipped",
+    "target": "Target changed",
+    "new": "New action",
+    "withdrawn": "Withdrawn",
+}
 
 
 @dataclass(frozen=True)
 class StatusView:
     """A status as a reader sees it: the value, the plan's word for it and its RAG colour name.
 
-    value "none" is an open action nobody reported on this round; the word always travels with the colour,
-    so no format ever says something by colour alone."""
+    value "none" is an open action nobody reported on this round, "no_status" one answered without a status,
+    "covered" an item its action's answer covers (collector/figures.py); the word always travels with the
+    colour, so no format ever says something by colour alone."""
 
     value: str
     label: str
@@ -45,10 +68,12 @@ class Row:
     reported_by: str | None
     reported_at: datetime | None  # in the plan's time zone
     carried_from: str | None  # a closed action's status comes from this earlier round's report
-    expected: bool  # was due an update this round (open when the round began)
-    answered: bool
+    expected: bool  # was due an update this round (asked, and open when the round began)
+    answered: bool  # has an answer this round: its own, or its action's as a whole (covered)
+    state: str = "not_asked"  # collector.figures: answered, no_status, covered, no_answer, not_asked
     overdue: bool = False
-    slipped: str | None = None  # "from June 2026 to September 2026 (3 months)"
+    slipped: str | None = None  # a later target only: "from June 2026 to September 2026 (3 months)"
+    retargeted: str | None = None  # any other move: "brought forward from ...", "dated: from Ongoing to ..."
     late: bool = False
     completed_now: bool = False
     evidence: list[str] = field(default_factory=list)  # http(s) links only
@@ -112,14 +137,20 @@ class Summary:
     slipped: int
     late: int
     expected: int  # actions due an update this round
-    answered: int
-    by_lead: list[LeadResponse]
-    not_answered: list[str]  # leads due an update who sent none
+    answered: int  # of those, answered (their own update, or their action's as a whole)
+    by_lead: list[LeadResponse]  # each lead's OWN answers: a co-lead's answer is not theirs
+    not_answered: list[str]  # leads due an update who sent none themselves
+    answered_without_status: int = 0  # of `answered`, how many gave no status
     unreachable: list[str] = field(default_factory=list)  # leads the round could not ask: "Name (why)"
 
     @property
     def response_percent(self) -> float:
         return 100.0 * self.answered / self.expected if self.expected else 0.0
+
+    @property
+    def without_status(self) -> str:
+        """ "2 without a status" when some answers gave none (they count as received, not as a status)."""
+        return f"{self.answered_without_status} without a status" if self.answered_without_status else ""
 
 
 @dataclass(frozen=True)
@@ -134,10 +165,10 @@ class TrendPoint:
 class Change:
     """One line of "changes since the last report"."""
 
-    kind: str  # "status" | "completed" | "slipped" | "new" | "withdrawn"
+    kind: str  # a key of CHANGE_LABELS
     ref: str
     text: str
-    detail: str  # "At risk → On track", "from June 2026 to September 2026"
+    detail: str  # "At risk → On track", "from June 2026 to September 2026 (3 months)"
 
 
 @dataclass

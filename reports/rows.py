@@ -1,4 +1,8 @@
-"""One action's row: its status this round and last, its targets, flags, narrative and who reported it."""
+"""One action's row: its status this round and last, its targets, flags, narrative and who reported it.
+
+Whether the action was answered, covered by its action's answer or due an update is collector/figures.py's
+to say; this module only words it.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from collector.corrections import correction_note
+from collector.figures import CLOSED, COVERED, NO_STATUS, ActionFigure, State
 from collector.vocabulary import RAG, Status, label
-from reports.history import CLOSED, State
+from reports import model
 from reports.model import NO_UPDATE, Row, StatusView
 from reports.safe import clean_text, one_line, safe_url
 from store.models import Action, Round, Update
@@ -21,18 +26,21 @@ class RowContext:
 
     round: Round | None
     previous: Round | None
-    asked: set[int] | None  # action ids the round asked about; None: every open action
     as_of: date
     tz: ZoneInfo
     labels: dict[str, Any]  # the plan's own status words
     people: dict[int, str]  # person id -> display name
 
 
-def status_view(value: str | None, labels: dict[str, Any], *, answered: bool = False) -> StatusView:
-    """The StatusView of a status value; no value reads "No update received" (or, when an update came
-    without a status, "No status given")."""
-    if value is None or value == "no_change":
-        return StatusView("none", "No status given" if answered else NO_UPDATE, "None")
+def status_view(value: str | None, labels: dict[str, Any]) -> StatusView:
+    """The StatusView of a shown status (collector.figures.ActionFigure.shown): a status value, "no_status"
+    ("No status given"), "covered" (its action's answer covers it), or none ("No update received")."""
+    if value == NO_STATUS:
+        return StatusView(NO_STATUS, model.NO_STATUS, "None")
+    if value == COVERED:
+        return StatusView(COVERED, model.COVERED, "None")
+    if value is None or value in ("none", "no_change"):
+        return StatusView("none", NO_UPDATE, "None")
     try:
         status = Status(value)
     except ValueError:
@@ -45,22 +53,17 @@ def build_row(
     ref: str,
     depth: int,
     leads: list[str],
-    states: list[State],
+    figure: ActionFigure | None,
     ctx: RowContext,
+    cover_ref: str | None = None,
 ) -> Row:
-    """The row for `action`, from its States up to this round (the last) and the one before."""
-    now = states[-1] if states else State(None, None, None, None, None)
-    before = states[-2] if len(states) > 1 else None
+    """The row for `action` from its figure this round (None: the plan has no rounds yet)."""
+    now = figure.now if figure is not None else State(None, None, None, None, None)
+    before = figure.before if figure is not None else None
     update = now.update
-    closed_before = before is not None and before.status in CLOSED
-    expected = _expected(action, closed_before, update is not None, ctx)
-    if update is not None:
-        status = status_view(now.status, ctx.labels, answered=True)
-    elif now.status in CLOSED:
-        status = status_view(now.status, ctx.labels)
-    else:
-        status = status_view(None, ctx.labels)
-    carried = now.status_round if update is None and now.status in CLOSED else None
+    status = status_view(figure.shown if figure is not None else None, ctx.labels)
+    carried = now.status_round if update is None and status.value in CLOSED else None
+    covered = figure is not None and figure.state == COVERED
     row = Row(
         action_id=action.id,
         ref=one_line(ref),
@@ -71,35 +74,31 @@ def build_row(
         revised_target=_revised(action, now),
         status=status,
         previous=status_view(before.status, ctx.labels) if before is not None else None,
-        progress=clean_text(update.progress).strip() if update is not None else "",
+        progress=clean_text(update.progress).strip()
+        if update is not None
+        else (f"Reported under {one_line(cover_ref)}, as a whole." if covered and cover_ref else ""),
         reported_by=_with_correction(_who(update, ctx.people), update, ctx.tz)
         if update is not None
         else None,
         reported_at=update.created_at.astimezone(ctx.tz) if update is not None else None,
         carried_from=one_line(carried) or None,
-        expected=expected,
-        answered=update is not None,
+        expected=figure is not None and figure.expected,
+        answered=figure is not None and figure.answered,
+        state=figure.state if figure is not None else "not_asked",
         late=update is not None and _late(update, ctx),
         evidence=[u for u in (safe_url(str(e)) for e in (update.evidence or [])) if u] if update else [],
         fields={one_line(k): clean_text(str(v)).strip() for k, v in (action.fields or {}).items() if v},
     )
     target_day = _target_day(action, now)
-    row.overdue = target_day is not None and target_day < ctx.as_of and now.status not in CLOSED
-    row.completed_now = (
-        update is not None and now.status == "completed" and (before is None or before.status != "completed")
+    row.overdue = (
+        not covered and target_day is not None and target_day < ctx.as_of and now.status not in CLOSED
     )
-    row.slipped = slip(action, before, now) if update is not None and before is not None else None
+    row.completed_now = status.value == "completed" and update is not None
+    row.completed_now &= before is None or before.status != "completed"
+    if update is not None and before is not None and (move := target_move(action, before, now)) is not None:
+        kind, words = move
+        row.slipped, row.retargeted = (words, None) if kind == "slipped" else (None, words)
     return row
-
-
-def _expected(action: Action, closed_before: bool, answered: bool, ctx: RowContext) -> bool:
-    """Due an update this round: a collection round, open when it began, and asked (when it asked) or
-    answered anyway (a parent asked through its sub-actions that its lead reported on as a whole)."""
-    if ctx.round is None or ctx.round.kind != "collection" or closed_before:
-        return False
-    if action.created_at > ctx.round.opened_at:
-        return False
-    return ctx.asked is None or action.id in ctx.asked or answered
 
 
 def _who(update: Update, people: dict[int, str]) -> str | None:
@@ -141,24 +140,27 @@ def _target_day(action: Action, state: State) -> date | None:
     return action.target_date if action.target_kind == "date" else None
 
 
-def slip(action: Action, before: State, now: State) -> str | None:
-    """How the target moved since the previous round, in words; None when it did not move."""
+def target_move(action: Action, before: State, now: State) -> tuple[str, str] | None:
+    """How this round moved the target, as (kind, words); None when it did not move. The one rule for
+    SLIPPED: a date later than the one before. An earlier date is "brought forward"; a first date for an
+    "Ongoing", "TBC" or undated target is "dated"; any other new wording is "changed". Only "slipped" is a
+    slip (kind "slipped"); the rest are kind "target"."""
     old_date = before.revised_date or action.target_date
     old_text = one_line(before.revised_text) or one_line(action.target_text)
     new_date, new_text = now.revised_date, one_line(now.revised_text)
-    if (new_date is None and not new_text) or (old_date is None and not old_text):
-        return None  # no new target, or a first one: neither is a slip
+    if new_date is None and not new_text:
+        return None  # this round gave no new target
     if new_date is not None and old_date is not None:
         if new_date == old_date:
             return None
         months = (new_date.year - old_date.year) * 12 + new_date.month - old_date.month
-        size = (
-            f"{abs(months)} month{'s' if abs(months) != 1 else ''}" if months else _days(new_date, old_date)
-        )
-        direction = "" if new_date > old_date else ", earlier"
-        return f"from {_when(old_date, old_text)} to {_when(new_date, new_text)} ({size}{direction})"
-    if new_text and new_text.casefold() != old_text.casefold():
-        return f"from {old_text or 'no target'} to {new_text}"
+        size = _months(months) if months else _days(new_date, old_date)
+        span = f"from {_when(old_date, old_text)} to {_when(new_date, new_text)} ({size})"
+        return ("slipped", span) if new_date > old_date else ("target", f"brought forward {span}")
+    if new_date is not None:
+        return "target", f"dated: from {old_text or 'no target'} to {_when(new_date, new_text)}"
+    if new_text.casefold() != old_text.casefold():
+        return "target", f"changed from {old_text or 'no target'} to {new_text}"
     return None
 
 

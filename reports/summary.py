@@ -1,4 +1,8 @@
-"""The report's first page: counts by status, response rates by lead, the trend, and what changed."""
+"""The report's first page: counts by status, response rates by lead, the trend, and what changed.
+
+The status counts are a count of the rows, and the response figures are collector/figures.py's, so the
+table, the charts and every format say the same thing.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from reports.history import State
+from collector.figures import PlanFigures, RoundFigures
 from reports.model import (
     STATUS_ORDER,
     Change,
@@ -29,19 +33,14 @@ def legend(labels: dict[str, Any]) -> list[StatusView]:
     return [status_view(None if v == "none" else v, labels) for v in STATUS_ORDER]
 
 
-def summarise(rows: list[Row], labels: dict[str, Any], unreachable: list[str]) -> Summary:
+def summarise(
+    rows: list[Row], figures: RoundFigures, labels: dict[str, Any], unreachable: list[str]
+) -> Summary:
     counts = Counter(row.status.value for row in rows)
     total = len(rows)
-    by_lead: dict[str, list[int]] = {}
-    for row in rows:
-        if not row.expected:
-            continue
-        for lead in row.leads or ["No lead named"]:
-            tally = by_lead.setdefault(lead, [0, 0])
-            tally[0] += 1
-            tally[1] += row.answered
-    leads = [LeadResponse(lead, expected, answered) for lead, (expected, answered) in by_lead.items()]
-    leads.sort(key=lambda r: (r.percent, r.lead.casefold()))
+    leads = [
+        LeadResponse(one_line(f.lead), f.asked, f.answered) for f in figures.leads if f.asked
+    ]  # already ordered by rate, then name
     return Summary(
         total=total,
         counts=[
@@ -56,19 +55,20 @@ def summarise(rows: list[Row], labels: dict[str, Any], unreachable: list[str]) -
         expected=sum(r.expected for r in rows),
         answered=sum(r.expected and r.answered for r in rows),
         by_lead=leads,
-        not_answered=sorted((r.lead for r in leads if r.answered == 0), key=str.casefold),
+        not_answered=[one_line(lead) for lead in figures.not_answered],
         unreachable=unreachable,
+        answered_without_status=sum(r.expected and r.state == "no_status" for r in rows),
     )
 
 
-def trend(round_names: list[str], states: dict[int, list[State]]) -> list[TrendPoint]:
-    """The status mix at each round (the last TREND_ROUNDS), over the actions the report covers."""
+def trend(figures: PlanFigures) -> list[TrendPoint]:
+    """The status mix at each round (the last TREND_ROUNDS), counted as each round's own report counts its
+    rows (collector.figures.ActionFigure.shown), so the latest column is this report's table."""
     points = []
-    first = max(0, len(round_names) - TREND_ROUNDS)
-    for index in range(first, len(round_names)):
-        counts = Counter((timeline[index].status or "none") for timeline in states.values())
-        counts = Counter({("none" if k == "no_change" else k): v for k, v in counts.items()})
-        points.append(TrendPoint(round_names[index], {v: counts[v] for v in STATUS_ORDER}))
+    names = [one_line(r.name) for r in figures.rounds]
+    for index in range(max(0, len(names) - TREND_ROUNDS), len(names)):
+        counts = figures.mix_at(index)
+        points.append(TrendPoint(names[index], {v: counts[v] for v in STATUS_ORDER}))
     return points
 
 
@@ -89,12 +89,12 @@ def changes(
             out.append(Change("completed", row.ref, row.text, _move(before, now)))
         elif now.value == "withdrawn" and before is not None and before.value != "withdrawn" and row.answered:
             out.append(Change("withdrawn", row.ref, row.text, _move(before, now)))
-        elif (
-            before is not None and row.answered and "none" not in (now.value, before.value) and before != now
-        ):
+        elif before is not None and row.state == "answered" and before.value != "none" and before != now:
             out.append(Change("status", row.ref, row.text, _move(before, now)))
         if row.slipped:
             out.append(Change("slipped", row.ref, row.text, row.slipped))
+        elif row.retargeted:
+            out.append(Change("target", row.ref, row.text, row.retargeted))
         created = actions[row.action_id].created_at
         if new_since is not None and created > new_since:
             out.append(Change("new", row.ref, row.text, "added to the plan"))

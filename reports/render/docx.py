@@ -14,7 +14,7 @@ from docx.enum.text import WD_BREAK
 from docx.shared import Mm, Pt, RGBColor
 
 from reports import charts
-from reports.model import ReportData, Row, StatusView
+from reports.model import CHANGE_LABELS, ReportData, Row, StatusView
 from reports.render.chart_png import chart_png
 from reports.render.docx_parts import (
     ACCENT,
@@ -37,13 +37,6 @@ from reports.safe import truncate
 NARRATIVE_LIMIT = 3000  # as the HTML: a longer narrative is cut with a marker; the spreadsheet has it all
 ACTION_COLUMNS = ("Ref", "Action", "Lead", "Target", "Status", "Progress this round", "Reported")
 ACTION_WIDTHS = [15.0, 62.0, 28.0, 24.0, 30.0, 82.0, 28.0]  # mm, 269 in all
-CHANGE_LABELS = {
-    "status": "Status moved",
-    "completed": "Completed",
-    "slipped": "Target moved",
-    "new": "New action",
-    "withdrawn": "Withdrawn",
-}
 RED = RGBColor(0xB3, 0x26, 0x1E)
 
 
@@ -133,8 +126,8 @@ def _summary(document, data: ReportData) -> None:
         (str(s.total), "actions in the plan"),
         (str(s.completed_now), "completed this period"),
         (str(s.overdue), "overdue"),
-        (str(s.slipped), "target moved this round"),
-        (rate, f"of {s.expected} updates due were received" if s.expected else "no updates were due"),
+        (str(s.slipped), "slipped this round"),
+        (rate, _received(s) if s.expected else "no updates were due"),
     ]
     table = document.add_table(rows=2, cols=len(tiles))
     table.style = "Table Grid"
@@ -158,6 +151,11 @@ def _summary(document, data: ReportData) -> None:
     write(total[2], "100%", bold=True, align_right=True, size=9)
     column_widths(counts, [45, 25, 25])
     _responses(document, data)
+
+
+def _received(s) -> str:
+    note = f" ({s.without_status})" if s.without_status else ""
+    return f"of {s.expected} updates due were received{note}"
 
 
 def _responses(document, data: ReportData) -> None:

@@ -65,6 +65,7 @@ def template_context(data: ReportData) -> dict[str, Any]:
             "overdue": s.overdue,
             "slipped": s.slipped,
             "response_rate": f"{s.response_percent:.0f}%" if s.expected else "—",
+            "without_status": s.answered_without_status,
             "counts": [
                 {"status": c.status.label, "count": c.count, "percent": f"{c.percent:.0f}%"} for c in s.counts
             ],

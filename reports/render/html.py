@@ -14,7 +14,7 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from reports import charts
-from reports.model import ReportData
+from reports.model import CHANGE_LABELS, ReportData
 from reports.safe import truncate
 
 NARRATIVE_LIMIT = 3000  # characters of progress text on paper; the spreadsheet and CSV keep all of it
@@ -54,7 +54,9 @@ def context(data: ReportData) -> dict:
         "s": data.summary,
         "mix": charts.mix_bar(mix, data.legend, 1000.0, 36.0),
         "trend": charts.trend_columns(data.trend, data.legend, 1000.0, 200.0),
+        "trend_legend": [v for v in data.legend if any(p.counts.get(v.value) for p in data.trend)],
         "palette": charts.PALETTE,
+        "change_labels": CHANGE_LABELS,
         "narrative_limit": NARRATIVE_LIMIT,
         "field_limit": FIELD_LIMIT,
     }

@@ -46,12 +46,12 @@ def render_md(data: ReportData, flavour: str = "markdown") -> str:
     if s.total == 0:
         lines.append("The plan has no actions yet.")
         return "\n".join(lines) + "\n"
-    rate = (
-        f"{s.response_percent:.0f}% ({s.answered} of {s.expected})" if s.expected else "no updates were due"
-    )
+    note = f"; {s.without_status}" if s.without_status else ""
+    rate = f"{s.response_percent:.0f}% ({s.answered} of {s.expected}{note})"
+    rate = rate if s.expected else "no updates were due"
     lines += [
         f"- Actions: {s.total}; completed this period: {s.completed_now}; overdue: {s.overdue}; "
-        f"target moved: {s.slipped}",
+        f"slipped: {s.slipped}",
         f"- Updates received: {rate}",
         "- Status: " + "; ".join(f"{e(c.status.label)} {c.count} ({c.percent:.0f}%)" for c in s.counts),
     ]

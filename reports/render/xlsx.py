@@ -137,10 +137,11 @@ def _summary_sheet(book: Workbook, data: ReportData) -> None:
     for label, number in (
         ("Completed this period", s.completed_now),
         ("Overdue", s.overdue),
-        ("Target moved this round", s.slipped),
+        ("Slipped this round", s.slipped),
         ("Late answers", s.late),
         ("Updates due this round", s.expected),
         ("Updates received", s.answered),
+        ("Received without a status", s.answered_without_status),
     ):
         sheet.append([text_cell(sheet, label, font=bold), number])
     rate = WriteOnlyCell(sheet, value=s.response_percent / 100 if s.expected else None)

@@ -149,7 +149,10 @@ def test_no_change_to_all_answers_every_unanswered_action_with_the_last_status(h
     message = _prompt_message(harness, SAM)
     harness.action(SAM, slack.click(_block(message, "all:"), "no_change_all"), message)
     wait_for(lambda: len(_updates(engine)) == 3)
-    assert all(u.progress == "No change since the last report." for u in _updates(engine))
+    # none of Sam's actions has an earlier status to carry: each is recorded as an answer without a status
+    assert all(
+        (u.status, u.progress) == (None, "No change reported; no earlier status.") for u in _updates(engine)
+    )
 
 
 def test_update_all_opens_every_action_and_records_those_given(harness, world, engine):

@@ -92,7 +92,7 @@ def test_send_emails_the_committee_the_summary_with_the_files_attached(cli, comm
     assert msg["To"] == "clerk@harbourside.gov.uk, chair@harbourside.gov.uk"
     assert msg["Subject"] == "Equality Action Plan 2026–28: progress report, Summer 2027"
     body = msg.get_body(("plain",)).get_content()
-    assert "Updates received: 71% (5 of 7)" in body and "No update from: Facilities" in body
+    assert "Updates received: 83% (5 of 6)" in body and "No update from: Chris Doe for Facilities" in body
     html = msg.get_body(("html",)).get_content()
     assert "<script" not in html and "harbourside-summer-2027.docx" in html
     attachments = {part.get_filename(): part.get_content() for part in msg.iter_attachments()}

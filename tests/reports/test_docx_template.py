@@ -41,8 +41,8 @@ def test_a_council_template_is_filled_in_with_the_reports_values(report: ReportD
         "Progress report: Summer 2027",
         "Position as at 12 July 2027. Updates were due by 30 June 2027.",
     ]
-    assert "10 actions; 1 completed this period, 1 overdue. Updates received: 71%." in body
-    assert "Facilities" in body and "{{ lead }}" not in body  # one bullet per lead who did not answer
+    assert "10 actions; 1 completed this period, 1 overdue. Updates received: 83%." in body
+    assert "Chris Doe for Facilities" in body and "{{ lead }}" not in body  # a bullet per lead not answering
     assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == [
         "Summary",
         "1. Workforce",
