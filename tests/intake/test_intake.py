@@ -402,7 +402,7 @@ def test_a_no_change_with_nothing_to_carry_is_receipted_as_no_status_with_a_requ
     assert (
         "[2.1] Audit the website against WCAG 2.2\n"
         '    No status was recorded: please reply with one, e.g. "2.1: on track".\n'
-        "    Progress: No change since the last report.\n"
+        "    Progress: No change reported; no earlier status.\n"
     ) in body
 
 
