@@ -44,6 +44,7 @@ MAX_HEAD = 16 * 1024  # request line and headers; Slack's are under 2 KB
 READ_TIMEOUT = 10.0  # seconds for a whole request (head and body), and for an idle kept-alive connection
 WRITE_TIMEOUT = 10.0  # seconds for a client to take our answer
 HEALTH_TIMEOUT = 5.0
+LINGER, LINGER_BYTES = 2.0, 16 * 1024 * 1024  # see _linger
 WORKERS = 8  # requests handled at once: an ack is milliseconds, a DM's store-first at most ingest.ACK_BUDGET
 BACKLOG = 64  # requests read in full and waiting for a worker
 MAX_CONNECTIONS = 512  # open sockets, idle or stalled included (stays well under a default ulimit -n of 1024)
@@ -65,6 +66,16 @@ class Reply:
         lines += [f"{k}: {v}" for k, v in self.headers.items() if "\r" not in v and "\n" not in v]
         lines += [f"Content-Length: {len(self.body)}"] + (["Connection: close"] if self.close else [])
         return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace") + self.body
+
+
+async def _linger(reader: asyncio.StreamReader) -> None:
+    """Read and drop what the client still sends, for up to LINGER seconds and LINGER_BYTES: closing at once
+    would reset the connection under a client still writing its body, and it would never see our answer."""
+    dropped = 0
+    with contextlib.suppress(TimeoutError, ConnectionError):
+        async with asyncio.timeout(LINGER):
+            while dropped < LINGER_BYTES and (chunk := await reader.read(65536)):
+                dropped += len(chunk)
 
 
 def _error(status: int, message: str, *, close: bool = False, **headers: str) -> Reply:
@@ -186,6 +197,8 @@ class SlackServer:
                 writer.write(reply.encode())
                 async with asyncio.timeout(WRITE_TIMEOUT):
                     await writer.drain()
+                if isinstance(request, Reply):  # refused unread: let the client finish sending, to read it
+                    await _linger(reader)
                 if reply.close or (isinstance(request, _Request) and not request.keep_alive):
                     break
         except (ConnectionError, TimeoutError, asyncio.IncompleteReadError):
