@@ -184,15 +184,19 @@ class SlackServer:
             return
         self._connections += 1
         self._writers.add(writer)
+        served = 0
         try:
             while True:
                 try:
                     async with asyncio.timeout(self.read_timeout):
                         request = await self._read(reader, writer)
                 except TimeoutError:
+                    if served:  # an idle kept-alive connection: a 408 now could be read as the next answer
+                        break
                     request = _error(408, "request not received in time", close=True)
                 if request is None:
                     break
+                served += 1
                 reply = request if isinstance(request, Reply) else await self._route(request)
                 writer.write(reply.encode())
                 async with asyncio.timeout(WRITE_TIMEOUT):
