@@ -4,7 +4,9 @@ uses meanwhile.
 bolt calls `auth.test` while the App is built and raises when Slack cannot be reached, so a Slack outage
 during a deploy used to take the whole web process down, /healthz with it. Instead the App is built with
 an `authorize` function (bolt-python's documented hook: bolt then makes no Slack call of its own to
-authorize a request) that hands bolt the configured token at once, and this link runs `auth.test` in a
+authorize a request) that hands bolt the configured token at once. (`token_verification_enabled=False`
+alone is not enough: bolt then calls auth.test on the first request instead, and a connection error there
+is a 500.) This link runs `auth.test` in a
 thread, retrying with exponential backoff and jitter (1 s doubling to MAX_DELAY, at least any Retry-After)
 until it succeeds, then again every RECHECK so /healthz stays honest. Requests are verified (by signature,
 which needs no Slack call) and acknowledged throughout; only what a listener sends to Slack waits for it,
