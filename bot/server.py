@@ -61,7 +61,10 @@ class Reply:
     close: bool = False
 
     def encode(self) -> bytes:
-        phrase = HTTPStatus(self.status).phrase if self.status in HTTPStatus._value2member_map_ else ""
+        try:
+            phrase = HTTPStatus(self.status).phrase
+        except ValueError:  # a status bolt made up
+            phrase = ""
         lines = [f"HTTP/1.1 {self.status} {phrase}", f"Content-Type: {self.content_type}"]
         lines += [f"{k}: {v}" for k, v in self.headers.items() if "\r" not in v and "\n" not in v]
         lines += [f"Content-Length: {len(self.body)}"] + (["Connection: close"] if self.close else [])
