@@ -1,6 +1,8 @@
 """build_app: the slack-bolt App with our listeners, and the middleware that runs before any of them.
 
-Signature verification stays on (bolt's RequestVerification; bot/server.py adds the front check bolt lacks).
+Signature verification stays on (bolt's RequestVerification; bot/precheck.py is the front check bolt lacks).
+bolt's start-up `auth.test` is not made: the App authorizes with bot.link.SlackLink, which checks the token
+in the background, so the app starts, and acknowledges requests, while Slack's Web API is down.
 Two middlewares of ours, in order:
   teams        a request from a workspace not on SLACK_ALLOWED_TEAMS is refused (when the list is set);
   store_first  a person's DM (message.im) is stored raw, committed, BEFORE bolt acks it: bolt acks events
@@ -18,6 +20,7 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 from slack_bolt.request import BoltRequest
+from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -25,6 +28,7 @@ from bot import ingest
 from bot.channel import slack_channel
 from bot.client import install_token_filter, make_client
 from bot.context import Bot
+from bot.link import SlackLink
 from bot.listeners import register
 from collector.channels import Channel
 from collector.clock import Clock
@@ -54,9 +58,16 @@ def build_app(
         from bot.people import SlackDirectory
 
         directory = SlackDirectory(engine, client, clock, coordinators=settings.slack_coordinators)
-    bot = Bot(settings, engine, clock, client, directory, channels)
+    link = SlackLink(client)
+    bot = Bot(settings, engine, clock, client, directory, channels, link)
     app = App(
-        client=client,
+        # no token here: bolt would call auth.test now and raise if Slack is down. Each request's client
+        # gets the token from link.authorize; the per-request clients copy this one's URL and retries.
+        client=WebClient(
+            base_url=client.base_url, timeout=client.timeout, retry_handlers=client.retry_handlers
+        ),
+        # a plain function: bolt passes arguments by the names it finds, and would find `self` on a method
+        authorize=lambda enterprise_id, team_id, user_id: link.authorize(enterprise_id, team_id, user_id),
         signing_secret=settings.slack_signing_secret,
         logger=logging.getLogger("slack_bolt.App"),
         # the socket-mode handler and our HTTP server both ack before listeners run long work

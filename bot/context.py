@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
+from bot.link import SlackLink
 from bot.people import SlackDirectory
 from collector.channels import Channel
 from collector.clock import Clock
@@ -21,6 +22,7 @@ class Bot:
     client: WebClient
     directory: SlackDirectory
     channels: dict[str, Channel]  # for sends made on a listener's behalf (prompts, receipts, reminders)
+    link: SlackLink | None = None  # whether Slack's Web API takes our token (bot/link.py); /healthz says
 
     @property
     def secret(self) -> str:

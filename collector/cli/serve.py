@@ -78,11 +78,15 @@ def web(
     sweep_every: float = typer.Option(
         60.0, "--sweep-every", min=1, help="Seconds between housekeeping passes."
     ),
+    workers: int = typer.Option(
+        8, "--workers", min=1, max=256, help="Slack requests handled at once (HTTP); more wait, or get 503."
+    ),
 ) -> None:
     """The Slack app: HTTP on PORT (/slack/events, /healthz), or Socket Mode when SLACK_APP_TOKEN is set.
 
-    Needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET; without them only /healthz is served. Stop with
-    Ctrl-C/SIGTERM.
+    Needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET; without them only /healthz is served. Starts while
+    Slack's Web API is down: the token is checked in the background and /healthz says whether Slack is
+    reachable. Stop with Ctrl-C/SIGTERM.
     """
     import signal
     import threading
@@ -112,19 +116,45 @@ def web(
             # ping every 3 s: a connection dropped without a close is noticed (and reopened) in seconds
             for signum in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(signum, lambda *_: stop.set())
+            assert bot.link is not None  # build_app always makes one
+            bot.link.start()
             handler = SocketModeHandler(bolt, settings.slack_app_token, ping_interval=3)
-            handler.connect()
-            log.info("Slack app in Socket Mode")
+            if _connect_until_stopped(handler, stop):
+                log.info("Slack app in Socket Mode")
             stop.wait()  # until SIGTERM or Ctrl-C; the sweep thread stops on the same event
             log.info("closing the Socket Mode connection")
             handler.close()
+            bot.link.stop()
             return
-        server = SlackServer((host, settings.port), bolt, settings.slack_signing_secret, rt.engine)
+        server = SlackServer(
+            (host, settings.port),
+            bolt,
+            settings.slack_signing_secret,
+            rt.engine,
+            link=bot.link,
+            workers=workers,
+        )
         log.info("Slack app listening on %s:%d (/slack/events, /healthz)", host, settings.port)
         _until_sigterm(server)
     finally:
         stop.set()
         close_channels(bot.channels)
+
+
+def _connect_until_stopped(handler, stop) -> bool:
+    """Open the Socket Mode connection, retrying with backoff while Slack cannot be reached (a Slack outage
+    at deploy time must not end the process); False if stopped first."""
+    log = logging.getLogger(__name__)
+    delay = 1.0
+    while not stop.is_set():
+        try:
+            handler.connect()
+            return True
+        except Exception as exc:
+            log.warning("Socket Mode: cannot connect yet (%s); retrying in %.0f s", type(exc).__name__, delay)
+            stop.wait(delay)
+            delay = min(delay * 2, 60.0)
+    return False
 
 
 def _logging(settings) -> None:
@@ -199,7 +229,7 @@ def _web_in_thread(rt, host: str):
 
     install_token_filter()
     bolt, bot = build_app(settings, rt.engine, rt.clock)
-    server = SlackServer((host, settings.port), bolt, settings.slack_signing_secret, rt.engine)
+    server = SlackServer((host, settings.port), bolt, settings.slack_signing_secret, rt.engine, link=bot.link)
     swept = threading.Event()
     every(bot, 60.0, swept)
     server.start_in_thread()

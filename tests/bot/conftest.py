@@ -78,6 +78,17 @@ class Harness:
     bot: Bot
     server: SlackServer
 
+    def health(self) -> tuple[int, dict[str, Any]]:
+        import json
+        import urllib.error
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(self.url + "/healthz", timeout=5) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
     @property
     def events(self) -> str:
         return self.url + EVENTS_PATH
@@ -105,10 +116,17 @@ class Harness:
 
 
 @contextmanager
-def running(settings: Settings, engine: Engine, clock: FrozenClock, api: SlackStandIn) -> Iterator[Harness]:
-    """The app built from `settings`, served on loopback (a test that needs other settings uses this)."""
+def running(
+    settings: Settings, engine: Engine, clock: FrozenClock, api: SlackStandIn, **kw: Any
+) -> Iterator[Harness]:
+    """The app built from `settings`, served on loopback (a test that needs other settings uses this);
+    `kw` goes to SlackServer (workers, read_timeout, ...)."""
     app, bot = build_app(settings, engine, clock)
-    server = SlackServer(("127.0.0.1", 0), app, settings.slack_signing_secret or "", engine)
+    assert bot.link is not None
+    bot.link.first_delay, bot.link.max_delay = 0.1, 0.4  # a Slack outage in a test is short
+    server = SlackServer(
+        ("127.0.0.1", 0), app, settings.slack_signing_secret or "", engine, link=bot.link, **kw
+    )
     server.start_in_thread()
     try:
         yield Harness(server.url, api, bot, server)

@@ -94,11 +94,10 @@ def test_a_ten_megabyte_body_is_refused_before_it_is_read(harness):
     assert status_line.split()[1] == b"413"
 
 
-def test_healthz_says_the_database_answers(harness):
-    import urllib.request
-
-    with urllib.request.urlopen(harness.url + "/healthz", timeout=5) as response:
-        assert response.status == 200 and json.loads(response.read()) == {"ok": True}
+def test_healthz_says_the_database_answers_and_slack_takes_the_token(harness):
+    status, report = wait_for(lambda: (h := harness.health())[1]["slack"]["reachable"] and h)
+    assert status == 200 and report["ok"] is True
+    assert report["slack"]["reason"] is None and report["slack"]["checked_at"]
 
 
 def test_a_retry_storm_stores_the_event_once_and_answers_fast(harness, world, engine):

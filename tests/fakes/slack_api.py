@@ -4,7 +4,8 @@ Tests and the benchmark point SLACK_API_URL at it (bolt-python's tests do the sa
 mock_web_api_server). It can be told to fail: `fail("chat.postMessage", status=429, retry_after=1, times=3)`
 or status 500, or an ok:false error, for the next N calls of a method (or of every method, "*"); and it can
 enforce chat.postMessage's rate limits with 429s (`limit(per_conversation=1.0, per_second=50)`).
-It also serves the response_url of interactions and the upload URL of files_upload_v2.
+It also serves the response_url of interactions and the upload URL of files_upload_v2. `down()` closes its
+socket (connections are refused, as when Slack cannot be reached) and `up()` listens again on the same port.
 """
 
 from __future__ import annotations
@@ -66,15 +67,19 @@ class SlackStandIn:
         self._ts = 1_700_000_000.0
         self._last_post: dict[str, float] = {}
         self._bucket: list[float] = []
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._listen(0)
+
+    def _listen(self, port: int) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
         self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
         self.thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        return f"http://127.0.0.1:{self.port}"
 
     @property
     def api_url(self) -> str:
@@ -85,8 +90,21 @@ class SlackStandIn:
         return self
 
     def stop(self) -> None:
-        self.server.shutdown()
+        if self.thread.is_alive():
+            self.server.shutdown()
         self.server.server_close()
+
+    def down(self) -> SlackStandIn:
+        """Stop listening: every call is refused until up()."""
+        self.stop()
+        return self
+
+    def up(self) -> SlackStandIn:
+        """Listen again, on the same port, with the same state."""
+        if not self.thread.is_alive():
+            self._listen(self.port)
+            self.thread.start()
+        return self
 
     # -- scripting -------------------------------------------------------------------------------------------
 
