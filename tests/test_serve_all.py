@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
 
 
-def _wait(check, what: str, proc: subprocess.Popen, log: Path, timeout: float = 30):
+def _wait(check, what: str, proc: subprocess.Popen, log: Path, timeout: float = 90):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert proc.poll() is None, log.read_text()[-3000:]
