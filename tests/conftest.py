@@ -1,8 +1,8 @@
 """Fixtures shared by every test package: databases on both backends, a session, a frozen clock.
 
 They compose (STYLE.md: composable fixtures): `database_url` is an empty database, `blank_engine` an engine
-on it, `engine` the same after our migrations (so migrations are what every test exercises), `session` a
-session scope on it. A test asks only for the layer it needs.
+on it, `engine` one at our migrations' head (a copy of a database the migrations built once this run),
+`session` a session scope on it. A test asks only for the layer it needs.
 
 PostgreSQL runs when TEST_DATABASE_URL is set (CI sets it): each test gets its own schema, dropped after
 the test, so tests are isolated and the server is left as it was found.
@@ -19,8 +19,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from collector.clock import FrozenClock
-from store.db import make_engine, session_scope, upgrade
-from tests.databases import fresh_database
+from store.db import make_engine, session_scope
+from tests.databases import fresh_database, migrated_database
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
@@ -31,9 +31,11 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def database_url(backend: str, tmp_path) -> Iterator[str]:
-    """The URL of an empty database on `backend`, removed again after the test."""
-    with fresh_database(backend, tmp_path) as url:
+def database_url(request: pytest.FixtureRequest, backend: str, tmp_path) -> Iterator[str]:
+    """The URL of a database on `backend`, removed again after the test: empty, or, when the test asks for
+    `engine`, a copy of one our migrations brought to head once for the whole run (tests/databases.py)."""
+    wanted = migrated_database if "engine" in request.fixturenames else fresh_database
+    with wanted(backend, tmp_path) as url:
         yield url
 
 
@@ -47,8 +49,7 @@ def blank_engine(database_url: str) -> Iterator[Engine]:
 
 @pytest.fixture
 def engine(blank_engine: Engine) -> Engine:
-    """An engine on a database brought to head by our migrations."""
-    upgrade(blank_engine)
+    """An engine on a database at our migrations' head (database_url gave a migrated copy)."""
     return blank_engine
 
 
