@@ -290,3 +290,21 @@ def test_a_bounce_threaded_under_a_sent_message_counts(
     assert rows(engine)[0].reason == f"bounced: {JO}"
     with session_scope(engine, read_only=True) as s:
         assert s.get_one(Person, jo_prompt.person_id).email_failing_since is not None
+
+
+# -- auto-replies -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "subject", ["[Auto-Reply] Re: your update", "Re: Out of Office", "Vacation reply", "Automatische Antwort"]
+)
+def test_auto_replies_without_the_standard_headers_are_never_applied_or_answered(
+    server, engine, email, channels, settings, clock, jo_prompt, subject
+):
+    """Issue 13: these four were applied and answered with a receipt."""
+    to = f"progress+{jo_prompt.token}@{DOMAIN}"
+    send(server.port, JO, to, mail(JO, to, "I am away. 1.1 completed", subject=subject))
+    counts = process_pending(engine, channels, settings, clock)
+    [row] = rows(engine)
+    assert row.state == "auto_reply" and counts["auto_reply"] == 1
+    assert updates(engine) == 0 and email.of("receipt") == [] and email.of("notice") == []
