@@ -3,7 +3,8 @@
 Nothing of it is applied. It waits in the review queue (state needs_review) with the reason and the text,
 tied to the prompt it answers when the token or thread named one, so a coordinator can apply it (vouching)
 or reject it. The lead, or the person the From header names when no prompt was found, gets a short notice
-at their directory address: someone may be answering in their name. The unverified sender hears nothing.
+at their directory address, at most once a day: someone may be answering in their name. The unverified
+sender hears nothing.
 """
 
 from __future__ import annotations
@@ -54,10 +55,11 @@ def hold(
     )  # fmt: skip
     log.warning("%s inbound %d: held for review, %s", msg.external_id, msg.id, why)
     lead = s.get(Person, prompt.person_id) if prompt is not None and prompt.person_id else claimed
-    return [_notice(s, msg.id, lead, prompt)] if lead is not None else []
+    return [_notice(s, clock, lead, prompt)] if lead is not None else []
 
 
-def _notice(s, inbound_id: int, lead: Person, prompt: Prompt | None) -> Work:
+def _notice(s, clock: Clock, lead: Person, prompt: Prompt | None) -> Work:
+    """At most one a day per person (the key): a flood of forgeries must not become a flood of notices."""
     plan_title = None
     if prompt is not None:
         round_ = s.get(Round, prompt.round_id)
@@ -74,7 +76,5 @@ def _notice(s, inbound_id: int, lead: Person, prompt: Prompt | None) -> Work:
         ),
         plan_title=plan_title,
     )
-    return Work(
-        f"notice:held:{inbound_id}", "notice", None, None, lead.id, contact_channel(lead), lead.display,
-        lambda _s: notice,
-    )  # fmt: skip
+    key = f"notice:held:{lead.id}:{clock.now().date().isoformat()}"
+    return Work(key, "notice", None, None, lead.id, contact_channel(lead), lead.display, lambda _s: notice)

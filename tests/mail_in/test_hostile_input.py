@@ -208,6 +208,16 @@ def test_a_forged_from_with_a_foreign_envelope_is_held_and_the_lead_told(
         assert s.scalar(select(AuditEvent.event).where(AuditEvent.event == "inbound.held"))
 
 
+def test_a_flood_of_forgeries_tells_the_lead_once_a_day(
+    server, engine, email, channels, settings, clock, jo_prompt
+):
+    to = f"progress+{jo_prompt.token}@{DOMAIN}"
+    for n in range(3):
+        send(server.port, EVIL, to, mail(JO, to, f"1.{n + 1} completed"))
+    assert process_pending(engine, channels, settings, clock)["needs_review"] == 3
+    assert len(_notices_to(email, JO)) == 1
+
+
 def test_a_held_reply_can_be_applied_by_a_coordinator(
     server, engine, email, channels, settings, clock, jo_prompt
 ):

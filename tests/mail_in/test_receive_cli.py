@@ -44,3 +44,20 @@ def test_an_empty_or_missing_file_is_one_clear_line(tmp_path, monkeypatch):
     missing = CliRunner().invoke(app, ["mail", "receive", str(tmp_path / "nope.eml")])
     assert empty.exit_code == 1 and "empty: not an email" in str(empty.exception)
     assert missing.exit_code == 1 and "cannot be read" in str(missing.exception)
+
+
+def test_the_envelope_sender_is_the_return_path_the_mailbox_recorded(tmp_path, monkeypatch):
+    """A fetched message keeps its real envelope sender (Return-Path), so the sender check
+    (mailin/sender.py) compares From with it rather than with itself."""
+    db = tmp_path / "var" / "collector.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db}")
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
+    raw = b"Return-Path: <mallory@elsewhere.test>\r\n" + EXAMPLE.read_bytes()
+    result = CliRunner().invoke(app, ["mail", "receive", "-"], input=raw)
+    assert result.exit_code == 0, result.output
+    engine = make_engine(f"sqlite:///{db}")
+    with session_scope(engine, read_only=True) as s:
+        [row] = s.scalars(select(InboundMessage))
+        assert row.envelope["mail_from"] == "mallory@elsewhere.test"
+        assert row.state == "needs_review" and "sender not verified" in row.reason
+    engine.dispose()
