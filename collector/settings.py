@@ -23,6 +23,14 @@ class Settings(BaseSettings):
     mail_domain: str = Field("localhost", description="The domain replies come back to.")
     mail_from: str | None = Field(None, description="Sender of prompts, reminders, receipts and reports.")
     mail_listen: str = Field("127.0.0.1:8025", description="host:port where `collector serve mail` listens.")
+    mail_max_per_peer: int = Field(
+        20, ge=1, description="Most SMTP sessions at once from one IP address; the excess is told 421."
+    )
+    mail_authserv_id: str | None = Field(
+        None,
+        description="authserv-id of the relay in front of the listener whose Authentication-Results "
+        "passes are believed (mailin/sender.py); unset: only fails count.",
+    )
     smtp_url: str | None = Field(
         None, description="Outbound relay, smtp://user:pass@relay:587; unset writes to the outbox."
     )

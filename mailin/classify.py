@@ -10,10 +10,62 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+# Auto-reply subjects, by language: (language, pattern, an example for the tests). A subject is an
+# auto-reply when, after any reply/forward prefixes ("Re:", "AW:", "SV:"...) and opening brackets, it
+# starts with one of these. A "phrase" is unambiguous and may be followed by anything; a "word" could
+# also begin a plan's title ("Absence Management Plan: your update"), so it counts only when followed by
+# a separator (":", "-", ")", "]"...) or the end. Matching ignores case.
+AUTO_REPLY_PHRASES: tuple[tuple[str, str, str], ...] = (
+    ("en", r"automatic (reply|response)", "Automatic reply"),
+    ("en", r"auto[- ]?(reply|response|respond)", "Auto-Reply"),
+    ("en", r"autoreply|autoresponse", "Autoreply"),
+    ("en", r"out of (the )?office", "Out of Office"),
+    ("en", r"ooo\b", "OOO"),
+    ("en", r"away from (the |my )?(office|desk)", "Away from the office"),
+    ("en", r"(vacation|holiday) (reply|response|notice|message)", "Vacation reply"),
+    ("en", r"on (annual |parental |maternity |study )?leave\b", "On leave"),
+    ("en", r"absence notification", "Absence notification"),
+    ("de", r"automatische antwort", "Automatische Antwort"),
+    ("de", r"(automatische )?abwesenheitsnotiz", "Abwesenheitsnotiz"),
+    ("de", r"abwesenheitsmeldung|abwesenheitsnachricht", "Abwesenheitsmeldung"),
+    ("de", r"nicht im b(ü|ue)ro", "Nicht im Büro"),
+    ("de", r"au(ß|ss)er haus", "Außer Haus"),
+    ("fr", r"r[ée]ponse automatique", "Réponse automatique"),
+    ("fr", r"absent(e)? du bureau|absence du bureau", "Absent du bureau"),
+    ("fr", r"message d'absence", "Message d'absence"),
+    ("nl", r"automatisch (antwoord|bericht)", "Automatisch antwoord"),
+    ("nl", r"afwezigheidsbericht|afwezigheidsmelding", "Afwezigheidsbericht"),
+    ("nl", r"niet aanwezig|buiten kantoor", "Niet aanwezig"),
+    ("es", r"respuesta autom[aá]tica", "Respuesta automática"),
+    ("es", r"fuera de (la )?oficina", "Fuera de la oficina"),
+    ("it", r"risposta automatica", "Risposta automatica"),
+    ("it", r"fuori (sede|ufficio)", "Fuori ufficio"),
+    ("pt", r"resposta autom[aá]tica", "Resposta automática"),
+    ("cy", r"(ateb|ymateb) awtomatig", "Ateb awtomatig"),
+    ("cy", r"(allan|i ffwrdd) o['’]r swyddfa", "Allan o'r swyddfa"),
+    ("sv", r"automatiskt svar|autosvar", "Automatiskt svar"),
+    ("no/da", r"automatisk (svar|besked)", "Automatisk svar"),
+    ("no/da", r"ikke p[åa] kontoret", "Ikke på kontoret"),
+    ("fi", r"automaattinen vastaus", "Automaattinen vastaus"),
+    ("pl", r"automatyczna odpowied[źz]", "Automatyczna odpowiedź"),
+)
+AUTO_REPLY_WORDS: tuple[tuple[str, str, str], ...] = (
+    ("en", r"away|vacation|on holiday", "Away"),
+    ("de", r"abwesend|abwesenheit|urlaub", "Abwesend"),
+    ("fr", r"absence|absente?|en cong[ée]s?", "Absence"),
+    ("nl", r"afwezig|vakantie", "Afwezig"),
+    ("es", r"ausente|ausencia|de vacaciones", "Ausente"),
+    ("it", r"assente|assenza|in ferie", "Assente"),
+    ("sv", r"fr[åa]nvaro|fr[åa]nvarande|semester", "Frånvaro"),
+    ("no/da", r"frav[æa]r(ende)?|ferie", "Fraværende"),
+    ("fi", r"poissa|lomalla", "Poissa"),
+    ("cy", r"i ffwrdd|ar wyliau", "Ar wyliau"),
+)
+_PREFIXES = r"(?:(?:re|aw|sv|vs|antw|wg|fw|fwd|tr|rif|r|res|enc|odp|vl|ynt)\s*(?:\[\d+\])?\s*:\s*|[\[(]\s*)*"
+_SEPARATOR = r"\s*(?:$|[:\-–—)\],.!/|])"
 AUTO_SUBJECT = re.compile(
-    r"(?i)^\s*(automatic reply|auto[- ]?reply|auto[- ]?response|autoreply|out of (the )?office|ooo\b"
-    r"|away from (the |my )?office|on leave|on annual leave|absence notification|abwesenheitsnotiz"
-    r"|réponse automatique)"
+    rf"(?i)^\s*{_PREFIXES}(?:(?:{'|'.join(p for _, p, _ in AUTO_REPLY_PHRASES)})"
+    rf"|(?:(?:{'|'.join(p for _, p, _ in AUTO_REPLY_WORDS)}){_SEPARATOR}))"
 )
 AUTO_PRECEDENCE = {"auto_reply", "bulk", "junk", "list"}
 BOUNCE_SUBJECT = re.compile(

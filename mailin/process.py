@@ -12,12 +12,16 @@ Per chunk of CLAIM_CHUNK messages:
              one transaction per message, so the DATA stores of waiting senders get in between. A
              savepoint per message (one that fails is retried later without sinking the others), each
              message row locked while it is decided (several processes may share the queue):
-               bounce      state "bounce"; each bounced recipient's Person.email_failing_since is set and
-                           audited; the plan coordinators get a notice
+               probe       (mailin.probe: collector doctor's) state "rejected", never read as a reply
+               bounce      state "bounce"; only when it refers to a message we sent (mailin.bounces) is
+                           that person's email_failing_since set and audited and the plan coordinators
+                           told; a bounce tied to nothing is kept and ignored
                auto_reply  (or a null sender, or mail from our own address: loops) state "auto_reply":
                            never parsed, never answered
-               otherwise   route (token, thread, else the sender's open prompt in intake), sender by From,
-                           intake.apply, which sets applied / needs_review itself.
+               otherwise   route (token, thread, else the sender's open prompt in intake); the sender
+                           check (mailin.sender: envelope, token/thread, Authentication-Results) either
+                           holds it for review and tells the lead (mailin.held), or intake.apply, which
+                           sets applied / needs_review itself.
              The receipts and notices these call for are claimed (Delivery rows keyed "receipt:{inbound
              id}") in the same transaction.
   4. answer  after the commit, through the Ticker; the sends are recorded in one more commit. At most one
@@ -26,9 +30,10 @@ Per chunk of CLAIM_CHUNK messages:
 On PostgreSQL three commits a chunk instead of three a message (each a round trip: most of the cost of
 applying a reply); on SQLite one a message plus two a chunk.
 
-Forged From (a valid token, another sender): intake puts it in review; its receipt goes to the PROMPT's
-lead (ReceiptMessage.recipient is always the lead, from the directory), never to the From address, so the
-forger hears nothing and the lead learns that someone answered for them.
+Forged From (issue 13): a From header alone never applies an update. A message whose envelope sender or
+authentication results do not bear out its From is held (mailin.sender, mailin.held), and the person it
+claims to be is told at their directory address; the forger hears nothing. A verified sender who is not
+the prompt's lead or delegate goes to review in intake, and its receipt goes to the PROMPT's lead.
 """
 
 from __future__ import annotations
@@ -38,19 +43,24 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.message import Message
+from email.parser import BytesHeaderParser
+from email.policy import compat32
 from typing import Any
 
 from sqlalchemy import Engine, func, select, update
 
 from collector import intake
-from collector.channels import Channel, NoticeMessage, ReceiptMessage, Recipient
+from collector.channels import Channel, ReceiptMessage
 from collector.clock import Clock
 from collector.replies import Reply
 from collector.settings import Settings
 from collector.tick import Ticker, Work
-from mailin import routing
+from mailin import bounces, held, routing
+from mailin import sender as sender_rule
+from mailin.probe import PROBE_HEADER, is_probe
 from store.db import session_scope
-from store.models import AuditEvent, InboundMessage, Person, Plan, PlanCoordinator, Prompt, Round
+from store.models import AuditEvent, InboundMessage, Person, Prompt
 from store.people import contact_channel
 
 log = logging.getLogger(__name__)
@@ -238,14 +248,13 @@ def _decide(s, settings: Settings, clock: Clock, inbound_id: int, parse) -> _Out
     ours = {f"{routing.LOCAL}@{settings.mail_domain}".casefold()}
     now = clock.now()
     msg.parsed = {"subject": parts.subject, "from": parts.from_address, "defects": list(parts.defects)[:20]}
+    head = _headers(bytes(msg.raw))
+    if is_probe(head.get(PROBE_HEADER)):
+        msg.state, msg.processed_at = "rejected", now
+        msg.reason = "health probe (collector doctor): stored to prove the listener works, not a reply"
+        return _Outcome("probe", msg.external_id)
     if parts.bounce:
-        notices = _bounce(s, settings, clock, msg, parts.bounced_recipients)
-        msg.state, msg.processed_at = "bounce", now
-        msg.reason = (
-            "bounced: " + ", ".join(parts.bounced_recipients)[:1900] if parts.bounced_recipients else None
-        )
-        log.info("%s inbound %d: bounce for %s", msg.external_id, msg.id, parts.bounced_recipients)
-        return _Outcome("bounce", msg.external_id, notices=notices)
+        return _bounce(s, settings, clock, msg, bytes(msg.raw), parts.bounced_recipients)
     if parts.auto_reply or not mail_from or (parts.from_address or "").casefold() in ours:
         msg.state, msg.processed_at = "auto_reply", now
         msg.reason = "automatic reply" if parts.auto_reply else "null sender or our own address: not answered"
@@ -255,6 +264,19 @@ def _decide(s, settings: Settings, clock: Clock, inbound_id: int, parse) -> _Out
         s, envelope.get("rcpt_tos") or [], settings.mail_domain, parts.in_reply_to, parts.references
     )
     sender = _sender(s, parts.from_address)
+    verdict = sender_rule.check(
+        parts.from_address,
+        mail_from,
+        how,
+        [str(v) for v in head.get_all("Authentication-Results") or []],
+        settings.mail_authserv_id,
+    )
+    if not verdict.trusted:  # a From header alone never applies an update
+        text = _with_inline_answers(s, parts, prompt)
+        notices = held.hold(
+            s, clock, msg, text, parts.from_address, mail_from, prompt, sender, verdict.reason
+        )
+        return _Outcome("needs_review", msg.external_id, notices=notices)
     reply = Reply(
         channel=CHANNEL,
         text=_with_inline_answers(s, parts, prompt),
@@ -281,6 +303,14 @@ def _decide(s, settings: Settings, clock: Clock, inbound_id: int, parse) -> _Out
     )
     receipt = _receipt_work(s, msg.id, result.receipt, target)
     return _Outcome(result.state, msg.external_id, receipt=receipt)
+
+
+def _headers(raw: bytes) -> Message:
+    """The top-level headers, for the probe marker and Authentication-Results (never raises)."""
+    try:
+        return BytesHeaderParser(policy=compat32).parsebytes(raw)
+    except Exception:
+        return Message()
 
 
 def _with_inline_answers(s, parts, prompt: Prompt | None) -> str:
@@ -332,70 +362,31 @@ def _receipt_work(s, inbound_id: int, receipt: ReceiptMessage | None, prompt: Pr
     )  # fmt: skip
 
 
-def _bounce(s, settings: Settings, clock: Clock, msg: InboundMessage, addresses: list[str]) -> list[Work]:
-    """Mark each bounced address failing; one notice per coordinator of the plans that prompt those people."""
+def _bounce(
+    s, settings: Settings, clock: Clock, msg: InboundMessage, raw: bytes, addresses: list[str]
+) -> _Outcome:
+    """A bounce is stored as one either way; only one about a message we sent marks its person failing
+    (mailin.bounces), with one notice per coordinator of the plans that prompt them."""
     now = clock.now()
-    failing: list[Person] = []
-    for address in dict.fromkeys(a.casefold() for a in addresses if a):
-        person = _sender(s, address)
-        if person is None:
-            continue
+    failing, why = bounces.who_bounced(s, bounces.original_ids(raw), addresses)
+    named = ", ".join(addresses)[:1800]
+    msg.state, msg.processed_at = "bounce", now
+    if not failing:
+        msg.reason = f"bounce {why}" + (f" (names {named})" if named else "")
+        log.info("%s inbound %d: bounce %s", msg.external_id, msg.id, why)
+        return _Outcome("bounce", msg.external_id)
+    msg.reason = "bounced: " + ", ".join(p.email or "" for p in failing)[:1900]
+    log.info("%s inbound %d: bounce for %s", msg.external_id, msg.id, [p.email for p in failing])
+    for person in failing:
         if person.email_failing_since is None:
             person.email_failing_since = now
-        failing.append(person)
         s.add(
             _event(
-                clock, "person", person.id, "person.email_bounced", inbound_message_id=msg.id, address=address
+                clock, "person", person.id, "person.email_bounced", inbound_message_id=msg.id,
+                address=person.email,
             )
-        )
-    if not failing:
-        return []
-    plans = _plans_of(s, [p.id for p in failing])
-    by_coordinator: dict[int, list[str]] = {}
-    titles: dict[int, str] = {}
-    for plan in plans:
-        for coordinator_id in s.scalars(
-            select(PlanCoordinator.person_id).where(PlanCoordinator.plan_id == plan.id)
-        ):
-            by_coordinator.setdefault(coordinator_id, [])
-            titles.setdefault(coordinator_id, plan.title)
-    work = []
-    for coordinator_id in by_coordinator:
-        coordinator = s.get_one(Person, coordinator_id)
-        lines = tuple(
-            f"Email to {p.display} <{p.email}> bounced: they will be asked another way if they can be."
-            for p in failing
-        )
-        notice = NoticeMessage(
-            subject="An address bounces",
-            recipient=Recipient(
-                coordinator.id, coordinator.display, coordinator.email, coordinator.slack_user_id
-            ),
-            lines=lines,
-            plan_title=titles.get(coordinator_id),
-        )
-        wanted = "email" if coordinator.email else contact_channel(coordinator)
-        work.append(
-            Work(
-                f"notice:bounce:{msg.id}:{coordinator_id}",
-                "notice",
-                None,
-                None,
-                coordinator_id,
-                wanted,
-                coordinator.display,
-                (lambda n: lambda _s: n)(notice),
-            )
-        )
-    return work
-
-
-def _plans_of(s, person_ids: list[int]) -> list[Plan]:
-    """The plans that prompted these people: open rounds first; any round if none is open."""
-    base = select(Round.plan_id).join(Prompt, Prompt.round_id == Round.id)
-    base = base.where(Prompt.person_id.in_(person_ids)).distinct()  # ids: PostgreSQL cannot DISTINCT json
-    ids = list(s.scalars(base.where(Round.closed_at.is_(None)))) or list(s.scalars(base))
-    return [s.get_one(Plan, plan_id) for plan_id in sorted(ids)]
+        )  # fmt: skip
+    return _Outcome("bounce", msg.external_id, notices=bounces.notices(s, msg.id, failing))
 
 
 def _event(clock: Clock, entity: str, entity_id: int | None, event: str, **detail: Any) -> AuditEvent:

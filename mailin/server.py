@@ -10,7 +10,10 @@ Policy (RELIABILITY.md section 1 and 2, findings F1-F3):
              then "250 2.0.0 Ok: queued as <id>". A redelivery answers 250 again with no second row. Any
              error while storing is 451 4.3.0 (handle_exception too): never a 5xx for our own fault (F1),
              never internal text. Over data_size_limit (10 MiB, advertised as SIZE): aiosmtpd's 552.
-  Sessions   at most max_sessions at once; the excess is told 421 4.7.0 and closed (F3: aiosmtpd has no cap).
+  Sessions   at most max_sessions at once, and at most max_per_peer from one IP address (MAIL_MAX_PER_PEER):
+             the excess is told 421 4.7.0 and closed (F3: aiosmtpd has no cap), so one client cannot take
+             every slot. A session ending at any stage (even right after DATA's final dot) ends only that
+             session: the shared commit thread never depends on a sender still being there (mailin.store).
   Shutdown   the listener closes at once; idle sessions get 421 4.3.2; a session inside MAIL..DATA may finish
              (its 250 comes only after its commit) for `grace` seconds, then it is cut with 421. A 250 without
              a stored row cannot happen: the 250 is written only after store_message returned.
@@ -30,7 +33,7 @@ from sqlalchemy import Engine
 
 from collector.clock import Clock
 from mailin import routing
-from mailin.store import GroupCommitter, Stored, store_message
+from mailin.store import Stored, store_message
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +45,8 @@ TEMPORARY = "451 4.3.0 Temporary failure, try again later"
 BAD_MAILBOX = "550 5.1.1 Bad destination mailbox address"
 BAD_SENDER = "553 5.1.7 Bad sender address syntax"
 TOO_MANY = "421 4.7.0 Too many connections, try again later"
+TOO_MANY_FROM_PEER = "421 4.7.0 Too many connections from your address, try again later"
+STORE_WAIT = 120.0  # the longest a sender waits for its commit before being told 451
 SHUTTING_DOWN = "421 4.3.2 Service shutting down, try again later"
 
 
@@ -116,7 +121,9 @@ class MailHandler:
         try:
             submit = getattr(self.store, "submit", None)
             if submit is not None:  # group commit: wait for our batch's commit without holding a thread
-                stored = await asyncio.wrap_future(submit(raw, meta))
+                # shield: a client hanging up cancels this wait, never the commit others share
+                waiting = asyncio.shield(asyncio.wrap_future(submit(raw, meta)))
+                stored = await asyncio.wait_for(waiting, STORE_WAIT)
             else:
                 stored = await asyncio.to_thread(self.store, self.engine, raw, meta, self.clock)
         except Exception:
@@ -150,10 +157,31 @@ class _Session(SMTP):
     def __init__(self, owner: MailServer, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self._owner = owner
+        self.peer_ip = ""
+        self._refused = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        peer = transport.get_extra_info("peername")
+        self.peer_ip = str(peer[0]) if isinstance(peer, tuple) and peer else str(peer)
+        if not self._owner._admit(self):
+            self._refused = True
+            self._owner._sessions.discard(self)
+            transport.write((TOO_MANY_FROM_PEER + "\r\n").encode("ascii"))  # type: ignore[attr-defined]
+            transport.close()
+            return
+        super().connection_made(transport)
+
+    def data_received(self, data: bytes) -> None:
+        if not self._refused:
+            super().data_received(data)
+
+    def eof_received(self) -> bool | None:
+        return False if self._refused else super().eof_received()
 
     def connection_lost(self, error: Exception | None) -> None:
         self._owner._sessions.discard(self)
-        super().connection_lost(error)
+        if not self._refused:
+            super().connection_lost(error)
 
     @property
     def busy(self) -> bool:
@@ -182,12 +210,14 @@ class MailServer:
         port: int,
         *,
         max_sessions: int = MAX_SESSIONS,
+        max_per_peer: int | None = None,
         data_size_limit: int = DATA_SIZE_LIMIT,
         timeout: float = 300,
         hostname: str | None = None,
     ):
         self.handler, self.host, self.port = handler, host, port
         self.max_sessions, self.data_size_limit, self.timeout = max_sessions, data_size_limit, timeout
+        self.max_per_peer = max_per_peer  # None: only max_sessions bounds one address
         self.hostname = hostname or handler.domain
         self._sessions: set[_Session] = set()
         self._server: asyncio.base_events.Server | None = None
@@ -212,6 +242,16 @@ class MailServer:
         )
         self._sessions.add(session)
         return session
+
+    def _admit(self, session: _Session) -> bool:
+        """Whether a new session fits under the per-address cap (it is already counted in _sessions)."""
+        if self.max_per_peer is None:
+            return True
+        same = sum(1 for other in self._sessions if other.peer_ip == session.peer_ip)
+        if same <= self.max_per_peer:
+            return True
+        log.warning("per-address cap (%d) reached for %s: told 421", self.max_per_peer, session.peer_ip)
+        return False
 
     async def start(self) -> int:
         """Listen; the port actually bound (port 0 picks a free one)."""
@@ -297,73 +337,3 @@ class ServerThread:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-
-def check_durable(engine: Engine) -> None:
-    """Refuse to run when a commit would not be durable (RELIABILITY.md M1): a 250 must mean "on disk"."""
-    if engine.dialect.name != "postgresql":
-        return  # SQLite: store.db sets synchronous=FULL on every connection
-    with engine.connect() as connection:
-        for setting in ("synchronous_commit", "fsync"):
-            value = connection.exec_driver_sql(f"SHOW {setting}").scalar()
-            if value != "on":
-                raise RuntimeError(f"PostgreSQL {setting} is {value!r}: mail would not be durable at 250")
-
-
-async def serve(
-    engine: Engine,
-    channels: dict[str, Any],
-    settings: Any,
-    clock: Clock,
-    *,
-    interval: float = 1.0,
-    grace: float = 30,
-    stop: asyncio.Event | None = None,
-) -> None:
-    """`collector serve mail`: the SMTP listener on settings.mail_listen and the processing loop, until
-    SIGTERM/SIGINT (or `stop`). Processing runs at start (a crash left 'new' messages), every `interval`
-    seconds, and as soon as a message was stored."""
-    import signal
-
-    from mailin.process import process_pending
-
-    check_durable(engine)
-    loop = asyncio.get_running_loop()
-    stop = stop or asyncio.Event()
-    wake = asyncio.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(signum, stop.set)
-    host, _, port = settings.mail_listen.rpartition(":")
-    committer = GroupCommitter(engine, clock)
-    handler = MailHandler(
-        engine, settings.mail_domain, clock, store=committer, on_stored=lambda _stored: wake.set()
-    )
-    server = MailServer(handler, host or "127.0.0.1", int(port))
-
-    async def processing() -> None:
-        while True:
-            wake.clear()
-            try:
-                counts = await asyncio.to_thread(
-                    process_pending, engine, channels, settings, clock, busy=committer.busy
-                )
-                if counts:
-                    log.info("processed: %s", ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))
-            except Exception:
-                log.exception("processing pass failed; trying again in %s s", interval)
-            if stop.is_set():
-                return
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), interval)
-
-    await server.start()
-    worker = asyncio.create_task(processing())
-    await stop.wait()
-    log.info("stopping: no new connections; letting sessions in a transaction finish")
-    await server.stop(grace)
-    await asyncio.to_thread(committer.close)  # sessions are done: their batches have committed
-    wake.set()
-    with contextlib.suppress(Exception):
-        await asyncio.wait_for(worker, grace)
-    log.info("mail process stopped")

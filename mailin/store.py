@@ -10,21 +10,25 @@ answered as already stored: the duplicate RFC 5321 allows for is absorbed, never
 from __future__ import annotations
 
 import hashlib
+import logging
 import queue
 import re
 import threading
-from concurrent.futures import Future
+import time
+from concurrent.futures import Future, InvalidStateError
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from collector.clock import Clock
 from collector.faults import fault
 from store.db import session_scope
 from store.inbound import Stored, find, new_row, store_raw
 from store.models import InboundMessage
+
+log = logging.getLogger(__name__)
 
 CHANNEL = "email"
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
@@ -140,21 +144,38 @@ class GroupCommitter:
     changes is that concurrent senders share one fsync instead of paying one each, which is what bounds
     the accepted rate on a durable store. Called like store_message (for code that stores one message from a
     thread), or through submit() from the event loop without tying up a worker thread.
+
+    The thread is shared by every session, so nothing one session does may end it (issue 13: a client that
+    hung up after DATA cancelled its future, set_result raised InvalidStateError and all intake stopped).
+    A future that is already settled (cancelled by a dropped connection) is skipped; a batch whose store
+    fails is retried one message at a time, so each sender learns its own outcome (250 or 451); any other
+    error is logged and the loop goes on. alive() and last_commit say whether it still works, for health.
     """
 
     def __init__(self, engine: Engine, clock: Clock, *, max_batch: int = 200):
         self.engine, self.clock, self.max_batch = engine, clock, max_batch
         self._queue: queue.Queue[tuple[bytes, dict[str, Any], Future[Stored]] | None] = queue.Queue()
         self._committing = False
+        self._closed = False
+        self.last_commit: float | None = None  # time.monotonic() of the last batch that stored something
         self._thread = threading.Thread(target=self._run, name="mail-group-commit", daemon=True)
         self._thread.start()
+
+    def alive(self) -> bool:
+        """The writer thread is running: a submitted message will be stored and answered."""
+        return self._thread.is_alive()
 
     def busy(self) -> bool:
         """Senders are waiting for their 250: messages are queued or a batch is being committed."""
         return self._committing or not self._queue.empty()
 
     def submit(self, raw: bytes, envelope: dict[str, Any]) -> Future[Stored]:
+        """Queue one message; the future resolves after its commit. Fails at once (the sender gets 451)
+        when the writer is gone, rather than leaving the sender waiting for an answer that never comes."""
         future: Future[Stored] = Future()
+        if self._closed or not self.alive():
+            future.set_exception(RuntimeError("the mail commit thread is not running"))
+            return future
         self._queue.put((raw, envelope, future))
         return future
 
@@ -162,6 +183,7 @@ class GroupCommitter:
         return self.submit(raw, envelope).result()
 
     def close(self) -> None:
+        self._closed = True
         self._queue.put(None)
         self._thread.join(timeout=30)
 
@@ -180,18 +202,62 @@ class GroupCommitter:
                     self._queue.put(None)  # stop after this batch
                     break
                 batch.append(item)
-            self._committing = True
+            try:
+                self._commit(batch)
+            except BaseException:  # never let one batch end the thread every session depends on
+                log.exception("mail group commit: a batch of %d failed unexpectedly", len(batch))
+                for _, _, future in batch:
+                    _settle(future, error=RuntimeError("storing failed"))
+
+    def _commit(self, batch: list[tuple[bytes, dict[str, Any], Future[Stored]]]) -> None:
+        self._committing = True
+        try:
             try:
                 results = store_batch(self.engine, [(raw, env) for raw, env, _ in batch], self.clock)
                 fault("mail.after_commit")
-            except BaseException as exc:  # the commit failed: nothing of this batch is stored
-                for _, _, future in batch:
-                    future.set_exception(exc)
+            except Exception as exc:  # nothing of this batch is stored: each message on its own
+                log.warning("mail group commit of %d failed (%r): storing one at a time", len(batch), exc)
+                results = self._each([(raw, env) for raw, env, _ in batch])
+        finally:
+            self._committing = False
+        if any(not isinstance(r, BaseException) for r in results):
+            self.last_commit = time.monotonic()
+        for (_, _, future), result in zip(batch, results, strict=True):
+            if isinstance(result, BaseException):
+                _settle(future, error=result)
+            else:
+                _settle(future, result=result)
+
+    def _each(self, items: list[tuple[bytes, dict[str, Any]]]) -> list[Stored | BaseException]:
+        """One transaction per message: a message the database refuses fails alone (its sender gets 451).
+        When the database itself is unavailable (OperationalError) the rest fail at once, not one timeout
+        each; their senders retry later."""
+        results: list[Stored | BaseException] = []
+        down: BaseException | None = None
+        for raw, envelope in items:
+            if down is not None:
+                results.append(down)
                 continue
-            finally:
-                self._committing = False
-            for (_, _, future), result in zip(batch, results, strict=True):
-                if isinstance(result, BaseException):
-                    future.set_exception(result)
-                else:
-                    future.set_result(result)
+            try:
+                results.append(store_message(self.engine, raw, envelope, self.clock))
+            except OperationalError as exc:
+                results.append(exc)
+                down = exc
+            except Exception as exc:
+                results.append(exc)
+        return results
+
+
+def _settle(
+    future: Future[Stored], *, result: Stored | None = None, error: BaseException | None = None
+) -> None:
+    """Resolve `future` unless its sender is gone: a session whose client hung up cancels its wait, and
+    setting a cancelled future raises InvalidStateError. The message is stored all the same; the client,
+    having no 250, sends it again and the redelivery is absorbed."""
+    try:
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)  # type: ignore[arg-type]
+    except InvalidStateError:
+        log.info("a sender left before its answer (connection dropped): the message stays stored")

@@ -1,6 +1,7 @@
 """`collector doctor`: look at every outside thing the processes depend on and say, in plain words, what is
 wrong and how to fix it. Each check is independent (one failing never hides the others) and never changes
-anything: no migration, no mail sent, no lease taken.
+anything: no migration, no mail sent out, no lease taken. (The listener check sends our own listener one
+marked probe message, stored as a probe: the only way to know it stores mail.)
 
 Exit code 1 when any check fails, so a deploy script can run it before starting the processes.
 """
@@ -152,7 +153,7 @@ def check_mail_domain(settings: Settings, mx: Callable[[str], list[str]] = _mx_r
     return Finding("mail domain", OK, f"{domain} receives mail at {', '.join(hosts)}")
 
 
-def check_listener(settings: Settings, timeout: float = 3) -> Finding:
+def check_listener(settings: Settings, timeout: float = 3, probe_timeout: float = 15) -> Finding:
     host, _, port = settings.mail_listen.rpartition(":")
     try:
         with socket.create_connection((host or "127.0.0.1", int(port)), timeout=timeout) as sock:
@@ -167,7 +168,24 @@ def check_listener(settings: Settings, timeout: float = 3) -> Finding:
             "mail listener", FAIL, f"{settings.mail_listen} answered {banner[:80]!r}, not an SMTP greeting",
             "another program holds MAIL_LISTEN: choose another port",
         )  # fmt: skip
-    return Finding("mail listener", OK, f"{settings.mail_listen} greets: {banner[:80]}")
+    # A greeting is not health (issue 13): the listener must store a message end to end. The probe is
+    # stored as a probe, never read as a reply (mailin.probe).
+    from mailin.probe import send_probe
+
+    try:
+        stored = send_probe(host or "127.0.0.1", int(port), settings.mail_domain, timeout=probe_timeout)
+    except smtplib.SMTPResponseException as exc:
+        detail = f"{exc.smtp_code} {_text(exc.smtp_error)}"
+    except (OSError, smtplib.SMTPException) as exc:  # a timeout: the listener took DATA and never answered
+        detail = f"{type(exc).__name__}: {exc}"
+    else:
+        return Finding(
+            "mail listener", OK, f"{settings.mail_listen} greets ({banner[:60]}) and stored a probe: {stored}"
+        )
+    return Finding(
+        "mail listener", FAIL, f"{settings.mail_listen} greets but did not store a probe message: {detail}",
+        "restart `collector serve mail` and read its log; check the database (mail cannot be stored)",
+    )  # fmt: skip
 
 
 def check_slack(settings: Settings) -> Finding:

@@ -144,7 +144,8 @@ def receive(
     server had received them: stored raw, then processed into updates, review items and receipts.
 
     For a site that cannot point an MX record at `collector serve mail`: e.g. fetchmail's `mda "collector
-    mail receive -"`. The envelope is taken from the headers (From; the To, Cc and Delivered-To addresses).
+    mail receive -"`. The envelope is taken from the headers (Return-Path, else From; the To, Cc and
+    Delivered-To addresses).
     """
     import sys
     from email.parser import BytesHeaderParser
@@ -172,8 +173,11 @@ def receive(
         head = BytesHeaderParser(policy=default).parsebytes(raw)
         senders = getaddresses([str(v) for v in head.get_all("From", [])])
         recipients = getaddresses([str(v) for k in ("Delivered-To", "To", "Cc") for v in head.get_all(k, [])])
+        # The envelope sender is what the final delivery recorded in Return-Path (mailin/sender.py checks
+        # From against it); a saved file without one falls back to From: the operator vouches for the file.
+        return_path = getaddresses([str(v) for v in head.get_all("Return-Path", [])[:1]])
         envelope = {
-            "mail_from": senders[0][1] if senders else "",
+            "mail_from": return_path[0][1] if return_path else senders[0][1] if senders else "",
             "rcpt_tos": [address for _name, address in recipients if address],
             "peer": f"file:{path.name}",
             "helo": "",

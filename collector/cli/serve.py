@@ -59,7 +59,7 @@ def mail(
     import asyncio
 
     from collector.channel_registry import channels_for, close_channels, describe
-    from mailin.server import serve as serve_mail
+    from mailin.service import serve as serve_mail
 
     rt = runtime(ctx)
     _logging(rt.settings)
@@ -181,7 +181,7 @@ def all_(
 
     from collector.channel_registry import channels_for, close_channels, describe
     from collector.scheduler import SchedulerJob, build_scheduler
-    from mailin.server import serve as serve_mail
+    from mailin.service import serve as serve_mail
 
     rt = runtime(ctx)
     settings = rt.settings

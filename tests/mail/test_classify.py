@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from mailin.classify import failed_recipients, is_auto_reply, is_bounce
+from mailin.classify import (
+    AUTO_REPLY_PHRASES,
+    AUTO_REPLY_WORDS,
+    failed_recipients,
+    is_auto_reply,
+    is_bounce,
+)
 from mailin.extract import parse_message
 
 
@@ -96,3 +104,61 @@ def test_a_standard_dsn_names_its_failed_recipients_even_when_the_text_does_not(
     parts = parse_message(raw)
     assert parts.bounce is True
     assert parts.bounced_recipients == ["lucy.oneill@riverside.example.gov.uk"]
+
+
+# -- auto-reply subjects in many languages (issue 13: four common styles were applied and answered) --------
+
+ISSUE_13 = ["[Auto-Reply] I am away", "Re: Out of Office", "Vacation reply", "Automatische Antwort"]
+TASK_EXAMPLES = [
+    "Automatic reply", "Auto-Reply", "Out of Office", "Vacation reply", "Abwesenheitsnotiz",
+    "Automatische Antwort", "Réponse automatique", "Absence", "Afwezig", "Respuesta automática",
+    "Risposta automatica", "Ateb awtomatig", "Automatiskt svar", "Automatisk svar", "Fraværende",
+]  # fmt: skip
+EXAMPLES = [example for _, _, example in AUTO_REPLY_PHRASES + AUTO_REPLY_WORDS]
+PREFIXES = ["", "Re: ", "RE: ", "AW: ", "SV: ", "Antw: ", "Fwd: ", "WG: ", "TR: ", "R: ", "Re[2]: ", "[", "("]
+SUFFIXES = ["", ": Equality Action Plan: your update", " - back on Monday", "] until 10 March", ": ", ")"]
+
+
+def _any_case(draw_bits: list[bool], text: str) -> str:
+    """`text` with each letter's case flipped where `draw_bits` says (letters whose other case is one
+    character: "ß" upper-cases to "SS", which no mail client writes for it)."""
+    out = []
+    for i, char in enumerate(text):
+        flip = draw_bits[i % len(draw_bits)] if draw_bits else False
+        other = char.swapcase()
+        out.append(other if flip and len(other) == 1 else char)
+    return "".join(out)
+
+
+@pytest.mark.parametrize("subject", ISSUE_13 + TASK_EXAMPLES)
+def test_the_issue_and_task_examples_are_auto_replies(subject: str) -> None:
+    assert is_auto_reply(headers(), subject)
+
+
+@given(
+    example=st.sampled_from(EXAMPLES + TASK_EXAMPLES),
+    prefix=st.lists(st.sampled_from(PREFIXES), max_size=3).map("".join),
+    suffix=st.sampled_from(SUFFIXES),
+    bits=st.lists(st.booleans(), min_size=1, max_size=16),
+    space=st.sampled_from(["", " ", "  ", "\t"]),
+)
+def test_every_auto_reply_subject_is_known_in_any_case_and_behind_any_prefix(
+    example: str, prefix: str, suffix: str, bits: list[bool], space: str
+) -> None:
+    subject = space + _any_case(bits, prefix + example) + suffix
+    assert is_auto_reply(headers(), subject), subject
+
+
+@given(
+    title=st.sampled_from([
+        "Absence Management Action Plan", "Away Day Programme", "Vacation Policy Review",
+        "Ausente Strategy", "Equality, Diversity and Inclusion Action Plan 2026-2029", "Urlaubsplanung 2027",
+        "Out-patient Services Plan", "Auto Enrolment Plan", "Ferienprogramm",
+    ]),
+    prefix=st.sampled_from(["", "Re: ", "RE: ", "AW: ", "SV: ", "Fwd: "]),
+)  # fmt: skip
+def test_a_reply_to_a_prompt_whose_plan_title_starts_with_such_a_word_is_not_an_auto_reply(
+    title: str, prefix: str
+) -> None:
+    subject = f"{prefix}{title}: your update for the Spring 2027 round, due 14 Mar 2027"
+    assert not is_auto_reply(headers(), subject), subject

@@ -6,7 +6,7 @@ from concurrent.futures import wait
 
 import pytest
 from sqlalchemy import event, func, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 
 from mailin.store import GroupCommitter
 from store.db import session_scope
@@ -52,7 +52,7 @@ def test_a_message_sent_twice_in_one_batch_is_stored_once(engine, clock):
     assert _count(engine) == 1
 
 
-def test_when_the_commit_fails_every_sender_of_the_batch_is_told_and_nothing_is_kept(
+def test_when_the_database_is_down_every_sender_of_the_batch_is_told_and_nothing_is_kept(
     engine, clock, monkeypatch
 ):
     import mailin.store as store
@@ -61,14 +61,75 @@ def test_when_the_commit_fails_every_sender_of_the_batch_is_told_and_nothing_is_
         raise OperationalError("COMMIT", {}, Exception("database is locked"))
 
     monkeypatch.setattr(store, "store_batch", broken)
+    monkeypatch.setattr(store, "store_message", broken)
     committer = GroupCommitter(engine, clock)
     try:
-        future = committer.submit(_message(1), {})
-        with pytest.raises(OperationalError):
-            future.result(timeout=30)
+        futures = [committer.submit(_message(n), {}) for n in range(5)]
+        for future in futures:
+            with pytest.raises(OperationalError):
+                future.result(timeout=30)
+        assert committer.alive()
     finally:
         committer.close()
     assert _count(engine) == 0
+
+
+def test_a_message_the_database_refuses_fails_alone_and_the_rest_of_its_batch_is_stored(
+    engine, clock, monkeypatch
+):
+    """One row the database refuses (here a stand-in DataError) sinks the batch's single transaction; the
+    batch is then stored one message at a time, so only that sender is told 451, and never silently."""
+    import mailin.store as store
+
+    real_batch, real_one = store.store_batch, store.store_message
+
+    def refuses(raw: bytes) -> None:
+        if b"1.3 done" in raw:
+            raise DataError("INSERT", {}, Exception("value refused"))
+
+    def batch(engine_, items, clock_):
+        for raw, _ in items:
+            refuses(raw)
+        return real_batch(engine_, items, clock_)
+
+    def one(engine_, raw, envelope, clock_):
+        refuses(raw)
+        return real_one(engine_, raw, envelope, clock_)
+
+    monkeypatch.setattr(store, "store_batch", batch)
+    monkeypatch.setattr(store, "store_message", one)
+    committer = GroupCommitter(engine, clock)
+    try:
+        futures = [committer.submit(_message(n), {}) for n in range(6)]
+        wait(futures, timeout=30)
+    finally:
+        committer.close()
+    failed = [n for n, f in enumerate(futures) if f.exception() is not None]
+    assert failed == [3] and isinstance(futures[3].exception(), DataError)
+    assert _count(engine) == 5
+
+
+def test_a_sender_who_left_before_the_commit_does_not_stop_the_committer(engine, clock):
+    """Issue 13: a client hanging up after DATA cancelled its future; setting it then raised
+    InvalidStateError in the commit thread, and nothing more was ever stored."""
+    committer = GroupCommitter(engine, clock)
+    try:
+        gone = committer.submit(_message(1), {})
+        gone.cancel()  # what asyncio does to a wrapped future when the session's task is cancelled
+        later = committer.submit(_message(2), {})
+        assert not later.result(timeout=30).duplicate
+        assert committer.alive() and committer.last_commit is not None
+    finally:
+        committer.close()
+    assert _count(engine) == 2  # the cancelled sender's message was stored all the same
+
+
+def test_a_closed_committer_answers_at_once_instead_of_never(engine, clock):
+    committer = GroupCommitter(engine, clock)
+    committer.close()
+    assert not committer.alive()
+    with pytest.raises(RuntimeError):
+        committer.submit(_message(1), {}).result(timeout=1)
 
 
 def test_a_batch_that_races_another_process_stores_the_rest_and_reports_the_duplicate(

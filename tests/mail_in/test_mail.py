@@ -291,6 +291,14 @@ Action: failed
 Status: 5.1.1
 Diagnostic-Code: smtp; 550 5.1.1 User unknown
 
+--B
+Content-Type: text/rfc822-headers
+
+From: Action Plan Progress <progress@{domain}>
+To: {address}
+Subject: Your update
+Message-ID: {original}
+
 --B--
 """
 
@@ -298,11 +306,12 @@ Diagnostic-Code: smtp; 550 5.1.1 User unknown
 def test_a_bounce_marks_the_address_failing_and_tells_the_coordinator(
     server, engine, email, channels, settings, clock, jo_prompt
 ):
-    raw = DSN.format(domain=DOMAIN, address=JO).replace("\n", "\r\n").encode()
-    send(server.port, "", f"progress@{DOMAIN}", raw)
+    """A bounce of a message we sent (its Message-ID in the DSN's returned headers) counts."""
+    dsn = DSN.format(domain=DOMAIN, address=JO, original=jo_prompt.message_id)
+    send(server.port, "", f"progress@{DOMAIN}", dsn.replace("\n", "\r\n").encode())
     counts = process_pending(engine, channels, settings, clock)
     assert (counts["bounce"], counts["notices"]) == (1, 1)
-    assert rows(engine)[0].state == "bounce"
+    assert (rows(engine)[0].state, rows(engine)[0].reason) == ("bounce", f"bounced: {JO}")
     with session_scope(engine, read_only=True) as s:
         assert s.get_one(Person, jo_prompt.person_id).email_failing_since is not None
     [notice] = email.of("notice")

@@ -92,3 +92,20 @@ def test_a_file_that_is_not_an_email_is_refused_in_one_line_and_not_stored(tmp_p
 )
 def test_a_real_message_is_recognised_as_one(raw):
     assert not_an_email(raw) is None
+
+
+def test_the_envelope_sender_is_the_return_path_the_mailbox_recorded(tmp_path, monkeypatch):
+    """A fetched message keeps its real envelope sender (Return-Path), so the sender check
+    (mailin/sender.py) compares From with it rather than with itself."""
+    db = tmp_path / "var" / "collector.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db}")
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
+    raw = b"Return-Path: <mallory@elsewhere.test>\r\n" + EXAMPLE.read_bytes()
+    result = CliRunner().invoke(app, ["mail", "receive", "-"], input=raw)
+    assert result.exit_code == 0, result.output
+    engine = make_engine(f"sqlite:///{db}")
+    with session_scope(engine, read_only=True) as s:
+        [row] = s.scalars(select(InboundMessage))
+        assert row.envelope["mail_from"] == "mallory@elsewhere.test"
+        assert row.state == "needs_review" and "sender not verified" in row.reason
+    engine.dispose()
