@@ -126,7 +126,8 @@ def _sentence(text: str) -> str:
 
 
 def outlook_top_posted(a: Asked, reply_to: str, when: datetime, frm: str) -> EmailMessage:
-    lines = [f"{ref} {status} - {what}" for ref, (status, what) in zip(a.refs, a.answers, strict=True)]
+    pairs = zip(a.refs, a.answers, strict=True)
+    lines = [f"{ref} {status} - {_sentence(what)}" for ref, (status, what) in pairs]
     body = (
         "Hi,\n\nUpdates below.\n\n" + "\n".join(lines) + "\n\nKind regards\n\n"
         f"{a.name}\nRiverside Borough Council | Tel: 020 7946 0321\n\n"

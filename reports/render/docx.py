@@ -38,7 +38,7 @@ from reports.safe import truncate
 NARRATIVE_LIMIT = 3000  # as the HTML: a longer narrative is cut with a marker; the spreadsheet has it all
 ACTION_COLUMNS = ("Ref", "Action", "Lead", "Target", "Status", "Progress this round", "Reported")
 # mm, 269 in all: Lead and Reported hold a usual full name on one line (words.hold keeps it whole)
-ACTION_WIDTHS = [14.0, 60.0, 34.0, 24.0, 27.0, 80.0, 30.0]
+ACTION_WIDTHS = [14.0, 58.0, 34.0, 28.0, 27.0, 78.0, 30.0]
 CHART_WIDTH, CHART_HEIGHT = 230.0, 70.0  # mm at most: with the title and tiles it stays on page 1
 CHANGE_LABELS = {
     "status": "Status moved",

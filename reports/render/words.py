@@ -17,7 +17,7 @@ from store.persist import BASELINE_ROUND
 
 NBSP = "\u00a0"
 AS_IMPORTED = "Position in the plan as imported"
-TARGET_HELD = 14  # characters of a target value held on one line ("December 2027")
+TARGET_HELD = 14  # characters of a target item held on one line: what the Target column holds
 # A row of more than TALL_LINES lines on paper (about a sixth of an A4 landscape page) may break across
 # pages; a shorter one moves whole: a short row split over two pages is hard to read, a tall one kept whole
 # leaves a gap.
@@ -58,17 +58,16 @@ def target_items(text: str | None) -> list[str]:
 
 
 def _held_item(words: list[str]) -> str:
-    """An item's markers are tied to its first value ("c)&nbsp;&amp;&nbsp;d)&nbsp;ongoing"); a short value
-    ("Feb-12", "June 2027") is held whole, a long one ("Awaiting the stock transfer vote") may wrap."""
+    """A short item ("b) Feb-12", "c) & d) ongoing") is held whole; in a longer one ("a) December 2027") the
+    markers stay tied to the first word and the rest may wrap."""
     words = [*words[:-1], words[-1].rstrip(",;")] if len(words) > 1 else words
     lead = 0
     while lead < len(words) - 1 and (_MARKER.match(words[lead]) or words[lead].casefold() in _JOINERS):
         lead += 1
-    head, rest = words[: lead + 1], " ".join(words[lead + 1 :])
-    held = NBSP.join(head)
-    if rest:
-        held += NBSP + hold(rest, TARGET_HELD) if len(rest) <= TARGET_HELD else " " + rest
-    return held
+    item = " ".join(words)
+    if len(item) <= TARGET_HELD:
+        return NBSP.join(words)
+    return NBSP.join(words[: lead + 1]) + "".join(" " + word for word in words[lead + 1 :])
 
 
 def moment(value: datetime | None) -> str:
