@@ -32,13 +32,13 @@ from reports.render.docx_parts import (
     shade_paragraph,
     write,
 )
-from reports.render.words import committee_words, hold, moment, tall, target_items
+from reports.render.words import REPORTER_HELD, committee_words, hold, moment, tall, target_items
 from reports.safe import truncate
 
 NARRATIVE_LIMIT = 3000  # as the HTML: a longer narrative is cut with a marker; the spreadsheet has it all
 ACTION_COLUMNS = ("Ref", "Action", "Lead", "Target", "Status", "Progress this round", "Reported")
 # mm, 269 in all: Lead and Reported hold a usual full name on one line (words.hold keeps it whole)
-ACTION_WIDTHS = [14.0, 58.0, 34.0, 28.0, 27.0, 78.0, 30.0]
+ACTION_WIDTHS = [17.0, 56.0, 34.0, 28.0, 26.0, 78.0, 30.0]
 CHART_WIDTH, CHART_HEIGHT = 230.0, 70.0  # mm at most: with the title and tiles it stays on page 1
 CHANGE_LABELS = {
     "status": "Status moved",
@@ -230,8 +230,8 @@ def _action_table(document, rows: list[Row]) -> None:
 
 
 def _action_row(cells, row: Row) -> None:
-    indent = "    " * min(row.depth, 2)
-    write(cells[0], indent + row.ref, bold=row.depth == 0, size=8.5)
+    indent = "  " * min(row.depth, 2)
+    write(cells[0], indent + hold(row.ref), bold=row.depth == 0, size=8.5)
     write(cells[1], truncate(row.text, 900, "…"), size=8.5)
     for header, value in row.fields.items():
         write(cells[1], f"{header}: {truncate(value, 300, '…')}", size=7.5, colour=MUTED, new_paragraph=True)
@@ -258,7 +258,7 @@ def _action_row(cells, row: Row) -> None:
         write(cells[5], truncate(row.progress, NARRATIVE_LIMIT) or "No narrative given.", size=8.5)
         for link in row.evidence:
             write(cells[5], link, size=7.5, colour=ACCENT, new_paragraph=True)
-        write(cells[6], hold(row.reported_by, 18) or "—", size=8.5)
+        write(cells[6], hold(row.reported_by, REPORTER_HELD) or "—", size=8.5)
         write(cells[6], moment(row.reported_at), size=7.5, colour=MUTED, new_paragraph=True)
     elif row.carried_from:
         write(cells[5], f"Closed; last reported in {row.carried_from}.", size=8.5, colour=MUTED)

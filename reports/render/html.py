@@ -15,7 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from reports import charts
 from reports.model import ReportData
-from reports.render.words import committee_words, hold, moment, tall, target_items
+from reports.render.words import REPORTER_HELD, committee_words, hold, moment, tall, target_items
 from reports.safe import truncate
 
 NARRATIVE_LIMIT = 3000  # characters of progress text on paper; the spreadsheet and CSV keep all of it
@@ -58,6 +58,7 @@ def context(data: ReportData) -> dict:
         "palette": charts.PALETTE,
         "narrative_limit": NARRATIVE_LIMIT,
         "field_limit": FIELD_LIMIT,
+        "reporter_held": REPORTER_HELD,
     }
 
 

@@ -24,6 +24,7 @@ TARGET_HELD = 14  # characters of a target item held on one line: what the Targe
 TALL_LINES = 10
 ACTION_LINE, FIELD_LINE, PROGRESS_LINE = 34, 40, 58  # characters a line holds in those columns on paper
 FIELD_SHOWN, PROGRESS_SHOWN = 300, 3000  # characters of a plan field and of a narrative printed on paper
+REPORTER_HELD = 14  # the Reported column is narrower, and holds one person: a longer name wraps between words
 NAME_HELD = 20  # characters: a longer name (a team, a committee) may still wrap, under a hanging indent
 
 _MARKER = re.compile(r"^\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})\)[,;:.]?$", re.IGNORECASE)
