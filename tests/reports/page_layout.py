@@ -44,3 +44,19 @@ def lines_of(document, tag: str, css_class: str) -> list[tuple[str, int]]:
             else:
                 stack.extend(getattr(found, "children", ()) or ())
     return out
+
+
+def rows_per_page(document, css_class: str = "depth-") -> list[int]:
+    """How many table rows whose class starts with css_class (the action rows) each page holds."""
+    out = []
+    for page in document.pages:
+        count, stack = 0, [page._page_box]
+        while stack:
+            found = stack.pop()
+            if isinstance(found, B.TableRowBox):
+                element = getattr(found, "element", None)
+                count += element is not None and (element.get("class") or "").startswith(css_class)
+            else:
+                stack.extend(getattr(found, "children", ()) or ())
+        out.append(count)
+    return out

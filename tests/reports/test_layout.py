@@ -34,11 +34,11 @@ from store.models import Action, Update
 from store.people_csv import import_people
 from store.persist import BASELINE_ROUND, save_plan
 from store.queries import find_plan
-from tests.reports.page_layout import lines_of, page_fills
+from tests.reports.page_layout import lines_of, page_fills, rows_per_page
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 LONDON = ZoneInfo("Europe/London")
-MIN_FILL = 0.7  # every PDF page but the last is at least this full
+MIN_FILL = 0.65  # every PDF page but the last is at least this full
 STATUS_WORDS = {
     "on track": "on_track",
     "in hand": "on_track",
@@ -136,6 +136,7 @@ def test_the_pdf_of_a_25_action_plan_has_no_half_empty_page_and_no_broken_name(e
     assert len(fills) >= 3
     thin = [(n + 1, round(f, 2)) for n, f in enumerate(fills[:-1]) if f < MIN_FILL]
     assert not thin, f"pages less than {MIN_FILL:.0%} full: {thin} (all: {[round(f, 2) for f in fills]})"
+    assert rows_per_page(document)[-1] >= 1  # the closing notes never sit alone on the last page
     names = lines_of(document, "bdi", "lead")
     assert names
     broken = [(name, lines) for name, lines in names if len(name) <= NAME_HELD and lines > 1]
