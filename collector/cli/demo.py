@@ -26,6 +26,11 @@ def demo(
     directory: Path = typer.Option(Path("var/demo"), "--dir", help="Where the demo's database lives."),
     plan_file: Path = typer.Option(EXAMPLES / "riverside_edi_plan.docx", "--plan", help="Plan to import."),
     people_file: Path = typer.Option(EXAMPLES / "people.csv", "--people", help="People directory to import."),
+    answers_file: Path = typer.Option(
+        EXAMPLES / "demo_answers.csv",
+        "--answers",
+        help="What the leads say about each action (ref,status,progress).",
+    ),
     out_dir: Path = typer.Option(Path("out"), "--out", help="Where the report's files are written."),
 ) -> None:
     """Run the main job on embedded defaults (SQLite, no credentials) and show what happened."""
@@ -76,7 +81,7 @@ def demo(
     out = directory / "plan.json"
     out.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
     outbox, round_id = _open_round(engine, rt, directory)
-    _replies(engine, rt, directory, round_id)
+    _replies(engine, rt, directory, round_id, answers_file)
     _review(engine)
     built = _report(engine, rt, out_dir)
     console.print(
@@ -137,7 +142,7 @@ def _open_round(engine, rt, directory: Path) -> tuple[Path, int]:
     return outbox, round_id
 
 
-def _replies(engine, rt, directory: Path, round_id: int) -> None:
+def _replies(engine, rt, directory: Path, round_id: int, answers_file: Path) -> None:
     """Steps 6 and 7: five leads answer by email through the real SMTP server; what became of each."""
     from collector.settings import Settings
 
@@ -145,7 +150,8 @@ def _replies(engine, rt, directory: Path, round_id: int) -> None:
 
     console.rule("[bold]6. Leads reply by email, through our SMTP server")
     settings = Settings(database_url=f"sqlite:///{directory / 'collector.db'}", var_dir=directory)
-    replies = demo_mail.write_replies(engine, round_id, settings, rt.clock)
+    answers = demo_mail.load_answers(answers_file)
+    replies = demo_mail.write_replies(engine, round_id, settings, rt.clock, answers)
     counts = demo_mail.receive(engine, settings, rt.clock, replies)
     for outcome in demo_mail.outcomes(engine, replies):
         state = {"applied": "[green]applied[/]", "needs_review": "[yellow]to review[/]"}.get(

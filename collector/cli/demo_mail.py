@@ -4,11 +4,14 @@ real SMTP server and then processed exactly as `collector serve mail` processes 
 The replies are written from the prompts the round actually sent (their refs, their reply address, their
 Message-ID), so they exercise the same paths as a real reply: Outlook desktop top-posted above its header
 block, Gmail inline under the quoted actions, an iPhone one-liner to the bare address, an out-of-office, and a
-PA answering for her director.
+PA answering for her director. What each lead says about an action is that action's own answer, read from an
+answers file (examples/demo_answers.csv for the example plan); an action the file does not cover is answered
+from its own text, so a committee never reads a reply about some other piece of work.
 """
 
 from __future__ import annotations
 
+import csv
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +19,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
+from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
@@ -26,14 +30,7 @@ from collector.settings import Settings
 from store.db import session_scope
 from store.models import Delegation, InboundMessage, Person, Prompt, Update
 
-# What leads write, by position in their prompt: a status in their words, then what happened.
-ANSWERS = (
-    ("on track", "the new questions are live on 14 of our 20 online forms; the rest follow in January"),
-    ("completed", "signed off by the Corporate Management Team on 12 November and published on the intranet"),
-    ("slipped to March 2027", "the supplier cannot start until after Christmas, so the pilot moves"),
-    ("in hand", "first workshop held with the disabled residents' forum; two more booked"),
-    ("not started", "waiting for the budget decision in February"),
-)
+Answer = tuple[str, str]  # a status in the lead's words, then what happened: ("on track", "survey out")
 DISCLAIMER = (
     "This email and any attachments are intended solely for the addressee and may contain confidential "
     "information. If you are not the intended recipient, please notify the sender and delete it. Riverside "
@@ -52,6 +49,7 @@ class Asked:
     subject: str
     refs: tuple[str, ...]
     text: str  # the prompt's text part, as a client would quote it
+    answers: tuple[Answer, ...] = ()  # what the lead says about each of refs, in the same order
 
 
 @dataclass(frozen=True)
@@ -62,7 +60,31 @@ class DemoReply:
     to: str
 
 
-def _asked(engine: Engine, round_id: int, settings: Settings, clock: Clock) -> dict[str, Asked]:
+def load_answers(path: Path | None) -> dict[str, Answer]:
+    """ref -> (status words, what happened), from a CSV with columns ref, status, progress."""
+    if path is None or not path.exists():
+        return {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {
+            row["ref"].strip(): (row["status"].strip(), row["progress"].strip())
+            for row in csv.DictReader(handle)
+        }
+
+
+def answer_for(ref: str, text: str, answers: dict[str, Answer]) -> Answer:
+    """The lead's answer about one action: its own from the answers file, or else one about its own text."""
+    if ref in answers:
+        return answers[ref]
+    what = " ".join(text.split()).rstrip(".:;")
+    what = what[:1].lower() + what[1:]
+    if len(what) > 90:
+        what = what[:90].rsplit(" ", 1)[0] + "…"
+    return ("in hand", f"work has started to {what}; more detail at the next round")
+
+
+def _asked(
+    engine: Engine, round_id: int, settings: Settings, clock: Clock, answers: dict[str, Answer]
+) -> dict[str, Asked]:
     from mailin.compose import Envelope, compose_prompt
 
     out: dict[str, Asked] = {}
@@ -83,6 +105,7 @@ def _asked(engine: Engine, round_id: int, settings: Settings, clock: Clock) -> d
                 subject=str(composed["Subject"]),
                 refs=tuple(item.ref for item in message.items),
                 text=body.get_content() if body is not None else "",
+                answers=tuple(answer_for(item.ref, item.text, answers) for item in message.items),
             )
     return out
 
@@ -102,12 +125,9 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _answer(n: int) -> tuple[str, str]:
-    return ANSWERS[n % len(ANSWERS)]
-
-
 def outlook_top_posted(a: Asked, reply_to: str, when: datetime, frm: str) -> EmailMessage:
-    lines = [f"{ref} {status} - {what}" for n, ref in enumerate(a.refs) for status, what in [_answer(n)]]
+    pairs = zip(a.refs, a.answers, strict=True)
+    lines = [f"{ref} {status} - {_sentence(what)}" for ref, (status, what) in pairs]
     body = (
         "Hi,\n\nUpdates below.\n\n" + "\n".join(lines) + "\n\nKind regards\n\n"
         f"{a.name}\nRiverside Borough Council | Tel: 020 7946 0321\n\n"
@@ -124,10 +144,10 @@ def gmail_inline(a: Asked, reply_to: str, when: datetime, frm: str) -> EmailMess
         out.append(f"> {line}" if line else ">")
         if line.startswith("[") and "]" in line:
             pending = True
-        elif line.strip() == "Status:" and pending:
-            out.append(_sentence(_answer(n)[0]))
-        elif line.strip() == "Progress:" and pending:
-            out.append(_sentence(_answer(n)[1]) + ".")
+        elif line.strip() == "Status:" and pending and n < len(a.answers):
+            out.append(_sentence(a.answers[n][0]))
+        elif line.strip() == "Progress:" and pending and n < len(a.answers):
+            out.append(_sentence(a.answers[n][1]) + ".")
             n, pending = n + 1, False
     body = (
         f"Hello, my answers are inline below.\n\n{a.name.split()[0]}\n\n"
@@ -156,7 +176,7 @@ def out_of_office(a: Asked, reply_to: str, when: datetime, frm: str) -> EmailMes
 
 
 def from_the_pa(a: Asked, reply_to: str, when: datetime, frm: str) -> EmailMessage:
-    lines = [f"{ref}: {status}, {what}" for n, ref in enumerate(a.refs) for status, what in [_answer(n + 1)]]
+    lines = [f"{ref}: {status}, {what}" for ref, (status, what) in zip(a.refs, a.answers, strict=True)]
     body = (
         f"Good morning,\n\n{a.name.split()[0]} has asked me to send her update, as she is at the LGA "
         "conference this week.\n\n" + "\n".join(lines) + "\n\nMany thanks,\nPriya\n\n"
@@ -169,9 +189,15 @@ def from_the_pa(a: Asked, reply_to: str, when: datetime, frm: str) -> EmailMessa
 Writer = Callable[[Asked, str, datetime, str], EmailMessage]
 
 
-def write_replies(engine: Engine, round_id: int, settings: Settings, clock: Clock) -> list[DemoReply]:
+def write_replies(
+    engine: Engine,
+    round_id: int,
+    settings: Settings,
+    clock: Clock,
+    answers: dict[str, Answer] | None = None,
+) -> list[DemoReply]:
     """Five leads answer, each in their own client's style; the others stay silent (the report shows it)."""
-    asked = _asked(engine, round_id, settings, clock)
+    asked = _asked(engine, round_id, settings, clock, answers or {})
     boss, pa = None, None
     with session_scope(engine, read_only=True) as s:
         pair = s.execute(

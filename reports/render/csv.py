@@ -11,10 +11,12 @@ import io
 
 from reports.model import ReportData
 from reports.render.table import headers, rows
+from reports.render.words import committee_words
 from reports.safe import neutralise_cell
 
 
 def render_csv(data: ReportData) -> bytes:
+    data = committee_words(data)
     out = io.StringIO()
     writer = csv.writer(out, dialect="excel", lineterminator="\r\n")
     writer.writerow([neutralise_cell(h) for h in headers(data)])

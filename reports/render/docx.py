@@ -8,9 +8,9 @@ section's table with its header row repeated on every page, and "Page n of m" in
 from __future__ import annotations
 
 import io
+import struct
 
 from docx import Document
-from docx.enum.text import WD_BREAK
 from docx.shared import Mm, Pt, RGBColor
 
 from reports import charts
@@ -32,15 +32,19 @@ from reports.render.docx_parts import (
     shade_paragraph,
     write,
 )
+from reports.render.words import REPORTER_HELD, committee_words, hold, moment, tall, target_items
 from reports.safe import truncate
 
 NARRATIVE_LIMIT = 3000  # as the HTML: a longer narrative is cut with a marker; the spreadsheet has it all
 ACTION_COLUMNS = ("Ref", "Action", "Lead", "Target", "Status", "Progress this round", "Reported")
-ACTION_WIDTHS = [15.0, 62.0, 28.0, 24.0, 30.0, 82.0, 28.0]  # mm, 269 in all
+# mm, 269 in all: Lead and Reported hold a usual full name on one line (words.hold keeps it whole)
+ACTION_WIDTHS = [17.0, 56.0, 34.0, 28.0, 26.0, 78.0, 30.0]
+CHART_WIDTH, CHART_HEIGHT = 230.0, 70.0  # mm at most: with the title and tiles it stays on page 1
 RED = RGBColor(0xB3, 0x26, 0x1E)
 
 
 def render_docx(data: ReportData) -> bytes:
+    data = committee_words(data)
     document = Document()
     _styles(document)
     landscape_a4(document)
@@ -48,9 +52,10 @@ def render_docx(data: ReportData) -> bytes:
     _title_block(document, data)
     _summary(document, data)
     _changes(document, data)
+    # Sections follow on: a page break before each left half-empty pages in a plan of short sections. A
+    # heading keeps with its table's first row; a row moves whole to the next page unless it is tall.
     for section in data.sections:
-        _page_break(document)
-        document.add_heading(section.heading, level=1)
+        document.add_heading(section.heading, level=1).paragraph_format.keep_with_next = True
         _action_table(document, section.rows)
     if not data.sections:
         document.add_heading("Actions", level=1)
@@ -78,10 +83,6 @@ def _styles(document) -> None:
     document.styles["Heading 1"].paragraph_format.space_before = Pt(6)
     cell_style(document)
     document.styles["Heading 2"].paragraph_format.space_before = Pt(12)
-
-
-def _page_break(document) -> None:
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
 def _title_block(document, data: ReportData) -> None:
@@ -135,7 +136,8 @@ def _summary(document, data: ReportData) -> None:
         write(table.cell(0, index), big, bold=True, size=18, colour=ACCENT)
         write(table.cell(1, index), small, size=8, colour=MUTED)
     document.add_paragraph()
-    document.add_picture(io.BytesIO(chart_png(data)), width=Mm(230))
+    png = chart_png(data)
+    document.add_picture(io.BytesIO(png), width=Mm(_chart_width(png)))
     document.add_heading("Status of all actions", level=2)
     counts = document.add_table(rows=1, cols=3)
     counts.style = "Table Grid"
@@ -192,8 +194,7 @@ def _responses(document, data: ReportData) -> None:
 def _changes(document, data: ReportData) -> None:
     if not data.previous_round_name:
         return
-    _page_break(document)
-    document.add_heading("Changes since the last report", level=1)
+    document.add_heading("Changes since the last report", level=1).paragraph_format.keep_with_next = True
     if not data.changes:
         document.add_paragraph(f"Nothing changed since {data.previous_round_name}.")
         return
@@ -219,7 +220,7 @@ def _action_table(document, rows: list[Row]) -> None:
     for row in rows:
         added = table.add_row()  # keep the row: table.rows[-1] re-walks the whole table each time
         _action_row(added.cells, row)
-        if len(row.progress) < 1200:
+        if not tall(row):
             keep_row_together(added)
     column_widths(table, ACTION_WIDTHS)
     cell_margins(table)
@@ -227,15 +228,16 @@ def _action_table(document, rows: list[Row]) -> None:
 
 
 def _action_row(cells, row: Row) -> None:
-    indent = "    " * min(row.depth, 2)
-    write(cells[0], indent + row.ref, bold=row.depth == 0, size=8.5)
+    indent = "  " * min(row.depth, 2)
+    write(cells[0], indent + hold(row.ref), bold=row.depth == 0, size=8.5)
     write(cells[1], truncate(row.text, 900, "…"), size=8.5)
     for header, value in row.fields.items():
         write(cells[1], f"{header}: {truncate(value, 300, '…')}", size=7.5, colour=MUTED, new_paragraph=True)
-    write(cells[2], "\n".join(row.leads) or "—", size=8.5)
-    write(cells[3], row.target or "—", size=8.5)
+    write(cells[2], "\n".join(hold(lead) for lead in row.leads) or "—", size=8.5)
+    write(cells[3], "\n".join(target_items(row.target)) or "—", size=8.5)
     if row.revised_target:
-        write(cells[3], f"Revised: {row.revised_target}", size=8, bold=True, new_paragraph=True)
+        revised = "\n".join(target_items(row.revised_target))
+        write(cells[3], f"Revised:\n{revised}", size=8, bold=True, new_paragraph=True)
     _status_cell(cells[4], row.status)
     if row.previous is not None:
         write(cells[4], f"Last round: {row.previous.label}", size=7.5, colour=MUTED, new_paragraph=True)
@@ -254,9 +256,8 @@ def _action_row(cells, row: Row) -> None:
         write(cells[5], truncate(row.progress, NARRATIVE_LIMIT) or "No narrative given.", size=8.5)
         for link in row.evidence:
             write(cells[5], link, size=7.5, colour=ACCENT, new_paragraph=True)
-        write(cells[6], row.reported_by or "—", size=8.5)
-        when = f"{row.reported_at.day} {row.reported_at:%b %Y, %H:%M}" if row.reported_at else ""
-        write(cells[6], when, size=7.5, colour=MUTED, new_paragraph=True)
+        write(cells[6], hold(row.reported_by, REPORTER_HELD) or "—", size=8.5)
+        write(cells[6], moment(row.reported_at), size=7.5, colour=MUTED, new_paragraph=True)
     elif row.carried_from:
         write(cells[5], f"Closed; last reported in {row.carried_from}.", size=8.5, colour=MUTED)
         write(cells[6], "—", size=8.5)
@@ -276,6 +277,13 @@ def _header(table, titles) -> None:
     for cell, title in zip(table.rows[0].cells, titles, strict=True):
         shade(cell, "#1D4F91")
         write(cell, title, bold=True, size=8.5, colour=RGBColor(0xFF, 0xFF, 0xFF))
+
+
+def _chart_width(png: bytes) -> float:
+    """The chart's width in mm: as wide as the page allows, but never taller than CHART_HEIGHT (a trend chart
+    placed 23 cm wide is 10 cm tall, and pushed itself and everything after it off a long-titled page 1)."""
+    width, height = struct.unpack(">II", png[16:24])  # the PNG's IHDR
+    return min(CHART_WIDTH, CHART_HEIGHT * width / height)
 
 
 def _day(value) -> str:

@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 
 from collector.errors import UserError
 from reports.model import ReportData, Row
+from reports.render.words import committee_words
 from reports.safe import truncate
 
 NARRATIVE_LIMIT = 3000
@@ -27,6 +28,7 @@ NARRATIVE_LIMIT = 3000
 
 def template_context(data: ReportData) -> dict[str, Any]:
     """The names a template can use; all strings, numbers, lists and dicts."""
+    data = committee_words(data)
     s = data.summary
 
     def row(r: Row) -> dict[str, Any]:

@@ -8,13 +8,14 @@ A Content-Security-Policy meta tag forbids scripts outright, so even a missed es
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from reports import charts
 from reports.model import CHANGE_LABELS, ReportData
+from reports.render.words import REPORTER_HELD, committee_words, hold, moment, tall, target_items
 from reports.safe import truncate
 
 NARRATIVE_LIMIT = 3000  # characters of progress text on paper; the spreadsheet and CSV keep all of it
@@ -31,10 +32,13 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["day"] = _day
-    env.filters["moment"] = _moment
+    env.filters["moment"] = lambda value: moment(value) or "—"
     env.filters["pct"] = lambda value: f"{value:.0f}%"
     env.filters["clip"] = truncate
     env.filters["status_class"] = lambda view: view.value.replace("_", "-")
+    env.filters["hold"] = hold
+    env.filters["target_items"] = target_items
+    env.filters["tall"] = tall
     return env
 
 
@@ -42,12 +46,9 @@ def _day(value: date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else "—"
 
 
-def _moment(value: datetime | None) -> str:
-    return f"{value.day} {value:%b %Y, %H:%M}" if value else "—"
-
-
 def context(data: ReportData) -> dict:
-    """What the template reads: the report, and chart geometry computed in Python (charts.py)."""
+    """What the template reads: the report in the committee's words, and chart geometry (charts.py)."""
+    data = committee_words(data)
     mix = {c.status.value: c.count for c in data.summary.counts}
     return {
         "r": data,
@@ -59,6 +60,7 @@ def context(data: ReportData) -> dict:
         "change_labels": CHANGE_LABELS,
         "narrative_limit": NARRATIVE_LIMIT,
         "field_limit": FIELD_LIMIT,
+        "reporter_held": REPORTER_HELD,
     }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from reports.model import ReportData, Row
+from reports.render.words import committee_words
 from reports.safe import one_line, truncate
 
 FLAVOURS = ("markdown", "slack")
@@ -31,6 +32,7 @@ def escape(text: str, flavour: str = "markdown") -> str:
 def render_md(data: ReportData, flavour: str = "markdown") -> str:
     if flavour not in FLAVOURS:
         raise ValueError(f"unknown Markdown flavour {flavour!r}")
+    data = committee_words(data)
     e = lambda text: escape(text, flavour)  # noqa: E731
     bold = (lambda t: f"*{t}*") if flavour == "slack" else (lambda t: f"**{t}**")
     heading = (lambda t: bold(t)) if flavour == "slack" else (lambda t: f"## {t}")

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from reports import charts
 from reports.model import ReportData, Section
 from reports.render.table import headers, values
+from reports.render.words import committee_words
 from reports.safe import neutralise_cell, truncate
 
 CELL_LIMIT = 32_000  # Excel refuses a cell over 32,767 characters
@@ -32,6 +33,7 @@ _SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
 def render_xlsx(data: ReportData) -> bytes:
+    data = committee_words(data)
     book = Workbook(write_only=True)
     _summary_sheet(book, data)
     if data.previous_round_name:
