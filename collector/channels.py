@@ -58,6 +58,7 @@ class PromptMessage:
     items: tuple[AskedItem, ...]
     reply_token: str | None = None  # routes a reply back to its prompt (email: progress+TOKEN@domain)
     thread_ref: str | None = None  # the first message's external id, so reminders thread under it
+    send_id: str | None = None  # made once per send (store Delivery): channels derive a stable id from it
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class EscalationMessage:
     due: date | None
     recipient: Recipient
     missing: tuple[Missing, ...]
+    send_id: str | None = None  # made once per send (store Delivery): channels derive a stable id from it
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ class ReceiptMessage:
     lines: tuple[ReceiptLine, ...]
     needs_review: tuple[str, ...] = ()  # what could not be applied, in plain words
     thread_ref: str | None = None
+    send_id: str | None = None  # made once per send (store Delivery): channels derive a stable id from it
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,7 @@ class NoticeMessage:
     recipient: Recipient
     lines: tuple[str, ...]
     plan_title: str | None = None
+    send_id: str | None = None  # made once per send (store Delivery): channels derive a stable id from it
 
 
 @dataclass

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from collector.round_status import round_status
-from collector.tick import STALE_CLAIM, tick
+from collector.tick import DEFAULT_LEASE, tick
 from store.db import make_engine, session_scope
 from store.models import Round
 from tests.rounds.fakes import RecordingChannel, crash_on
@@ -48,7 +48,7 @@ def test_a_claim_left_by_a_crash_is_abandoned_and_listed_never_resent(
     channel.before_send = None
     run(engine, channels, clock)
 
-    report = run(engine, channels, clock, at=clock.now() + STALE_CLAIM + timedelta(seconds=1))
+    report = run(engine, channels, clock, at=clock.now() + DEFAULT_LEASE + timedelta(seconds=1))
 
     assert report.abandoned == 1 and channel.to("prompt").count("Jo Baker") == 0
     jo = prompts(engine, opened.round.id)["Jo"]
