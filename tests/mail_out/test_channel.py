@@ -220,7 +220,8 @@ def test_without_any_channel_the_registry_writes_everything_to_the_outbox(tmp_pa
     channels = channels_for(Settings(_env_file=None, var_dir=tmp_path / "var"), CLOCK)
 
     assert list(channels) == ["outbox"]
-    assert resolve(channels, "email", ["email"]).name == resolve(channels, "slack", ["slack"]).name == "outbox"
+    email, slack = resolve(channels, "email", ["email"]), resolve(channels, "slack", ["slack"])
+    assert email is slack is channels["outbox"]
 
 
 def test_smtp_url_credentials_are_percent_decoded_and_never_logged(caplog):
