@@ -42,12 +42,16 @@ class Reach:
                 out.append(f"{name}: {_leads(self.by_channel[name])}")
             elif self.configured:
                 gone = {to: n for (wanted, to), n in self.moved.items() if wanted == name}
-                how = "; ".join(f"{_leads(n)} who prefer it go by {to}" for to, n in sorted(gone.items()))
+                how = "; ".join(_moved(n, to) for to, n in sorted(gone.items()))
                 out.append(f"{name}: not configured" + (f", {how}" if how else ""))
         if self.unreachable:
             names = ", ".join(self.unreachable[:10]) + (" ..." if len(self.unreachable) > 10 else "")
             out.append(f"unreachable: {len(self.unreachable)} ({names})")
         return out
+
+
+def _moved(n: int, to: str) -> str:
+    return f"1 lead who prefers it goes by {to}" if n == 1 else f"{n} leads who prefer it go by {to}"
 
 
 def _leads(n: int) -> str:

@@ -244,12 +244,10 @@ def check_reach(settings: Settings) -> Finding:
     if not found.plans:
         return Finding("leads", OFF, "no plan yet: import one with `collector plan import FILE`")
     detail = "; ".join(found.lines())
+    fixes = [] if found.configured else ["set SMTP_URL or SLACK_BOT_TOKEN to send to them"]
     if found.unreachable:
-        fix = "give them an email or Slack id (`collector people set NAME --email ...`)"
-        return Finding("leads", WARN, detail, fix)
-    if not found.configured:
-        return Finding("leads", WARN, detail, "set SMTP_URL or SLACK_BOT_TOKEN to send to them")
-    return Finding("leads", OK, detail)
+        fixes.append("give the unreachable an email or Slack id (`collector people set NAME --email ...`)")
+    return Finding("leads", WARN, detail, "; ".join(fixes)) if fixes else Finding("leads", OK, detail)
 
 
 def findings(settings: Settings) -> list[Finding]:

@@ -76,7 +76,7 @@ def open_(
     ),
 ) -> None:
     """Open a round: one prompt per lead about all their open actions, sent straight away."""
-    from collector.channel_registry import carrier
+    from collector.channel_registry import carrier, close_channels
     from collector.rounds import open_round
     from collector.tick import send_pending
     from store.models import Person
@@ -119,7 +119,10 @@ def open_(
     with console.status(f"Sending {len(result.asks)} prompts…"):
         who = {"timezone": rt.settings.timezone, "actor": rt.actor}
         lease = timedelta(seconds=rt.settings.delivery_lease)
-        report = send_pending(rt.engine, channels, rt.clock, round_id=round_id, lease=lease, **who)
+        try:
+            report = send_pending(rt.engine, channels, rt.clock, round_id=round_id, lease=lease, **who)
+        finally:
+            close_channels(channels)  # end the relay's SMTP session politely
     _say_where(rt, report)
     if result.unreachable:
         names = ", ".join(u.lead for u in result.unreachable)
@@ -236,15 +239,21 @@ def remind(
     rt = runtime(ctx)
     with rt.session(read_only=True) as s:
         target = _round(s, plan, round_id).id
-    result = remind_now(
-        rt.engine,
-        _channels(rt),
-        rt.clock,
-        round_id=target,
-        lead=lead,
-        timezone=rt.settings.timezone,
-        actor=rt.actor,
-    )
+    from collector.channel_registry import close_channels
+
+    channels = _channels(rt)
+    try:
+        result = remind_now(
+            rt.engine,
+            channels,
+            rt.clock,
+            round_id=target,
+            lead=lead,
+            timezone=rt.settings.timezone,
+            actor=rt.actor,
+        )
+    finally:
+        close_channels(channels)
     if not result.sent and result.already:
         who = ", ".join(result.already)
         raise UserError(f"already reminded today ({result.today}): {who}; one reminder a day, try tomorrow")

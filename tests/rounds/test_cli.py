@@ -125,3 +125,21 @@ def test_serve_scheduler_once_runs_one_tick(cli, world):
 
     assert first.exit_code == 0, first.output
     assert "nothing due" in first.stdout
+
+
+def test_with_email_only_a_slack_lead_without_an_address_is_unreachable_and_said_so(
+    cli, world, monkeypatch, tmp_path, relay
+):
+    monkeypatch.setenv("SMTP_URL", relay.url)
+    dry = _flat(cli("round", "open", "--plan", "harbourside", "--due", "2027-03-31", "--dry-run").stdout)
+    assert "Alex Price slack (via email)" in dry
+    assert "Sam Ortiz unreachable: no configured channel (email) can reach them" in dry
+
+    opened = _flat(cli("round", "open", "--plan", "harbourside", "--due", "2027-03-31").stdout)
+    status = _flat(cli("round", "status", "--plan", "harbourside").stdout)
+
+    assert "1 unreachable: no configured channel can reach them" in opened
+    assert "3 prompts sent by email" in opened and "written" not in opened and len(relay.delivered) == 3
+    assert "4 prompts: 3 sent, 0 failed, 1 unreachable, 0 pending;" in status
+    assert "problem: prompt to Sam Ortiz: unreachable: Sam Ortiz has slack; configured: email" in status
+    assert not (tmp_path / "var" / "outbox").exists()

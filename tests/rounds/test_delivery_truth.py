@@ -11,7 +11,6 @@ from email import message_from_bytes
 from email.policy import default
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from collector.channel_registry import channels_for, close_channels
@@ -22,22 +21,11 @@ from collector.settings import Settings
 from collector.tick import DEFAULT_LEASE, Ticker, Work
 from store.db import session_scope
 from store.models import Person, Prompt, Round
-from tests.mail_out.test_channel import RecordingRelay, free_port
 from tests.rounds.fakes import RecordingChannel
 from tests.rounds.helpers import deliveries, open_harbourside, prompts, run
 
 LATER = DEFAULT_LEASE + timedelta(seconds=1)
 ESCALATION = datetime(2027, 4, 5, 8, tzinfo=UTC)
-
-
-@pytest.fixture
-def relay():
-    handler = RecordingRelay()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    handler.url = f"smtp://127.0.0.1:{controller.port}"
-    yield handler
-    controller.stop()
 
 
 @pytest.fixture
