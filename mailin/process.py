@@ -96,6 +96,7 @@ def process_pending(
     lease = timedelta(seconds=settings.delivery_lease)
     who = {"timezone": settings.timezone, "actor": "mail", "via": "email"}
     ticker = Ticker(engine, channels, clock, lease=lease, **who)
+    ticker.resend_stale()  # receipts a killed run of this process claimed and never recorded (at least once)
     for start in range(0, len(ids), CLAIM_CHUNK):
         chunk = ids[start : start + CLAIM_CHUNK]
         claimed = _claim(engine, chunk)  # one commit for the chunk, not one per message
