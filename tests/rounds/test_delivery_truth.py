@@ -13,6 +13,7 @@ from email.policy import default
 import pytest
 from sqlalchemy import select
 
+from bot import blocks, home
 from collector.channel_registry import channels_for, close_channels
 from collector.channels import NoticeMessage, ReceiptLine, ReceiptMessage, Recipient
 from collector.outbox import OutboxChannel, sweep_partials, write_atomic
@@ -108,6 +109,10 @@ def test_an_installation_with_no_channel_reports_every_message_as_written_not_se
     assert (st.totals["sent"], st.totals["written"]) == (0, 4)
     assert delivery_line(st.messages) == "4 written to var/outbox/ (not sent)"
     assert len(list((tmp_path / "var" / "outbox").glob("*-prompt-*"))) == 4
+    with session_scope(engine, read_only=True) as s:  # the coordinator's Slack Home tab says the same
+        (line,) = home._rounds(s)
+    text = str(blocks.home_view(None, [line], []))
+    assert "Prompts: 4 written to var/outbox/ (not sent)" in text
 
 
 def test_an_unreachable_lead_is_reported_and_named_in_the_escalation(engine, world, clock):
