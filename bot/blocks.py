@@ -461,6 +461,7 @@ class RoundLine:
     leads: int
     answered: int
     asked: int
+    delivery: str = ""  # how the prompts went: "3 sent, 1 unreachable" (round_status.delivery_line)
 
 
 @dataclass(frozen=True)
@@ -518,6 +519,7 @@ def _home_rounds(rounds: list[RoundLine]) -> list[dict[str, Any]]:
             section(
                 f"*{md(r.name)}*: {md(r.plan_title)}, due {day(r.due)}\n"
                 f"{r.leads_done} of {r.leads} leads done ({rate}); {r.answered} of {r.asked} actions answered"
+                + (f"\nPrompts: {md(r.delivery)}" if r.delivery else "")
             )
         )
     return [*out, {"type": "divider"}]

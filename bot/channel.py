@@ -6,8 +6,10 @@ ts (bot/ids.py), so reminders thread under the prompt and answers update it in p
 
 Errors (collector/channels.py): Slack answering ok:false about the person (user_not_found, account_inactive,
 cannot_dm_bot...) is permanent; 429s and 5xx that outlast slack_sdk's retry handlers, and connection errors,
-are temporary. Either way, when the person has an email address and SLACK_FALLBACK_EMAIL is on, the message
-goes by email instead and an audit event records that it did.
+are temporary. Either way, when the person has an email address, SLACK_FALLBACK_EMAIL is on and email is
+configured (SMTP_URL: a relay that really sends), the message goes by email instead, with the same send_id
+(so the same Message-ID on a second try), and an audit event records that it did. Without a relay there is
+no fallback: writing a file to var/outbox/ is not reaching anyone, so the Slack error stands.
 """
 
 from __future__ import annotations
@@ -275,5 +277,10 @@ def slack_channel(
         clock,
         directory=directory,
         pacer=Pacer(settings.slack_rate),
-        fallback=fallback if settings.slack_fallback_email else None,
+        fallback=fallback if settings.slack_fallback_email and _sends(fallback) else None,
     )
+
+
+def _sends(channel: Channel | None) -> bool:
+    """Whether `channel` really sends: an email channel without a relay only writes files."""
+    return channel is not None and getattr(channel, "relay", True) is not None

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot import blocks, prompts
 from bot.context import Bot
 from collector import review
-from collector.round_status import round_status
+from collector.round_status import delivery_line, round_status
 from store.db import session_scope
 from store.models import Action, ActionLead, Person, Plan, Prompt, Round, Update
 
@@ -94,6 +94,7 @@ def _rounds(s: Session) -> list[blocks.RoundLine]:
                 t["prompts"],
                 t["answered"],
                 t["asked"],
+                delivery_line(t),
             )
         )
     return out

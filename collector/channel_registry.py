@@ -1,47 +1,79 @@
-"""Which Channel carries which person's messages: the mapping from channel names to Channels, built once.
+"""Which Channel carries which person's messages: the channels an installation configures, and the one rule
+that picks among them.
 
-"email" is always there: with SMTP_URL it sends through the relay, without it it writes each message as a
-real .eml file to var/outbox (mailin/channel.py). The outbox stands in for a channel that is not configured
-(Slack without SLACK_BOT_TOKEN): the Delivery row records "outbox" as the channel that carried it, and
-`round status` says so.
+An installation configures email (SMTP_URL), Slack (SLACK_BOT_TOKEN), both, or neither. A person is
+reached by the first configured channel that can reach them: their preferred one, then the other (a lead
+who prefers Slack but has an email address is emailed when Slack is not configured). Nobody reachable:
+"unreachable", recorded and escalated, never quietly parked. Only an installation with NO channel
+configured has the outbox: every message is then written to var/outbox/ (an .eml file for a person with an
+email address, a text file otherwise) and reported as written, not sent.
 """
 
 from __future__ import annotations
 
-from collector.channels import Channel
+from collections.abc import Sequence
+from typing import Any
+
+from collector.channels import Channel, Sent
 from collector.clock import Clock
-from collector.outbox import OutboxChannel
+from collector.outbox import OutboxChannel, sweep_partials
 from collector.settings import Settings
 
 FALLBACK = "outbox"
+CONFIGURABLE = ("email", "slack")  # the channels that really send, in the order tried after the preferred
+
+
+def configured_names(settings: Settings) -> list[str]:
+    """The channels these settings configure: ["email"], ["slack"], both, or [] (outbox only)."""
+    return [n for n, on in (("email", settings.smtp_url), ("slack", settings.slack_bot_token)) if on]
 
 
 def channels_for(settings: Settings, clock: Clock | None = None) -> dict[str, Channel]:
-    """Every channel these settings configure, by name."""
+    """Every channel these settings configure, by name; the outbox alone when none is."""
     from mailin.channel import EmailChannel  # mailin imports collector: import here, not at module load
 
-    channels: dict[str, Channel] = {"email": EmailChannel(settings, clock)}
+    channels: dict[str, Channel] = {}
+    if settings.smtp_url:
+        channels["email"] = EmailChannel(settings, clock)
     if settings.slack_bot_token:
         from bot.channel import slack_channel  # bot imports collector too: import here, as for mailin
 
-        channels["slack"] = slack_channel(settings, clock, fallback=channels["email"])
-    channels[FALLBACK] = OutboxChannel(
-        settings.var_dir / "outbox", clock=clock, sender=settings.sender, mail_domain=settings.mail_domain
-    )
+        channels["slack"] = slack_channel(settings, clock, fallback=channels.get("email"))
+    if not channels:
+        directory = settings.var_dir / "outbox"
+        sweep_partials(directory)  # a process starting: finish off what a crash left half-written
+        text = OutboxChannel(directory, clock=clock, sender=settings.sender, mail_domain=settings.mail_domain)
+        channels[FALLBACK] = OutboxStandIn(EmailChannel(settings, clock), text)
     return channels
 
 
-def resolve(channels: dict[str, Channel], wanted: str | None) -> Channel:
-    """The channel for `wanted` ("email", "slack"), or the outbox standing in while it is not configured."""
-    if wanted and wanted in channels:
-        return channels[wanted]
-    if FALLBACK in channels:
-        return channels[FALLBACK]
-    raise KeyError(f"no channel {wanted!r} and no outbox to stand in for it")
+def carrier(configured: Sequence[str], wanted: str | None, usable: Sequence[str] | None) -> str | None:
+    """The name of the channel that carries a person's messages, or None when none can reach them.
+
+    `configured`: the installation's channels; `wanted`: the person's channel (their preference, if
+    usable); `usable`: the channels they have an address for (None: unknown, trust `wanted`)."""
+    real = [n for n in CONFIGURABLE if n in configured]
+    if not real:
+        return FALLBACK if FALLBACK in configured and wanted else None
+    order = [n for n in (wanted, *(usable or ())) if n]
+    for name in dict.fromkeys(order):
+        if name in real and (usable is None or name in usable):
+            return name
+    return None
+
+
+def resolve(
+    channels: dict[str, Channel], wanted: str | None, usable: Sequence[str] | None = None
+) -> Channel | None:
+    """The Channel that carries a person's messages (see `carrier`), or None: unreachable."""
+    name = carrier(list(channels), wanted, usable)
+    return channels[name] if name else None
 
 
 def describe(channels: dict[str, Channel]) -> str:
-    """'outbox' or 'email, slack, outbox': for logs and the CLI."""
+    """'outbox (nothing is sent)' or 'email, slack': for logs and the CLI."""
+    if list(channels) == [FALLBACK]:
+        return "outbox (no channel configured: messages are written to var/outbox/, not sent)"
     return ", ".join(channels)
 
 
@@ -51,3 +83,31 @@ def close_channels(channels: dict[str, Channel]) -> None:
         close = getattr(channel, "close", None)
         if callable(close):
             close()
+
+
+class OutboxStandIn:
+    """The outbox of an installation with no channel: an .eml file for a person with an email address
+    (a real message, as the relay would have carried it), a text file otherwise. Never a send."""
+
+    name = FALLBACK
+
+    def __init__(self, eml: Channel, text: Channel):
+        self.eml, self.text = eml, text
+
+    def _for(self, message: Any) -> Channel:
+        return self.eml if message.recipient.email else self.text
+
+    def send_prompt(self, message: Any) -> Sent:
+        return self._for(message).send_prompt(message)
+
+    def send_reminder(self, message: Any) -> Sent:
+        return self._for(message).send_reminder(message)
+
+    def send_escalation(self, message: Any) -> Sent:
+        return self._for(message).send_escalation(message)
+
+    def send_receipt(self, message: Any) -> Sent:
+        return self._for(message).send_receipt(message)
+
+    def send_notice(self, message: Any) -> Sent:
+        return self._for(message).send_notice(message)

@@ -63,6 +63,7 @@ class PromptMessage:
     reply_token: str | None = None  # routes a reply back to its prompt (email: progress+TOKEN@domain)
     thread_ref: str | None = None  # the first message's external id, so reminders thread under it
     contact: Recipient | None = None  # whom to ask about the round: the plan's coordinator, if it has one
+    send_id: str | None = None  # made once per send (store Delivery): channels derive a stable id from it
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class EscalationMessage:
     due: date | None
     recipient: Recipient
     missing: tuple[Missing, ...]
+    send_id: str | None = None  # made once per send (store Delivery): channels derive a stable id from it
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,7 @@ class ReceiptMessage:
     lines: tuple[ReceiptLine, ...]
     needs_review: tuple[str, ...] = ()  # what could not be applied, in plain words
     thread_ref: str | None = None
+    send_id: str | None = None  # made once per send (store Delivery): channels derive a stable id from it
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,7 @@ class NoticeMessage:
     recipient: Recipient
     lines: tuple[str, ...]
     plan_title: str | None = None
+    send_id: str | None = None  # made once per send (store Delivery): channels derive a stable id from it
 
 
 @dataclass

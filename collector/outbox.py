@@ -1,17 +1,22 @@
 """The outbox: a Channel that writes each message as a text file a person can read, under var/outbox/.
 
 It is the development and demo channel (STYLE.md 15, errbot's text backend): with no SMTP relay and no Slack
-app configured, every prompt, reminder, escalation and receipt lands here, exactly as a lead would read it.
-Each file is written to a temporary name and renamed, so a crash never leaves half a message behind.
+app configured, every prompt, reminder, escalation and receipt lands here, exactly as a lead would read it,
+and is reported as written, never as sent. Each file is written whole under a temporary ".part" name in the
+same folder, flushed to disk, then renamed (`write_atomic`, as Mailman's switchboard does): a crash leaves
+at most a ".part" file, which `sweep_partials` removes when a process starts (the send is still claimed, so
+it is made again after the lease).
 
     var/outbox/20270301T090000Z-prompt-joanne-tilley-1f2e3d4c.txt
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import textwrap
+import time
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable
@@ -34,8 +39,12 @@ from collector.policy import format_due
 from collector.vocabulary import Status, label, status_from_word
 from store.importers.leads import is_post
 
+log = logging.getLogger(__name__)
+
 WIDTH = 76
 SUBJECT_WIDTH = 78  # RFC 5322 2.1.1's line length, and about what a mail list shows of a subject
+PARTIAL = ".part"
+PARTIAL_GRACE = 60.0  # seconds: a younger .part file may be another live process's write in progress
 STATUS_WORDS = "completed, on track, at risk, off track, not started, withdrawn"
 _DANGLING = {"a", "an", "and", "&", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
 _TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "cllr", "councillor", "sir", "dame", "rev"}
@@ -269,17 +278,19 @@ class OutboxChannel:
         title = fit_subject(
             lambda t: f"{t}: {message.round_name} round - who has not answered yet", message.plan_title
         )
-        return self._write("escalation", message.recipient, title, escalation_body(message, self.sender), [])
+        body = escalation_body(message, self.sender)
+        return self._write("escalation", message.recipient, title, body, [], message.send_id)
 
     def send_receipt(self, message: ReceiptMessage) -> Sent:
         title = fit_subject(lambda t: f"{t}: we recorded your update", message.plan_title)
         headers = [("Thread", message.thread_ref)] if message.thread_ref else []
-        return self._write("receipt", message.recipient, title, receipt_body(message, self.sender), headers)
+        body = receipt_body(message, self.sender)
+        return self._write("receipt", message.recipient, title, body, headers, message.send_id)
 
     def send_notice(self, message: NoticeMessage) -> Sent:
         first = message.recipient.name.split()[0] if message.recipient.name else "there"
         body = [f"Hello {first},", "", *message.lines, "", sender_name(self.sender)]
-        return self._write("notice", message.recipient, message.subject, body, [])
+        return self._write("notice", message.recipient, message.subject, body, [], message.send_id)
 
     def _prompt(self, message: PromptMessage) -> Sent:
         headers = []
@@ -291,25 +302,64 @@ class OutboxChannel:
         if message.thread_ref:
             headers.append(("Thread", message.thread_ref))
         body = prompt_body(message, self.sender)
-        return self._write(message.kind, message.recipient, subject(message), body, headers)
+        return self._write(message.kind, message.recipient, subject(message), body, headers, message.send_id)
 
     def _write(
-        self, kind: str, to: Recipient, title: str, body: Iterable[str], headers: list[tuple[str, str | None]]
+        self,
+        kind: str,
+        to: Recipient,
+        title: str,
+        body: Iterable[str],
+        headers: list[tuple[str, str | None]],
+        send_id: str | None,
     ) -> Sent:
         now = self.clock.now().astimezone(UTC)
-        unique = uuid.uuid4().hex
+        unique = send_id or uuid.uuid4().hex
         external_id = f"<{unique}@outbox>"
         head = [("To", address(to)), ("From", self.sender), ("Subject", title), *headers]
         head += [("Message-ID", external_id), ("Date", now.strftime("%a, %d %b %Y %H:%M:%S +0000"))]
         text = "\n".join([*(f"{k}: {_one_line(v)}" for k, v in head if v), "", *body]) + "\n"
-        self.directory.mkdir(parents=True, exist_ok=True)
-        path = self.directory / f"{now:%Y%m%dT%H%M%SZ}-{kind}-{slug(to.name)}-{unique[:8]}.txt"
-        partial = path.with_suffix(".part")
-        partial.write_text(text, encoding="utf-8")
-        os.replace(partial, path)
-        return Sent(external_id=external_id, detail={"path": str(path)})
+        path = self.directory / f"{now:%Y%m%dT%H%M%SZ}-{kind}-{slug(to.name)}-{unique[-8:]}.txt"
+        write_atomic(path, text.encode("utf-8"))
+        return Sent(external_id=external_id, detail={"path": str(path), "written": "not sent"})
 
 
 def _one_line(value: str | None) -> str:
     """A header value can never carry a line break (RELIABILITY.md F4: no header injection)."""
     return " ".join((value or "").split())
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """`data` at `path`, whole or not at all: written to a .part file in the same folder, fsynced, renamed
+    over `path` (atomic on POSIX), and the folder fsynced so the rename itself survives a power cut."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + PARTIAL)
+    with open(partial, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(partial, path)
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
+def sweep_partials(directory: Path, *, grace: float = PARTIAL_GRACE) -> int:
+    """Remove the .part files a crash left in `directory` (older than `grace` seconds, so a write another
+    process is making right now is left alone): how many. Nothing is lost: a file only becomes .part-free
+    by its rename, and a send whose rename never happened is still claimed, so it is made again."""
+    if not directory.is_dir():
+        return 0
+    removed, cutoff = 0, time.time() - grace
+    for partial in directory.glob(f"*{PARTIAL}"):
+        try:
+            if partial.stat().st_mtime <= cutoff:
+                partial.unlink()
+                removed += 1
+        except FileNotFoundError:  # another process swept or renamed it first
+            continue
+    if removed:
+        log.warning("%s: removed %d half-written file(s) left by a crash", directory, removed)
+    return removed

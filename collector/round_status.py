@@ -3,19 +3,26 @@
 
 The answer figures (each lead's own, the actions asked and answered) are collector/figures.py's, the same
 the report and the Slack Home tab show.
+
+Delivery is told as it happened, never rounded up to "sent" (`outcome` is the one rule): "sent" means a
+configured channel (the relay, Slack) accepted it; "written" means it was written to var/outbox/ and NOT
+sent (no channel is configured); "failed" a channel refused it; "unreachable" no configured channel can
+reach the person; "stuck" claimed longer than the lease (its process died: it will be sent again);
+"pending" not tried yet, or waiting to retry.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
-from datetime import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from collector.figures import round_figures
+from collector.tick import DEFAULT_LEASE
 from store.models import Delivery, Person, Plan, Prompt, PromptAction, Round, Update
 from store.queries import natural_key
 
@@ -29,6 +36,7 @@ class PromptRow:
     channel: str  # the person's channel ("email", "slack")
     via: str | None  # the channel that carried the prompt, when another stood in for it ("outbox")
     status: str  # "pending" | "sent" | "failed"
+    delivery: str  # how the prompt went: an OUTCOMES word
     sent_at: datetime | None
     reminders: int
     asked: int
@@ -44,17 +52,16 @@ class RoundStatus:
     plan: Plan
     rows: list[PromptRow]
     unreachable: list[dict[str, Any]]
-    problems: list[str]  # failed and abandoned deliveries, in plain words
+    problems: list[str]  # failed, unreachable, stuck and abandoned deliveries, in plain words
     actions_asked: int = 0  # distinct actions due an update (an action with two leads counts once)
     actions_answered: int = 0  # of those, answered by any lead, or through their action as a whole
+    messages: Counter[str] = field(default_factory=Counter)  # every message of the round, by outcome
 
     @property
     def totals(self) -> dict[str, int]:
         return {
             "prompts": len(self.rows),
-            "sent": sum(r.status == "sent" for r in self.rows),
-            "failed": sum(r.status == "failed" for r in self.rows),
-            "pending": sum(r.status == "pending" for r in self.rows),
+            **{word: sum(r.delivery == word for r in self.rows) for word in OUTCOMES},
             "asked": self.actions_asked,
             "answered": self.actions_answered,
             "complete": sum(r.asked == r.answered for r in self.rows),
@@ -62,8 +69,36 @@ class RoundStatus:
         }
 
 
-def round_status(session: Session, round_: Round) -> RoundStatus:
-    """Every prompt of the round with its delivery, reminders and answers, and what went wrong."""
+OUTCOMES = ("sent", "written", "failed", "unreachable", "stuck", "pending")
+OUTBOX_NOTE = "written to var/outbox/ (not sent)"
+
+
+def outcome(d: Delivery, stale_before: datetime) -> str:
+    """One send as an OUTCOMES word (the one place that says whether something was really sent)."""
+    if d.state == "sent":
+        return "written" if d.channel == "outbox" else "sent"
+    if d.state == "failed":
+        return "unreachable" if d.channel == "none" else "failed"
+    if d.state == "abandoned":
+        return "failed"
+    if d.state == "claimed" and d.claimed_at < stale_before:
+        return "stuck"
+    return "pending"
+
+
+def delivery_line(counts: Counter[str] | dict[str, int]) -> str:
+    """'3 sent, 2 written to var/outbox/ (not sent), 1 unreachable': the outcomes that happened, in order."""
+    words = {"written": OUTBOX_NOTE, "stuck": "stuck (will be sent again)"}
+    parts = [f"{counts[w]} {words.get(w, w)}" for w in OUTCOMES if counts.get(w)]
+    return ", ".join(parts) or "nothing sent yet"
+
+
+def round_status(
+    session: Session, round_: Round, *, now: datetime | None = None, lease: timedelta = DEFAULT_LEASE
+) -> RoundStatus:
+    """Every prompt of the round with its delivery, reminders and answers, and what went wrong. `now` and
+    `lease` say which claims are stuck (claimed longer than the lease)."""
+    stale_before = (now or datetime.now(UTC)) - lease
     prompts = list(session.scalars(select(Prompt).where(Prompt.round_id == round_.id).order_by(Prompt.id)))
     by_prompt: dict[int, list[int]] = defaultdict(list)
     pairs = (
@@ -85,9 +120,17 @@ def round_status(session: Session, round_: Round) -> RoundStatus:
     figures = round_figures(session, round_)
     rows = []
     for prompt in prompts:
-        own = figures.lead(prompt.id)
+        answers = figures.lead(prompt.id)
         mine = [d for d in deliveries if d.prompt_id == prompt.id]
         first = next((d for d in mine if d.kind == "prompt" and d.state == "sent"), None)
+        own = next((d for d in mine if d.kind == "prompt"), None)
+        how = (
+            outcome(own, stale_before)
+            if own is not None
+            else "failed"
+            if prompt.status == "failed"
+            else "pending"
+        )
         asked = by_prompt.get(prompt.id, [])
         times = [t for t in (prompt.sent_at, prompt.responded_at, *(d.sent_at for d in mine)) if t]
         times += [latest_update[a] for a in asked if a in latest_update]
@@ -98,25 +141,29 @@ def round_status(session: Session, round_: Round) -> RoundStatus:
                 channel=prompt.channel,
                 via=first.channel if first is not None and first.channel != prompt.channel else None,
                 status=prompt.status,
+                delivery=how,
                 sent_at=prompt.sent_at,
                 reminders=sum(d.kind == "reminder" and d.state == "sent" for d in mine),
-                asked=own.asked if own is not None else 0,
-                answered=own.answered if own is not None else 0,  # this lead's own answers
+                asked=answers.asked if answers is not None else 0,
+                answered=answers.answered if answers is not None else 0,  # this lead's own answers
                 last_activity=max(times) if times else None,
                 failure=prompt.failure,
                 escalated_at=prompt.escalated_at,
             )
         )
     problems = [
-        f"{d.kind} to {names.get(d.prompt_id) or _person_name(session, d.person_id)}: {d.state}"
+        f"{d.kind} to {names.get(d.prompt_id) or _person_name(session, d.person_id)}: "
+        + (outcome(d, stale_before) if d.state in ("failed", "claimed") else d.state)
         + (f" ({d.error})" if d.error else "")
+        + (f" (claimed {d.claimed_at:%Y-%m-%d %H:%M} UTC)" if d.state == "claimed" else "")
         for d in deliveries
-        if d.state in ("failed", "abandoned", "retry")
+        if d.state in ("failed", "abandoned", "retry") or outcome(d, stale_before) == "stuck"
     ]
+    messages = Counter(outcome(d, stale_before) for d in deliveries)
     rows.sort(key=lambda r: natural_key(r.lead))
     plan = session.get_one(Plan, round_.plan_id)
-    unreachable = list(round_.unreachable or [])
-    return RoundStatus(round_, plan, rows, unreachable, problems, figures.expected, figures.answered)
+    lost = list(round_.unreachable or [])
+    return RoundStatus(round_, plan, rows, lost, problems, figures.expected, figures.answered, messages)
 
 
 def _person_name(session: Session, person_id: int | None) -> str:

@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 from collector import lease
 from collector.channels import Channel
 from collector.clock import Clock
-from collector.tick import TickReport, tick
+from collector.tick import DEFAULT_LEASE, TickReport, tick
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +46,10 @@ class SchedulerJob:
         timezone: str,
         holder: str | None = None,
         ttl: timedelta = timedelta(seconds=3 * INTERVAL),
+        delivery_lease: timedelta = DEFAULT_LEASE,
     ):
         self.engine, self.channels, self.clock, self.timezone = engine, channels, clock, timezone
+        self.delivery_lease = delivery_lease
         self.holder = holder or lease.holder_id()
         self.ttl = ttl
         self.stopping = threading.Event()
@@ -59,7 +61,12 @@ class SchedulerJob:
             return None
         try:
             report = tick(
-                self.engine, self.channels, self.clock, timezone=self.timezone, keep_going=self._keep_going
+                self.engine,
+                self.channels,
+                self.clock,
+                timezone=self.timezone,
+                keep_going=self._keep_going,
+                lease=self.delivery_lease,
             )
         except Exception:  # a bug or a database outage: log it, stay up, try again next interval (C7)
             log.exception("tick failed")

@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     slack_fallback_email: bool = Field(
         True, description="When Slack stays unavailable for a lead with an email address, send by email."
     )
+    delivery_lease: int = Field(
+        300,
+        ge=30,
+        description="Seconds a claimed send may go unrecorded before another process sends it again "
+        "(at least once, the same Message-ID); longer than any channel call may take.",
+    )
     slack_allowed_teams: str = Field(
         "", description="Workspace ids (T...) whose requests are accepted, comma-separated; empty: any."
     )

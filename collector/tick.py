@@ -16,15 +16,23 @@ Delivery policy (store.models.Delivery has the states):
   * A permanent ChannelError fails the row; a prompt becomes "failed", the person's channel is flagged in
     the audit (an email address is marked failing, so the next round uses Slack when it can), and the
     escalation lists them.
-  * A claim nobody recorded within STALE_CLAIM was interrupted (a crash between claim and record). Whether
-    the message went out cannot be known, so it is never re-sent blindly (at most once): the row becomes
-    "abandoned", an abandoned prompt "failed" with that reason, `round status` lists both, and
-    `collector round remind --lead X` sends the actions again when a person decides to.
+  * Each person is reached by the first configured channel that can reach them (collector.channel_registry):
+    none can, and the row is recorded "failed" on channel "none" (unreachable), a prompt "failed" with
+    that reason, so `round status` counts it and the escalation names it.
+  * At least once: the row keeps the message (payload) and a send_id made once, from which the channel
+    derives the message's id (an email's Message-ID). A claim nobody recorded within the lease (a crash
+    between claim and record, SIGKILL included) is taken again, with a compare-and-set on its attempts so
+    only one process does, and sent again from its payload: the same message, the same Message-ID, so a
+    relay that already had it may drop the copy. A send can thus arrive twice, never zero times; a message
+    whose sending keeps killing the process fails for good after MAX_ATTEMPTS. Claims from before payloads
+    were kept cannot be re-made: they are "abandoned" and listed, as they used to be.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,7 +43,7 @@ from sqlalchemy import Engine, and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from collector import messages
+from collector import messages, payload
 from collector.channel_registry import resolve
 from collector.channels import Channel, ChannelError, Sent
 from collector.clock import Clock
@@ -43,11 +51,11 @@ from collector.policy import at_local, due_reminder, escalation_at, local_date, 
 from collector.schedule import open_due_slot
 from store.db import session_scope
 from store.models import AuditEvent, Delivery, Person, Plan, Prompt, Round
-from store.people import contact_channel
+from store.people import contact_channel, usable_channels
 
 log = logging.getLogger(__name__)
 
-STALE_CLAIM = timedelta(minutes=15)  # far longer than any channel call may take (their timeouts are ~30 s)
+DEFAULT_LEASE = timedelta(minutes=5)  # far longer than any channel call may take (their timeouts are ~30 s)
 MAX_ATTEMPTS = 8
 MAX_PASSES = 50  # a guard only: every pass changes state, so the loop ends long before this
 BOOK_CHUNK = 200  # prompts whose messages are read together
@@ -66,6 +74,8 @@ class TickReport:
     failed: int = 0  # permanent failures, of any kind
     retrying: int = 0  # temporary failures: tried again later
     abandoned: int = 0
+    resent: int = 0  # claims left by a crash, sent again (at least once)
+    unreachable: int = 0  # no configured channel can reach the person: recorded as failed, on channel "none"
     not_opened: int = 0  # a cron slot came but no round could open (audited with the reason)
     channels: Counter[str] = field(default_factory=Counter)  # sends per channel that carried them
 
@@ -83,7 +93,7 @@ class Work:
     round_id: int
     prompt_id: int | None
     person_id: int | None
-    wanted: str | None  # the person's channel; the registry may stand the outbox in for it
+    wanted: str | None  # the person's channel; the registry picks the one that carries it
     to: str  # who, for logs and the audit
     build: Callable[[Session], Any]  # -> message, or (message, prompt ids it covers), or None: nothing to say
 
@@ -110,15 +120,17 @@ class Ticker:
         actor: str = "scheduler",
         via: str = "scheduler",
         keep_going: Callable[[], bool] | None = None,
+        lease: timedelta = DEFAULT_LEASE,
     ):
         self.engine, self.channels, self.clock, self.tz = engine, channels, clock, timezone
+        self.lease = lease
         self.actor, self.via = actor, via
         self.keep_going = keep_going or (lambda: True)
         self.report = TickReport()
 
     def run(self) -> TickReport:
         """Every step, again and again, until a pass finds nothing due (or keep_going says stop)."""
-        steps = (self.sweep_stale, self.open_due, self.close_due, self.send_prompts, self.send_reminders)
+        steps = (self.resend_stale, self.open_due, self.close_due, self.send_prompts, self.send_reminders)
         for _ in range(MAX_PASSES):
             if not self.keep_going() or not sum(step() for step in (*steps, self.send_escalations)):
                 break
@@ -126,27 +138,76 @@ class Ticker:
 
     # -- the steps: each returns how many items it handled ------------------------------------------------
 
-    def sweep_stale(self) -> int:
+    def resend_stale(self) -> int:
+        """Send again every claim older than the lease (its process died before recording it)."""
         now = self.clock.now()
-        stale = and_(Delivery.state == "claimed", Delivery.claimed_at < now - STALE_CLAIM)
+        stale = and_(Delivery.state == "claimed", Delivery.claimed_at < now - self.lease)
         with session_scope(self.engine, read_only=True) as s:
-            if s.scalar(select(Delivery.id).where(stale).limit(1)) is None:
-                return 0
+            rows = list(s.execute(select(Delivery.id, Delivery.attempts).where(stale).order_by(Delivery.id)))
+        handled = 0
+        for delivery_id, attempts in rows:
+            if not self.keep_going():
+                break
+            claim = self._retake(delivery_id, attempts, now)
+            handled += 1
+            if claim is not None:
+                self.report.resent += 1
+                self.deliver(claim)
+        return handled
+
+    def _retake(self, delivery_id: int, attempts: int, now: datetime) -> _Claim | None:
+        """Take a stale claim over (None when another process did first, or it cannot be re-made)."""
         with session_scope(self.engine) as s:
-            rows = list(s.scalars(select(Delivery).where(stale)))
-            for d in rows:
-                d.state, d.error = (
-                    "abandoned",
-                    "interrupted after its claim: it may not have gone out; not re-sent",
-                )
-                prompt = s.get(Prompt, d.prompt_id) if d.prompt_id else None
-                if d.kind == "prompt" and prompt is not None and prompt.status == "pending":
-                    prompt.status = "failed"
-                    prompt.failure = "sending was interrupted; `collector round remind --lead` sends it again"
-                self._audit(s, "delivery.abandoned", d, outcome="abandoned")
-                log.warning("%s abandoned: claimed at %s and never recorded", d.idempotency_key, d.claimed_at)
-        self.report.abandoned += len(rows)
-        return len(rows)
+            taken = (
+                update(Delivery)
+                .where(Delivery.id == delivery_id, Delivery.state == "claimed", Delivery.attempts == attempts)
+                .values(claimed_at=now, attempts=attempts + 1)
+                .execution_options(synchronize_session=False)
+            )
+            if s.execute(taken).rowcount != 1:
+                return None
+            d = s.get_one(Delivery, delivery_id)
+            try:
+                message, covers = payload.load(d.kind, d.payload) if d.payload else (None, [])
+            except (KeyError, TypeError, ValueError):
+                message, covers = None, []
+            if message is None:
+                self._abandon(s, d)
+                return None
+            if d.attempts > MAX_ATTEMPTS:
+                why = f"sending was interrupted {d.attempts - 1} times (did it crash the process?)"
+                self._give_up(s, d, why)
+                return None
+            person = s.get(Person, d.person_id) if d.person_id else None
+            usable = usable_channels(person) if person is not None else None
+            channel = self.channels.get(d.channel) or resolve(self.channels, d.channel, usable)
+            if channel is None:
+                self._give_up(s, d, f"{message.recipient.name}: no configured channel can reach them")
+                return None
+            to, key = message.recipient.name, d.idempotency_key
+            work = Work(key, d.kind, d.round_id, d.prompt_id, d.person_id, d.channel, to, _ready(message))
+            log.warning("%s claimed at %s and never recorded: sending it again", d.idempotency_key, now)
+            return _Claim(work, d.id, channel, message, covers)
+
+    def _abandon(self, s: Session, d: Delivery) -> None:
+        """A stale claim without a payload (made before they were kept): listed, never re-made."""
+        d.state, d.error = "abandoned", "interrupted after its claim: it may not have gone out; not re-sent"
+        prompt = s.get(Prompt, d.prompt_id) if d.prompt_id else None
+        if d.kind == "prompt" and prompt is not None and prompt.status == "pending":
+            prompt.status = "failed"
+            prompt.failure = "sending was interrupted; `collector round remind --lead` sends it again"
+        self._audit(s, "delivery.abandoned", d, outcome="abandoned")
+        log.warning("%s abandoned: claimed at %s and never recorded", d.idempotency_key, d.claimed_at)
+        self.report.abandoned += 1
+
+    def _give_up(self, s: Session, d: Delivery, why: str) -> None:
+        d.state, d.error, d.next_attempt_at = "failed", why, None
+        prompt = s.get(Prompt, d.prompt_id) if d.prompt_id else None
+        if d.kind == "prompt" and prompt is not None and prompt.status == "pending":
+            prompt.status, prompt.failure = "failed", why
+        self._audit(s, f"{d.kind}.failed", d, outcome="failed", error=why)
+        log.error("%s failed for good: %s", d.idempotency_key, why)
+        self.report.failed += 1
 
     def open_due(self) -> int:
         with session_scope(self.engine, read_only=True) as s:
@@ -275,11 +336,11 @@ class Ticker:
         for item in work:
             if not self.keep_going():
                 break
-            if item.wanted is None:  # nobody to send it to: record that once, as failed
-                handled += self._unreachable(item)
-            elif (claim := self.claim(item)) is not None:
+            before = self.report.unreachable
+            if (claim := self.claim(item)) is not None:
                 self.deliver(claim)
                 handled += 1
+            handled += self.report.unreachable - before  # recorded as unreachable: handled too
         return handled
 
     def claim(self, work: Work) -> _Claim | None:
@@ -293,8 +354,8 @@ class Ticker:
     def claim_in(self, s: Session, work: Work) -> _Claim | None:
         """Take `work.key` inside the caller's transaction (under a savepoint, so a twin's claim costs only
         this one): the claim commits with whatever the caller decided. Items claimed together and not yet
-        sent when the process dies are all abandoned (listed, never re-sent blindly), so callers keep such
-        groups small."""
+        sent when the process dies stay claimed and are sent again once the lease is over (at least once),
+        so callers keep such groups small and quick to send."""
         try:
             with s.begin_nested():
                 return self._take(s, work)
@@ -302,22 +363,34 @@ class Ticker:
             return None
 
     def _take(self, s: Session, work: Work) -> _Claim | None:
-        channel, now = resolve(self.channels, work.wanted), self.clock.now()
+        now = self.clock.now()
         existing = s.scalar(select(Delivery).where(Delivery.idempotency_key == work.key))
         if existing is not None and not _claimable(existing, now):
             return None
+        person = s.get(Person, work.person_id) if work.person_id else None
+        usable = usable_channels(person) if person is not None else None
+        channel = resolve(self.channels, work.wanted, usable)
+        if channel is None:
+            return self._unreachable(s, work, existing, usable)
         built = work.build(s)
         message, covers = built if isinstance(built, tuple) else (built, [])
         if message is None:
             return None
+        send_id = (existing.send_id if existing is not None else None) or uuid.uuid4().hex
+        message, kept = _stamped(message, send_id, covers)
         if existing is None:
-            row = _delivery(work, channel.name, "claimed", now)
+            row = _delivery(work, channel.name, "claimed", now, send_id=send_id, payload=kept)
             s.add(row)
             s.flush()  # a twin's row with the same key makes this raise IntegrityError
             return _Claim(work, row.id, channel, message, covers)
         retry = update(Delivery).where(Delivery.id == existing.id, Delivery.state == "retry")
         retry = retry.values(
-            state="claimed", claimed_at=now, attempts=Delivery.attempts + 1, channel=channel.name
+            state="claimed",
+            claimed_at=now,
+            attempts=Delivery.attempts + 1,
+            channel=channel.name,
+            send_id=send_id,
+            payload=kept,
         )
         if s.execute(retry.execution_options(synchronize_session=False)).rowcount != 1:
             return None
@@ -335,7 +408,8 @@ class Ticker:
 
     def deliver_all(self, claims: list[_Claim]) -> int:
         """Send each claimed item, then record every success in ONE transaction (failures as they happen).
-        A crash before that commit leaves the sent ones claimed: abandoned, never sent twice."""
+        A crash before that commit leaves the sent ones claimed: sent again after the lease (at least
+        once)."""
         done: list[tuple[_Claim, Sent]] = []
         for claim in claims:
             sent = self._send(claim)
@@ -425,18 +499,28 @@ class Ticker:
         self.report.failed += 1
         return "failed"
 
-    def _unreachable(self, work: Work) -> int:
-        try:
-            with session_scope(self.engine) as s:
-                why = f"{work.to} has no usable email or Slack id"
+    def _unreachable(
+        self, s: Session, work: Work, existing: Delivery | None, usable: list[str] | None
+    ) -> None:
+        """No configured channel can reach this person: record it once, as failed on channel "none"; a prompt
+        fails with the reason, so `round status` counts it and the escalation names it."""
+        has = ", ".join(usable) if usable else "no usable email or Slack id"
+        configured = ", ".join(n for n in self.channels) or "none"
+        why = f"unreachable: {work.to} has {has}; configured: {configured}"
+        if existing is not None:  # a retry whose channel has gone since: it fails now
+            existing.state, existing.error, existing.channel = "failed", why, "none"
+            existing.next_attempt_at, row = None, existing
+        else:
+            with s.begin_nested():
                 row = _delivery(work, "none", "failed", self.clock.now(), error=why, attempts=0)
                 s.add(row)
-                s.flush()
-                self._audit(s, f"{work.kind}.failed", row, outcome="failed", to=work.to, error=why)
-        except IntegrityError:
-            return 0
-        self.report.failed += 1
-        return 1
+                s.flush()  # a twin recorded it first: IntegrityError, and it is done
+        if work.kind == "prompt" and work.prompt_id is not None:
+            s.execute(update(Prompt).where(Prompt.id == work.prompt_id).values(status="failed", failure=why))
+        self._audit(s, f"{work.kind}.failed", row, outcome="unreachable", to=work.to, error=why)
+        log.warning("%s to %s: %s", work.key, work.to, why)
+        self.report.unreachable += 1
+        return None
 
     # -- helpers --------------------------------------------------------------------------------------------
 
@@ -473,6 +557,14 @@ def _delivery(work: Work, channel: str, state: str, now: datetime, **extra: Any)
         claimed_at=now,
         **extra,
     )
+
+
+def _stamped(message: Any, send_id: str, covers: list[int]) -> tuple[Any, dict[str, Any] | None]:
+    """The message carrying its send_id, and the copy the row keeps to re-send it (None: not ours to keep)."""
+    if not dataclasses.is_dataclass(message) or not hasattr(message, "send_id"):
+        return message, None
+    message = dataclasses.replace(message, send_id=send_id)
+    return message, payload.dump(message, covers)
 
 
 def _claimable(existing: Delivery | None, now: datetime) -> bool:
@@ -513,16 +605,25 @@ def tick(
     timezone: str = "Europe/London",
     actor: str = "scheduler",
     keep_going: Callable[[], bool] | None = None,
+    lease: timedelta = DEFAULT_LEASE,
 ) -> TickReport:
     """Everything due, until nothing is: stale claims, openings, closings, prompts, reminders, escalations."""
-    return Ticker(engine, channels, clock, timezone=timezone, actor=actor, keep_going=keep_going).run()
+    who = {"timezone": timezone, "actor": actor}
+    return Ticker(engine, channels, clock, keep_going=keep_going, lease=lease, **who).run()
 
 
 def send_pending(
-    engine: Engine, channels: dict[str, Channel], clock: Clock, *, round_id: int, timezone: str, actor: str
+    engine: Engine,
+    channels: dict[str, Channel],
+    clock: Clock,
+    *,
+    round_id: int,
+    timezone: str,
+    actor: str,
+    lease: timedelta = DEFAULT_LEASE,
 ) -> TickReport:
     """The prompt step alone, for one round: what `collector round open` runs right after opening."""
-    ticker = Ticker(engine, channels, clock, timezone=timezone, actor=actor, via="cli")
+    ticker = Ticker(engine, channels, clock, timezone=timezone, actor=actor, via="cli", lease=lease)
     while ticker.send_prompts(round_id):
         pass
     return ticker.report

@@ -3,13 +3,16 @@ notices as multipart email, through the SMTP_URL relay or, without one, as .eml 
 
 Reply routing: prompts and reminders carry Reply-To: progress+TOKEN@MAIL_DOMAIN (STYLE.md 3); reminders and
 receipts thread under the prompt (In-Reply-To/References = the prompt's Message-ID). The Message-ID is made
-here and returned as Sent.external_id, so it is known even when the relay times out after accepting.
+here and returned as Sent.external_id, so it is known even when the relay times out after accepting. When
+the message carries a send_id (every send the Ticker makes: store.models.Delivery), the Message-ID derives
+from it alone, so a send made again after a crash or a timeout is the same message to the relay and to the
+reader's client, which can drop the copy (at least once, RELIABILITY.md C5).
 """
 
 from __future__ import annotations
 
 import logging
-import os
+import re
 import uuid
 from datetime import UTC
 from email.message import EmailMessage
@@ -26,7 +29,7 @@ from collector.channels import (
     Sent,
 )
 from collector.clock import Clock, SystemClock
-from collector.outbox import slug
+from collector.outbox import slug, write_atomic
 from collector.settings import Settings
 from mailin import compose
 from mailin.smtp import SmtpSender
@@ -59,15 +62,15 @@ class EmailChannel:
 
     def send_escalation(self, message: EscalationMessage) -> Sent:
         msg = compose.compose_escalation(message, self._envelope())
-        return self._deliver("escalation", message.recipient, msg)
+        return self._deliver("escalation", message.recipient, msg, message.send_id)
 
     def send_receipt(self, message: ReceiptMessage) -> Sent:
         msg = compose.compose_receipt(message, self._envelope(thread_ref=message.thread_ref))
-        return self._deliver("receipt", message.recipient, msg)
+        return self._deliver("receipt", message.recipient, msg, message.send_id)
 
     def send_notice(self, message: NoticeMessage) -> Sent:
         msg = compose.compose_notice(message, self._envelope())
-        return self._deliver("notice", message.recipient, msg)
+        return self._deliver("notice", message.recipient, msg, message.send_id)
 
     def close(self) -> None:
         """Close the relay connection, if one is open (the scheduler calls it on shutdown)."""
@@ -78,7 +81,7 @@ class EmailChannel:
     def _prompt(self, message: PromptMessage) -> Sent:
         envelope = self._envelope(reply_token=message.reply_token, thread_ref=message.thread_ref)
         msg = compose.compose_prompt(message, envelope)
-        return self._deliver(message.kind, message.recipient, msg)
+        return self._deliver(message.kind, message.recipient, msg, message.send_id)
 
     def _envelope(self, *, reply_token: str | None = None, thread_ref: str | None = None) -> compose.Envelope:
         return compose.Envelope(
@@ -89,7 +92,9 @@ class EmailChannel:
             thread_ref=thread_ref,
         )
 
-    def _deliver(self, kind: str, to: Recipient, msg: EmailMessage) -> Sent:
+    def _deliver(self, kind: str, to: Recipient, msg: EmailMessage, send_id: str | None) -> Sent:
+        if send_id:
+            msg.replace_header("Message-ID", message_id(send_id, self.settings.mail_domain))
         external_id = str(msg["Message-ID"])
         if self.relay is not None:
             self.relay.send(msg)
@@ -99,11 +104,15 @@ class EmailChannel:
         return Sent(external_id=external_id, detail={"path": str(path), "to": str(msg["To"])})
 
     def _write(self, kind: str, to: Recipient, msg: EmailMessage) -> Path:
-        """The message as an .eml file, written under a temporary name and renamed: never half a file."""
+        """The message as an .eml file, written whole or not at all (collector.outbox.write_atomic)."""
         now = self.clock.now().astimezone(UTC)
-        self.directory.mkdir(parents=True, exist_ok=True)
         path = self.directory / f"{now:%Y%m%dT%H%M%SZ}-{kind}-{slug(to.name)}-{uuid.uuid4().hex[:8]}.eml"
-        partial = path.with_suffix(".part")
-        partial.write_bytes(msg.as_bytes(policy=SMTP))
-        os.replace(partial, path)
+        write_atomic(path, msg.as_bytes(policy=SMTP))
         return path
+
+
+def message_id(send_id: str, mail_domain: str) -> str:
+    """The Message-ID of the send `send_id`: the same every time it is made (RFC 5322 section 3.6.4)."""
+    local = re.sub(r"[^A-Za-z0-9.-]", "", send_id) or uuid.uuid4().hex
+    domain = re.sub(r"[^A-Za-z0-9.-]", "", mail_domain) or "localhost"
+    return f"<{local}@{domain}>"

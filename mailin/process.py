@@ -26,7 +26,8 @@ Per chunk of CLAIM_CHUNK messages:
              id}") in the same transaction.
   4. answer  after the commit, through the Ticker; the sends are recorded in one more commit. At most one
              receipt per inbound message, never for a bounce or an auto-reply. A crash between 3 and the
-             end of 4 leaves the chunk's unsent receipts claimed: abandoned, never sent twice.
+             end of 4 leaves the chunk's unsent receipts claimed: once the lease is over, the scheduler (or
+             the next run here) sends them again from the copy each Delivery keeps (at least once).
 On PostgreSQL three commits a chunk instead of three a message (each a round trip: most of the cost of
 applying a reply); on SQLite one a message plus two a chunk.
 
@@ -43,6 +44,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from email.message import Message
 from email.parser import BytesHeaderParser
 from email.policy import compat32
@@ -101,7 +103,10 @@ def process_pending(
         )
         ids = list(s.scalars(query.limit(limit) if limit else query))
     counts: Counter[str] = Counter()
-    ticker = Ticker(engine, channels, clock, timezone=settings.timezone, actor="mail", via="email")
+    lease = timedelta(seconds=settings.delivery_lease)
+    who = {"timezone": settings.timezone, "actor": "mail", "via": "email"}
+    ticker = Ticker(engine, channels, clock, lease=lease, **who)
+    ticker.resend_stale()  # receipts a killed run of this process claimed and never recorded (at least once)
     for start in range(0, len(ids), CLAIM_CHUNK):
         chunk = ids[start : start + CLAIM_CHUNK]
         claimed = _claim(engine, chunk)  # one commit for the chunk, not one per message
@@ -122,7 +127,8 @@ def _process_chunk(
 ) -> None:
     """Parse the chunk outside the write lock, decide it in ONE transaction (a savepoint per message, so one
     that fails cannot sink the others) together with the claims of the receipts and notices it calls for,
-    then send those. A crash after the commit abandons this chunk's unsent receipts (never sent twice)."""
+    then send those. A crash after the commit leaves this chunk's unsent receipts claimed: they are sent
+    again after the lease (at least once)."""
     from mailin.extract import parse_message  # another module's contract: imported when first needed
 
     failed: dict[int, str] = {}

@@ -387,17 +387,22 @@ def hide_withdrawn(state: ORMExecuteState) -> None:
 
 
 class Delivery(Base):
-    """One send (prompt, reminder, escalation, receipt), recorded BEFORE the channel is called.
+    """One send (prompt, reminder, escalation, receipt, notice), recorded BEFORE the channel is called.
 
     The idempotency key says what the send is for ("prompt:{prompt_id}", "reminder:{prompt_id}:{local date}",
-    "escalation:{round_id}:{person_id}"): inserting a second row with the same key fails, and that failure
-    means "already done". States (collector/tick.py has the policy):
-      claimed    taken by a process that is calling the channel now, or crashed while doing so
-      sent       the channel accepted it (external_id says where it went)
+    "escalation:{round_id}:{person_id}", "receipt:{inbound id}"): inserting a second row with the same key
+    fails, and that failure means "already done". Sends are at least once (collector/tick.py has the policy):
+    the row keeps the message it carries (payload) and a send_id made once, at the first claim, from which
+    the channel derives the message's id (an email's Message-ID), so a send re-made after a crash is the
+    same message and a relay that already has it can drop the copy. States:
+      claimed    taken by a process that is calling the channel now, or crashed while doing so: a claim
+                 older than the lease is taken again and re-sent from its payload
+      sent       the channel accepted it (external_id says where it went); channel "outbox" means it was
+                 written to var/outbox/ and NOT sent (no channel is configured)
       retry      a temporary ChannelError: claimable again at next_attempt_at
-      failed     a permanent ChannelError, or too many temporary ones
-      abandoned  a claim older than the stale limit: it may or may not have gone out, so it is never re-sent
-                 blindly (at most once); `round status` lists it
+      failed     a permanent ChannelError, or too many attempts; channel "none" means no configured
+                 channel can reach the person (unreachable)
+      abandoned  a claim made before payloads were kept, found stale: it cannot be re-made, so it is listed
     """
 
     __tablename__ = "deliveries"
@@ -412,7 +417,7 @@ class Delivery(Base):
     prompt_id: Mapped[int | None] = mapped_column(_fk("prompts.id"), index=True)
     person_id: Mapped[int | None] = mapped_column(_fk("people.id", "SET NULL"))  # the recipient
     kind: Mapped[str] = mapped_column(String(20))
-    channel: Mapped[str] = mapped_column(String(10))  # the channel actually used ("outbox" standing in)
+    channel: Mapped[str] = mapped_column(String(10))  # the channel that carried it; "outbox", "none"
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     state: Mapped[str] = mapped_column(String(10))
     claimed_at: Mapped[datetime]
@@ -421,6 +426,8 @@ class Delivery(Base):
     attempts: Mapped[int] = mapped_column(default=1, server_default=text("1"))
     error: Mapped[str | None] = mapped_column(Text)
     external_id: Mapped[str | None] = mapped_column(String(998))
+    send_id: Mapped[str | None] = mapped_column(String(64))  # made once; the Message-ID derives from it
+    payload: Mapped[dict[str, Any] | None]  # the message as sent (collector/payload.py), to re-send it
 
 
 class SchedulerLease(Base):

@@ -120,16 +120,23 @@ def list_people(session: Session) -> list[Person]:
     return list(session.scalars(select(Person).order_by(key, Person.id)))
 
 
-def contact_channel(person: Person) -> str | None:
-    """The channel we would prompt this person on: their preference if we can use it, else what works.
-
-    An email address that has been bouncing (email_failing_since) does not count as a way to reach them.
-    """
+def usable_channels(person: Person) -> list[str]:
+    """The channels we have a working address for: "email" (unless it has been bouncing), "slack"."""
     usable = []
     if person.email and not person.email_failing_since:
         usable.append("email")
     if person.slack_user_id:
         usable.append("slack")
+    return usable
+
+
+def contact_channel(person: Person) -> str | None:
+    """The channel we would prompt this person on: their preference if we can use it, else what works.
+
+    An email address that has been bouncing (email_failing_since) does not count as a way to reach them.
+    Which of these an installation can use is collector.channel_registry's to say.
+    """
+    usable = usable_channels(person)
     if person.preferred_channel in usable:
         return person.preferred_channel
     return usable[0] if usable else None

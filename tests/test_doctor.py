@@ -204,3 +204,40 @@ def test_the_command_exits_1_when_a_check_fails_and_prints_json(tmp_path, monkey
         "mail listener": "warning",
         "slack": "off",
     }
+
+
+def _harbourside(engine):
+    from collector.clock import FrozenClock
+    from store.db import session_scope
+    from tests.rounds import personas
+
+    with session_scope(engine) as s:
+        personas.build(s, FrozenClock(NOW))
+
+
+def test_leads_are_counted_per_channel_that_would_reach_them(tmp_path, engine, database_url):
+    _harbourside(engine)
+
+    email_only = doctor.check_reach(
+        _settings(tmp_path, database_url=database_url, smtp_url="smtp://relay:587")
+    )
+    both = doctor.check_reach(
+        _settings(tmp_path, database_url=database_url, smtp_url="smtp://relay:587", slack_bot_token="xoxb-1")
+    )
+    neither = doctor.check_reach(_settings(tmp_path, database_url=database_url))
+
+    assert email_only.status == doctor.WARN and email_only.detail == (
+        "email: 3 leads; slack: not configured, 1 lead who prefers it goes by email; "
+        "unreachable: 2 (Nadia Khan, Sam Ortiz)"
+    )
+    assert both.detail == "email: 2 leads; slack: 2 leads; unreachable: 1 (Nadia Khan)"
+    assert neither.detail.startswith(
+        "outbox: 4 leads (written to var/outbox/, not sent: no channel is configured)"
+    )
+    assert neither.status == doctor.WARN and "set SMTP_URL or SLACK_BOT_TOKEN" in neither.fix
+
+
+def test_leads_before_any_plan_is_imported(tmp_path, engine, database_url):
+    found = doctor.check_reach(_settings(tmp_path, database_url=database_url))
+
+    assert found.status == doctor.OFF and "no plan yet" in found.detail

@@ -130,16 +130,27 @@ def _open_round(engine, rt, directory: Path) -> tuple[Path, int]:
     )
     console.print(
         f"Round {result.name!r}, due {due:%a %d %b %Y}: {len(result.asks)} people asked about "
-        f"{result.actions} actions; {report.prompts_sent} prompts written to {outbox}/"
+        f"{result.actions} actions; {report.prompts_sent} prompts written to {outbox}/ (not sent: no channel)"
     )
     for lost in result.unreachable:
         console.print(f"  [yellow]{lost.lead} cannot be prompted ({lost.why}): {', '.join(lost.refs)}[/]")
-    first = sorted(outbox.glob("*-prompt-*.txt"))[0]
+    first = min(outbox.glob("*-prompt-*"), key=lambda p: (p.suffix != ".txt", p.name))
     console.rule(f"[dim]{first.name}")
-    console.print(
-        "\n".join(first.read_text(encoding="utf-8").splitlines()[:24]) + "\n[dim]...[/]", highlight=False
-    )
+    console.print("\n".join(_readable(first).splitlines()[:24]) + "\n[dim]...[/]", highlight=False)
     return outbox, round_id
+
+
+def _readable(path: Path) -> str:
+    """An outbox file as a lead reads it: a text file as is, an .eml file's headers and plain-text part."""
+    if path.suffix != ".eml":
+        return path.read_text(encoding="utf-8")
+    from email import message_from_bytes
+    from email.policy import default
+
+    msg = message_from_bytes(path.read_bytes(), policy=default)
+    body = msg.get_body(preferencelist=("plain",))
+    head = "\n".join(f"{k}: {msg[k]}" for k in ("To", "From", "Subject", "Reply-To") if msg[k])
+    return f"{head}\n\n{body.get_content() if body is not None else ''}"
 
 
 def _replies(engine, rt, directory: Path, round_id: int, answers_file: Path) -> None:

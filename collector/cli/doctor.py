@@ -92,9 +92,14 @@ def _durability(engine) -> str:
 
 def check_relay(settings: Settings, timeout: float = 10) -> Finding:
     if not settings.smtp_url:
+        where = (
+            "leads are reached on Slack only"
+            if settings.slack_bot_token
+            else f"no channel is configured: messages are written to {settings.var_dir / 'outbox'}, not sent"
+        )
         return Finding(
-            "mail relay", WARN, f"SMTP_URL is not set: emails are written to {settings.var_dir / 'outbox'}",
-            "set SMTP_URL=smtp://user:password@relay.example.org:587 to send them",
+            "mail relay", WARN, f"SMTP_URL is not set: {where}",
+            "set SMTP_URL=smtp://user:password@relay.example.org:587 to send email",
         )  # fmt: skip
     from mailin.smtp import RelayConfig, SmtpSender
 
@@ -190,7 +195,7 @@ def check_listener(settings: Settings, timeout: float = 3, probe_timeout: float 
 
 def check_slack(settings: Settings) -> Finding:
     if not settings.slack_bot_token:
-        return Finding("slack", OFF, "SLACK_BOT_TOKEN is not set: Slack is off, leads are asked by email")
+        return Finding("slack", OFF, "SLACK_BOT_TOKEN is not set: Slack is off")
     if not settings.slack_app_token and not settings.slack_signing_secret:
         return Finding(
             "slack", FAIL, "SLACK_SIGNING_SECRET is not set: Slack's requests cannot be verified",
@@ -240,6 +245,29 @@ def check_scheduler(settings: Settings, now: datetime | None = None) -> Finding:
     return Finding("scheduler", OK, f"{holder} holds the lease")
 
 
+def check_reach(settings: Settings) -> Finding:
+    """Per channel, how many leads of the plans in use it would reach, and who none would."""
+    from collector.channel_registry import configured_names
+    from collector.reach import reach
+    from store.db import make_engine, session_scope
+
+    engine = make_engine(settings.database_url)
+    try:
+        with session_scope(engine, read_only=True) as s:
+            found = reach(s, configured_names(settings))
+    except SQLAlchemyError:
+        return Finding("leads", FAIL, "cannot read the plans and people", "fix the database first")
+    finally:
+        engine.dispose()
+    if not found.plans:
+        return Finding("leads", OFF, "no plan yet: import one with `collector plan import FILE`")
+    detail = "; ".join(found.lines())
+    fixes = [] if found.configured else ["set SMTP_URL or SLACK_BOT_TOKEN to send to them"]
+    if found.unreachable:
+        fixes.append("give the unreachable an email or Slack id (`collector people set NAME --email ...`)")
+    return Finding("leads", WARN, detail, "; ".join(fixes)) if fixes else Finding("leads", OK, detail)
+
+
 def findings(settings: Settings) -> list[Finding]:
     database = check_database(settings)
     checks: list[Callable[[], Finding]] = [
@@ -249,8 +277,8 @@ def findings(settings: Settings) -> list[Finding]:
         lambda: check_slack(settings),
     ]
     found = [database, *(check() for check in checks)]
-    if database.status == OK:  # the lease lives in the database
-        found.append(check_scheduler(settings))
+    if database.status == OK:  # the lease, plans and people live in the database
+        found += [check_reach(settings), check_scheduler(settings)]
     return found
 
 
@@ -258,7 +286,8 @@ def doctor(
     ctx: typer.Context,
     as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
 ) -> None:
-    """Check the database, mail relay, mail domain, listener, Slack token and scheduler; say what to fix."""
+    """Check the database, mail relay, mail domain, listener, Slack token, who each channel reaches and the
+    scheduler; say what to fix."""
     found = findings(runtime(ctx).settings)
     if as_json:
         print(json.dumps([asdict(f) for f in found], indent=2))

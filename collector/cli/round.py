@@ -87,9 +87,11 @@ def open_(
     ),
 ) -> None:
     """Open a round: one prompt per lead about all their open actions, sent straight away."""
-    from collector.channel_registry import resolve
+    from collector.channel_registry import carrier, close_channels
     from collector.rounds import open_round
     from collector.tick import send_pending
+    from store.models import Person
+    from store.people import usable_channels
     from store.queries import find_plan
 
     rt = runtime(ctx)
@@ -103,11 +105,16 @@ def open_(
             s, chosen, due=due_day, closes=closes_day, subset=subset, dry_run=dry_run, name=name, **who
         )
         round_id = result.round.id if result.round else None
+        usable = {a.person_id: usable_channels(s.get_one(Person, a.person_id)) for a in result.asks}
     table = Table("lead", "channel", "actions", title=f"{result.name}: due {result.due:%a %d %b %Y}")
     for ask in result.asks:
-        carrier = resolve(channels, ask.channel).name
-        how = ask.channel if carrier == ask.channel else f"{ask.channel} (via {carrier})"
-        table.add_row(ask.label, how, ", ".join(ask.refs))
+        by = carrier(list(channels), ask.channel, usable[ask.person_id])
+        how = ask.channel if by == ask.channel else f"{ask.channel} (via {by})" if by else None
+        if how is None:
+            why = f"[yellow]unreachable: no configured channel ({', '.join(channels)}) can reach them[/]"
+            table.add_row(ask.label, why, ", ".join(ask.refs), style="yellow")
+        else:
+            table.add_row(ask.label, how, ", ".join(ask.refs))
     for lost in result.unreachable:
         table.add_row(
             lost.lead, f"[yellow]cannot be prompted: {lost.why}[/]", ", ".join(lost.refs), style="yellow"
@@ -121,9 +128,12 @@ def open_(
         f"[green]Opened[/] round #{round_id} {result.name!r} of plan {result.plan.name}: {summary}."
     )
     with console.status(f"Sending {len(result.asks)} prompts…"):
-        report = send_pending(
-            rt.engine, channels, rt.clock, round_id=round_id, timezone=rt.settings.timezone, actor=rt.actor
-        )
+        who = {"timezone": rt.settings.timezone, "actor": rt.actor}
+        lease = timedelta(seconds=rt.settings.delivery_lease)
+        try:
+            report = send_pending(rt.engine, channels, rt.clock, round_id=round_id, lease=lease, **who)
+        finally:
+            close_channels(channels)  # end the relay's SMTP session politely
     _say_where(rt, report)
     if result.unreachable:
         names = ", ".join(u.lead for u in result.unreachable)
@@ -133,16 +143,18 @@ def open_(
 def _say_where(rt: Runtime, report) -> None:
     for channel, n in sorted(report.channels.items()):
         noun = "prompt" if n == 1 else "prompts"
-        if channel == "outbox":
-            console.print(f"{n} {noun} written to {rt.settings.var_dir / 'outbox'}/")
-        elif channel == "email" and not rt.settings.smtp_url:
-            # no relay configured: the email channel writes each email as an .eml file instead
+        if channel == "outbox":  # no channel configured: written, and said so, never counted as sent
             console.print(
-                f"{n} {noun} by email, written as .eml files to {rt.settings.var_dir / 'outbox'}/ "
-                "(set SMTP_URL to send them)"
+                f"{n} {noun} written to {rt.settings.var_dir / 'outbox'}/ (not sent: no channel is "
+                "configured; set SMTP_URL or SLACK_BOT_TOKEN to send them)"
             )
         else:
             console.print(f"{n} {noun} sent by {channel}")
+    if report.unreachable:
+        console.print(
+            f"[yellow]{report.unreachable} unreachable[/]: no configured channel can reach them "
+            "(`collector round status` names them; the escalation lists them)."
+        )
     if report.retrying:
         console.print(
             f"[yellow]{report.retrying} could not be sent yet[/]: the scheduler tries again shortly."
@@ -183,19 +195,22 @@ def list_(ctx: typer.Context, plan: str | None = PLAN) -> None:
 @app.command()
 def status(ctx: typer.Context, plan: str | None = PLAN, round_id: int | None = ROUND) -> None:
     """Who was asked, through which channel, what was sent, and what has been answered."""
-    from collector.round_status import round_status
+    from collector.round_status import delivery_line, round_status
 
     rt = runtime(ctx)
+    lease = timedelta(seconds=rt.settings.delivery_lease)
     with rt.session(read_only=True) as s:
-        st = round_status(s, _round(s, plan, round_id, state=None))
+        st = round_status(s, _round(s, plan, round_id, state=None), now=rt.clock.now(), lease=lease)
         tz = ZoneInfo(st.plan.timezone or rt.settings.timezone)
         r = st.round
         title = f"#{r.id} {r.name} ({st.plan.name}): {r.state}, due {r.due_date}"
     table = Table("lead", "channel", "sent", "reminders", "answered", "last activity", title=title)
     for row in st.rows:
         channel = f"{row.channel} (via {row.via})" if row.via else row.channel
-        sent = _when(row.sent_at, tz) if row.status == "sent" else f"[red]{row.status}[/]"
-        style = "yellow" if row.status != "sent" else None
+        sent = _when(row.sent_at, tz) if row.delivery == "sent" else f"[red]{row.delivery}[/]"
+        if row.delivery == "written":
+            sent = f"written {_when(row.sent_at, tz)} (not sent)"
+        style = "yellow" if row.delivery != "sent" else None
         answered = f"{row.answered}/{row.asked}"
         table.add_row(
             row.lead, channel, sent, str(row.reminders), answered, _when(row.last_activity, tz), style=style
@@ -204,11 +219,17 @@ def status(ctx: typer.Context, plan: str | None = PLAN, round_id: int | None = R
         table.add_row(lost["lead"], "[yellow]cannot be prompted[/]", lost["why"], "", "", "", style="yellow")
     console.print(table)
     t = st.totals
+    outbox = rt.settings.var_dir / "outbox"
+    written = f", {t['written']} written to {outbox}/ (not sent)" if t["written"] else ""
+    stuck = f", {t['stuck']} stuck (claimed longer than the lease: sent again shortly)" if t["stuck"] else ""
     console.print(
-        f"{t['prompts']} prompts: {t['sent']} sent, {t['pending']} pending, {t['failed']} failed; "
+        f"{t['prompts']} prompts: {t['sent']} sent{written}, {t['failed']} failed, "
+        f"{t['unreachable']} unreachable, {t['pending']} pending{stuck}; "
         f"{t['answered']}/{t['asked']} actions answered; {t['complete']} leads done; "
         f"{t['cannot_prompt']} cannot be prompted."
     )
+    if sum(st.messages.values()) > t["prompts"]:
+        console.print(f"All messages of the round: {delivery_line(st.messages)}.")
     for row in st.rows:
         if row.failure:
             console.print(f"[red]problem:[/] prompt to {row.lead}: {row.failure}")
@@ -229,15 +250,21 @@ def remind(
     rt = runtime(ctx)
     with rt.session(read_only=True) as s:
         target = _round(s, plan, round_id).id
-    result = remind_now(
-        rt.engine,
-        _channels(rt),
-        rt.clock,
-        round_id=target,
-        lead=lead,
-        timezone=rt.settings.timezone,
-        actor=rt.actor,
-    )
+    from collector.channel_registry import close_channels
+
+    channels = _channels(rt)
+    try:
+        result = remind_now(
+            rt.engine,
+            channels,
+            rt.clock,
+            round_id=target,
+            lead=lead,
+            timezone=rt.settings.timezone,
+            actor=rt.actor,
+        )
+    finally:
+        close_channels(channels)
     if not result.sent and result.already:
         who = ", ".join(result.already)
         raise UserError(f"already reminded today ({result.today}): {who}; one reminder a day, try tomorrow")

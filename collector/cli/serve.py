@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import typer
 
@@ -30,7 +31,8 @@ def scheduler(
     rt = runtime(ctx)
     _logging(rt.settings)
     channels = channels_for(rt.settings, rt.clock)
-    job = SchedulerJob(rt.engine, channels, rt.clock, timezone=rt.settings.timezone)
+    lease = timedelta(seconds=rt.settings.delivery_lease)
+    job = SchedulerJob(rt.engine, channels, rt.clock, timezone=rt.settings.timezone, delivery_lease=lease)
     try:
         if once:
             report = job()
@@ -189,7 +191,8 @@ def all_(
     log = logging.getLogger(__name__)
     channels = channels_for(settings, rt.clock)
     log.info("channels: %s", describe(channels))
-    job = SchedulerJob(rt.engine, channels, rt.clock, timezone=settings.timezone)
+    lease = timedelta(seconds=settings.delivery_lease)
+    job = SchedulerJob(rt.engine, channels, rt.clock, timezone=settings.timezone, delivery_lease=lease)
     scheduler = build_scheduler(job, interval=interval)
     ticking = threading.Thread(target=scheduler.start, name="scheduler", daemon=True)
     web = _web_in_thread(rt, host)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import socket
 from datetime import UTC, date, datetime
@@ -184,6 +185,17 @@ def test_without_smtp_url_each_email_is_written_as_an_eml_file(tmp_path, sleeps)
     assert path.name.startswith("20270301T093000Z-prompt-jo-baker-") and sent.detail["path"] == str(path)
     written = message_from_bytes(path.read_bytes(), policy=default)
     assert written["Message-ID"] == sent.external_id and written.get_content_type() == "multipart/alternative"
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # written whole: no .part left behind
+
+
+def test_the_message_id_derives_from_the_send_id_alone(relay, email):
+    message = dataclasses.replace(prompt(), send_id="3f9a0c2e4b5d")
+
+    first, again = email.send_prompt(message), email.send_prompt(message)
+
+    assert first.external_id == again.external_id == "<3f9a0c2e4b5d@progress.example.org>"
+    ids = [message_from_bytes(content, policy=default)["Message-ID"] for *_, content, _ in relay.delivered]
+    assert ids == [first.external_id] * 2
 
 
 def test_a_recipient_without_an_email_address_is_a_permanent_error(tmp_path, sleeps):
@@ -195,10 +207,21 @@ def test_a_recipient_without_an_email_address_is_a_permanent_error(tmp_path, sle
     assert caught.value.permanent is True and not (tmp_path / "var" / "outbox").exists()
 
 
-def test_the_registry_offers_email_and_keeps_the_outbox_as_fallback(tmp_path):
+def test_with_a_relay_the_registry_emails_slack_leads_who_have_an_address_and_has_no_outbox(tmp_path):
+    settings = Settings(_env_file=None, var_dir=tmp_path / "var", smtp_url="smtp://127.0.0.1:1")
+    channels = channels_for(settings, CLOCK)
+
+    assert list(channels) == ["email"]
+    assert resolve(channels, "slack", ["email", "slack"]).name == "email"  # Slack is not configured
+    assert resolve(channels, "slack", ["slack"]) is None  # unreachable: never parked in a folder
+
+
+def test_without_any_channel_the_registry_writes_everything_to_the_outbox(tmp_path):
     channels = channels_for(Settings(_env_file=None, var_dir=tmp_path / "var"), CLOCK)
 
-    assert resolve(channels, "email").name == "email" and resolve(channels, "slack").name == "outbox"
+    assert list(channels) == ["outbox"]
+    email, slack = resolve(channels, "email", ["email"]), resolve(channels, "slack", ["slack"])
+    assert email is slack is channels["outbox"]
 
 
 def test_smtp_url_credentials_are_percent_decoded_and_never_logged(caplog):

@@ -33,6 +33,21 @@ def world(engine, clock) -> personas.World:
 
 
 @pytest.fixture
+def relay():
+    """A recording aiosmtpd relay on loopback (tests/mail_out has the handler); .url is its SMTP_URL."""
+    from aiosmtpd.controller import Controller
+
+    from tests.mail_out.test_channel import RecordingRelay, free_port
+
+    handler = RecordingRelay()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    handler.url = f"smtp://127.0.0.1:{controller.port}"
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture
 def channel() -> RecordingChannel:
     return RecordingChannel()
 

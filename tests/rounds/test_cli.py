@@ -19,7 +19,7 @@ def test_a_dry_run_shows_who_would_be_asked_through_which_channel_and_writes_not
 
     assert result.exit_code == 0, result.output
     out = _flat(result.stdout)
-    assert "Jo Baker email 1.1, 1.2" in out and "Sam Ortiz slack (via outbox)" in out
+    assert "Jo Baker email (via outbox) 1.1, 1.2" in out and "Sam Ortiz slack (via outbox)" in out
     assert "Nadia Khan" in out and "cannot be prompted: no email or Slack id" in out
     assert "4 people asked about 6 actions. Dry run: nothing was written." in out
     assert not (tmp_path / "var" / "outbox").exists()
@@ -32,17 +32,19 @@ def test_opening_a_round_sends_the_prompts_and_says_where_they_went(cli, world, 
     assert result.exit_code == 0, result.output
     out = _flat(result.stdout)
     assert "Opened round #2 'Spring 2027' of plan harbourside: 4 people asked about 6 actions." in out
-    outbox = tmp_path / "var" / "outbox"  # no SMTP_URL: the email channel writes .eml files there
-    assert f"2 prompts by email, written as .eml files to {outbox}/ (set SMTP_URL to send them)" in out
-    assert f"2 prompts written to {tmp_path / 'var' / 'outbox'}/" in out
-    assert "Cannot be prompted: Nadia Khan" in out
-    assert len(list((tmp_path / "var" / "outbox").glob("*-prompt-*.txt"))) == 2
-    assert len(list((tmp_path / "var" / "outbox").glob("*-prompt-*.eml"))) == 2
+    outbox = tmp_path / "var" / "outbox"  # no SMTP_URL, no Slack: written there, and never called sent
+    assert (
+        f"4 prompts written to {outbox}/ (not sent: no channel is configured; set SMTP_URL or "
+        "SLACK_BOT_TOKEN to send them)" in out
+    )
+    assert "sent by" not in out and "Cannot be prompted: Nadia Khan" in out
+    assert len(list(outbox.glob("*-prompt-*.txt"))) == 1  # Sam: Slack only, so a text file
+    assert len(list(outbox.glob("*-prompt-*.eml"))) == 3  # an email address: the email as it would go
     listed = _flat(cli("round", "list", "--plan", "harbourside").stdout)
     assert "harbourside Spring 2027 open Mon 01 Mar 09:30 2027-03-31 Fri 09 Apr 4" in listed
 
 
-def test_round_status_shows_each_lead_their_channel_answers_and_the_problems(cli, world):
+def test_round_status_shows_each_lead_their_channel_answers_and_the_problems(cli, world, tmp_path):
     cli("round", "open", "--plan", "harbourside", "--due", "2027-03-31")
 
     result = cli("round", "status", "--plan", "harbourside")
@@ -50,11 +52,11 @@ def test_round_status_shows_each_lead_their_channel_answers_and_the_problems(cli
     assert result.exit_code == 0, result.output
     out = _flat(result.stdout)
     assert "#2 Spring 2027 (harbourside): open, due 2027-03-31" in out
-    assert "Jo Baker email Mon 01 Mar 09:30 0 0/2" in out
+    assert "Jo Baker email (via outbox) written Mon 01 Mar 09:30 (not sent) 0 0/2" in out
     assert "Sam Ortiz slack (via outbox)" in out and "Nadia Khan cannot be prompted" in out
     assert (
-        "4 prompts: 4 sent, 0 pending, 0 failed; 0/6 actions answered; 0 leads done; 1 cannot be prompted."
-        in out
+        f"4 prompts: 0 sent, 4 written to {tmp_path / 'var' / 'outbox'}/ (not sent), 0 failed, "
+        "0 unreachable, 0 pending; 0/6 actions answered; 0 leads done; 1 cannot be prompted." in out
     )
 
 
@@ -123,3 +125,21 @@ def test_serve_scheduler_once_runs_one_tick(cli, world):
 
     assert first.exit_code == 0, first.output
     assert "nothing due" in first.stdout
+
+
+def test_with_email_only_a_slack_lead_without_an_address_is_unreachable_and_said_so(
+    cli, world, monkeypatch, tmp_path, relay
+):
+    monkeypatch.setenv("SMTP_URL", relay.url)
+    dry = _flat(cli("round", "open", "--plan", "harbourside", "--due", "2027-03-31", "--dry-run").stdout)
+    assert "Alex Price slack (via email)" in dry
+    assert "Sam Ortiz unreachable: no configured channel (email) can reach them" in dry
+
+    opened = _flat(cli("round", "open", "--plan", "harbourside", "--due", "2027-03-31").stdout)
+    status = _flat(cli("round", "status", "--plan", "harbourside").stdout)
+
+    assert "1 unreachable: no configured channel can reach them" in opened
+    assert "3 prompts sent by email" in opened and "written" not in opened and len(relay.delivered) == 3
+    assert "4 prompts: 3 sent, 0 failed, 1 unreachable, 0 pending;" in status
+    assert "problem: prompt to Sam Ortiz: unreachable: Sam Ortiz has slack; configured: email" in status
+    assert not (tmp_path / "var" / "outbox").exists()

@@ -67,9 +67,11 @@ def test_a_recipient_nobody_can_reach_is_recorded_as_failed_once(engine, world, 
 
     first, second = run(engine, channels, clock, at=ESCALATION), run(engine, channels, clock)
 
-    assert (first.escalations_sent, first.failed, second.failed) == (1, 1, 0)
+    assert (first.escalations_sent, first.unreachable, second.unreachable) == (1, 1, 0)
     failed = [d for d in deliveries(engine, "escalation") if d.state == "failed"]
-    assert [(d.channel, d.error) for d in failed] == [("none", "Nadia Khan has no usable email or Slack id")]
+    assert [(d.channel, d.error) for d in failed] == [
+        ("none", "unreachable: Nadia Khan has no usable email or Slack id; configured: outbox")
+    ]
 
 
 def test_no_escalation_when_everyone_answered(engine, world, clock, channel, channels):

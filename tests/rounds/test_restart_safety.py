@@ -1,4 +1,5 @@
-"""A crash between claim and send, and two ticks at once: nothing is ever sent twice."""
+"""A crash between claim and record, and two ticks at once: every send goes out at least once, a copy only
+when a process died mid-send, and the copy is the same message (the same send_id, so the same Message-ID)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,28 @@ import threading
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 
 from collector.round_status import round_status
-from collector.tick import STALE_CLAIM, tick
+from collector.tick import DEFAULT_LEASE, MAX_ATTEMPTS, Ticker, tick
 from store.db import make_engine, session_scope
-from store.models import Round
+from store.models import Delivery, Round
 from tests.rounds.fakes import RecordingChannel, crash_on
 from tests.rounds.helpers import deliveries, open_harbourside, prompts, run
 
+LATER = DEFAULT_LEASE + timedelta(seconds=1)
 
-def test_a_crash_after_claiming_and_before_sending_never_sends_twice(
+
+def _status(engine, round_id, now):
+    with session_scope(engine, read_only=True) as s:
+        return round_status(s, s.get_one(Round, round_id), now=now)
+
+
+def _jo(engine):
+    return next(d for d in deliveries(engine, "prompt") if d.idempotency_key == "prompt:3")
+
+
+def test_a_crash_before_sending_is_not_sent_again_while_the_lease_runs(
     engine, database_url, world, clock, channel
 ):
     opened = open_harbourside(engine, world, clock)
@@ -28,7 +41,6 @@ def test_a_crash_after_claiming_and_before_sending_never_sends_twice(
     fresh = make_engine(database_url)
     try:
         tick(fresh, {"outbox": restarted}, clock)
-        tick(fresh, {"outbox": restarted}, clock, timezone="Europe/London")
     finally:
         fresh.dispose()
 
@@ -36,9 +48,94 @@ def test_a_crash_after_claiming_and_before_sending_never_sends_twice(
     assert "Jo Baker" not in everyone and len(everyone) == len(set(everyone)) == 3
     jo = next(d for d in deliveries(engine, "prompt") if d.state != "sent")
     assert jo.state == "claimed" and prompts(engine, opened.round.id)["Jo"].status == "pending"
+    assert _status(engine, opened.round.id, clock.now()).totals["stuck"] == 0  # still inside the lease
 
 
-def test_a_claim_left_by_a_crash_is_abandoned_and_listed_never_resent(
+def test_a_claim_older_than_the_lease_is_shown_stuck_then_sent_again_with_the_same_send_id(
+    engine, world, clock, channel, channels
+):
+    opened = open_harbourside(engine, world, clock)
+    tried: list[str] = []
+
+    def crash(kind, message):
+        if message.recipient.name == "Jo Baker":
+            tried.append(message.send_id)
+            raise SystemExit("killed while sending to Jo Baker")
+
+    channel.before_send = crash
+    with pytest.raises(SystemExit):
+        run(engine, channels, clock)
+    channel.before_send = None
+
+    stuck = _status(engine, opened.round.id, clock.now() + LATER)
+    assert stuck.totals["stuck"] == 1 and any("prompt to Jo Baker: stuck" in p for p in stuck.problems)
+
+    report = run(engine, channels, clock, at=clock.now() + LATER)
+
+    assert report.resent == 1 and channel.to("prompt").count("Jo Baker") == 1
+    (again,) = [m for m in channel.of("prompt") if m.recipient.name == "Jo Baker"]
+    jo = _jo(engine)
+    assert again.send_id == tried[0] == jo.send_id and (jo.state, jo.attempts) == ("sent", 2)
+    assert prompts(engine, opened.round.id)["Jo"].status == "sent"
+    assert run(engine, channels, clock, at=clock.now() + timedelta(days=1)).prompts_sent == 0
+
+
+def test_a_crash_between_sending_and_recording_gives_one_identical_copy_and_no_more(
+    engine, world, clock, channel, channels
+):
+    opened = open_harbourside(engine, world, clock)
+    lost_record = {"armed": True}
+    real_send = channel.send_prompt
+
+    def send_then_die(message):
+        sent = real_send(message)  # the relay has it...
+        if message.recipient.name == "Jo Baker" and lost_record.pop("armed", False):
+            raise SystemExit("killed before recording")  # ...and the process dies before the record
+        return sent
+
+    channel.send_prompt = send_then_die
+    with pytest.raises(SystemExit):
+        run(engine, channels, clock)
+    run(engine, channels, clock)  # within the lease: nothing more
+    assert channel.to("prompt").count("Jo Baker") == 1
+
+    run(engine, channels, clock, at=clock.now() + LATER)
+    run(engine, channels, clock, at=clock.now() + LATER)
+
+    copies = [m for m in channel.of("prompt") if m.recipient.name == "Jo Baker"]
+    assert len(copies) == 2 and copies[0] == copies[1]  # at least once: one copy, the same message
+    assert sorted(channel.to("prompt")) == ["Alex Price", "Chris Doe", "Jo Baker", "Jo Baker", "Sam Ortiz"]
+    assert prompts(engine, opened.round.id)["Jo"].status == "sent"
+
+
+def test_only_one_process_takes_a_stale_claim_over(engine, world, clock, channel, channels):
+    open_harbourside(engine, world, clock)
+    channel.before_send = crash_on("Jo Baker")
+    with pytest.raises(SystemExit):
+        run(engine, channels, clock)
+    jo, now = _jo(engine), clock.now() + LATER
+
+    first = Ticker(engine, channels, clock)._retake(jo.id, jo.attempts, now)
+    second = Ticker(engine, channels, clock)._retake(jo.id, jo.attempts, now)
+
+    assert first is not None and second is None  # a compare-and-set on the attempts
+
+
+def test_a_send_that_keeps_killing_the_process_fails_for_good(engine, world, clock, channel, channels):
+    opened = open_harbourside(engine, world, clock)
+    channel.before_send = crash_on("Jo Baker")
+    for _ in range(MAX_ATTEMPTS):
+        with pytest.raises(SystemExit):
+            run(engine, channels, clock, at=clock.now() + LATER)
+
+    report = run(engine, channels, clock, at=clock.now() + LATER)
+
+    assert report.failed == 1 and channel.to("prompt").count("Jo Baker") == 0
+    jo = prompts(engine, opened.round.id)["Jo"]
+    assert jo.status == "failed" and f"interrupted {MAX_ATTEMPTS} times" in jo.failure
+
+
+def test_a_claim_from_before_payloads_were_kept_is_abandoned_and_listed(
     engine, world, clock, channel, channels
 ):
     opened = open_harbourside(engine, world, clock)
@@ -46,17 +143,16 @@ def test_a_claim_left_by_a_crash_is_abandoned_and_listed_never_resent(
     with pytest.raises(SystemExit):
         run(engine, channels, clock)
     channel.before_send = None
-    run(engine, channels, clock)
+    with session_scope(engine) as s:
+        s.execute(update(Delivery).where(Delivery.state == "claimed").values(payload=None))
 
-    report = run(engine, channels, clock, at=clock.now() + STALE_CLAIM + timedelta(seconds=1))
+    report = run(engine, channels, clock, at=clock.now() + LATER)
 
     assert report.abandoned == 1 and channel.to("prompt").count("Jo Baker") == 0
     jo = prompts(engine, opened.round.id)["Jo"]
     assert jo.status == "failed" and "interrupted" in jo.failure
-    with session_scope(engine, read_only=True) as s:
-        status = round_status(s, s.get_one(Round, opened.round.id))
+    status = _status(engine, opened.round.id, clock.now())
     assert any("prompt to Jo Baker: abandoned" in p for p in status.problems)
-    assert run(engine, channels, clock, at=clock.now() + timedelta(days=1)).prompts_sent == 0
 
 
 def test_two_ticks_at_once_send_each_message_exactly_once(

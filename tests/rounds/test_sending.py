@@ -1,4 +1,5 @@
-"""Sending prompts: claimed before the channel call, recorded after it, retried, failed, or stood in for."""
+"""Sending prompts: claimed before the channel call, recorded after it, retried, failed, carried by the first
+configured channel that reaches the lead, or recorded unreachable."""
 
 from __future__ import annotations
 
@@ -80,8 +81,9 @@ def test_a_permanent_channel_error_fails_the_prompt_and_flags_the_persons_channe
 ):
     opened = open_harbourside(engine, world, clock)
     email = RecordingChannel(name="email", before_send=fail_for({"Jo Baker"}, permanent=True))
+    both = {"email": email, "slack": RecordingChannel(name="slack")}
 
-    report = run(engine, {"outbox": channel, "email": email}, clock)
+    report = run(engine, both, clock)
 
     assert report.failed == 1 and report.prompts_sent == 3
     jo = prompts(engine, opened.round.id)["Jo"]
@@ -91,19 +93,35 @@ def test_a_permanent_channel_error_fails_the_prompt_and_flags_the_persons_channe
         assert person.email_failing_since == clock.now()  # the next round prompts Jo another way, if any
         flagged = s.scalars(select(AuditEvent).where(AuditEvent.event == "person.channel_failed")).one()
         assert flagged.entity_id == person.id and flagged.detail["channel"] == "email"
-    assert run(engine, {"outbox": channel, "email": email}, clock).summary() == "nothing due"
+    assert run(engine, both, clock).summary() == "nothing due"
 
 
-def test_a_channel_that_is_not_configured_is_stood_in_for_by_the_outbox(engine, world, clock, channel):
-    open_harbourside(engine, world, clock)
+def test_a_lead_whose_channel_is_not_configured_goes_by_the_other_and_nobody_by_the_outbox(
+    engine, world, clock, channel
+):
+    opened = open_harbourside(engine, world, clock)
     slack = RecordingChannel(name="slack")
 
-    run(engine, {"outbox": channel, "slack": slack}, clock)
+    report = run(engine, {"outbox": channel, "slack": slack}, clock)
 
-    assert sorted(slack.to("prompt")) == ["Alex Price", "Sam Ortiz"]
-    assert sorted(channel.to("prompt")) == ["Chris Doe", "Jo Baker"]  # email people, while email is off
-    by_channel = sorted((d.channel, d.person_id) for d in deliveries(engine, "prompt"))
-    assert [c for c, _ in by_channel] == ["outbox", "outbox", "slack", "slack"]
+    assert sorted(slack.to("prompt")) == ["Alex Price", "Sam Ortiz"]  # Alex prefers it; Sam has only it
+    assert channel.sent == []  # Slack is configured: the outbox never stands in for email
+    assert (report.prompts_sent, report.unreachable, report.failed) == (2, 2, 0)
+    by_channel = sorted(d.channel for d in deliveries(engine, "prompt"))
+    assert by_channel == ["none", "none", "slack", "slack"]
+    jo = prompts(engine, opened.round.id)["Jo"]
+    assert jo.status == "failed" and jo.failure.startswith("unreachable: Jo Baker has email;")
+
+
+def test_a_lead_who_prefers_slack_is_emailed_where_only_email_is_configured(engine, world, clock):
+    open_harbourside(engine, world, clock)
+    email = RecordingChannel(name="email")
+
+    report = run(engine, {"email": email}, clock)
+
+    assert sorted(email.to("prompt")) == ["Alex Price", "Chris Doe", "Jo Baker"]
+    assert (report.prompts_sent, report.unreachable) == (3, 1)  # Sam Ortiz has Slack only
+    assert sorted(d.channel for d in deliveries(engine, "prompt")) == ["email", "email", "email", "none"]
 
 
 def test_an_unexpected_exception_in_a_channel_is_retried_like_a_temporary_error(
@@ -143,10 +161,9 @@ def test_send_pending_sends_only_the_round_just_opened(engine, world, clock, cha
     assert report.prompts_sent == 4 and dict(report.channels) == {"outbox": 4}
 
 
-def test_the_registry_builds_an_outbox_under_var(tmp_path):
-    channels = channels_for(Settings(var_dir=tmp_path / "var"))
+def test_the_registry_builds_an_outbox_under_var_only_when_no_channel_is_configured(tmp_path):
+    bare = channels_for(Settings(_env_file=None, var_dir=tmp_path / "var"))
+    relay = channels_for(Settings(_env_file=None, var_dir=tmp_path / "var", smtp_url="smtp://127.0.0.1:1"))
 
-    assert (
-        list(channels) == ["email", "outbox"] and channels["outbox"].directory == tmp_path / "var" / "outbox"
-    )
-    assert channels["email"].directory == tmp_path / "var" / "outbox"  # no SMTP_URL: .eml files there
+    assert list(bare) == ["outbox"] and list(relay) == ["email"]
+    assert bare["outbox"].eml.directory == bare["outbox"].text.directory == tmp_path / "var" / "outbox"

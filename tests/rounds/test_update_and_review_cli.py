@@ -41,7 +41,7 @@ def test_an_update_given_on_paper_counts_as_the_leads_answer(cli, world):
     assert result.exit_code == 0, result.output
     assert "Recorded 1.1: at_risk: Report delayed by the data audit" in _flat(result.stdout)
     status = _flat(cli("round", "status", "--plan", "harbourside").stdout)
-    assert "Jo Baker email Mon 01 Mar" in status and "1/2" in status
+    assert "Jo Baker email (via outbox) written Mon 01 Mar" in status and "1/2" in status
 
 
 def test_an_update_for_an_action_the_plan_does_not_have_is_one_clear_line(cli, world):

@@ -1,5 +1,5 @@
 """A withdrawn update is kept but invisible: every ORM query skips it unless it asks for the history
-(store/models.py hide_withdrawn); migration 0007_corrections adds the columns and leaves old rows be."""
+(store/models.py hide_withdrawn); migration 0007 adds the columns and leaves old rows be."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Updates: corrections that say what they changed, and withdrawal that keeps the row.
 
-Revision ID: 0007_corrections
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-03
 
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_corrections"
+revision: str = "0007"
 down_revision: str | Sequence[str] | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
