@@ -29,17 +29,20 @@ def from_html(content: bytes) -> Figures:
 
     doc = html.fromstring(content)
     counts = {
-        tr.xpath("string(td[1])").strip(): int(tr.xpath("string(td[2])"))
+        tr.xpath("string(td[1])").replace("\xa0", " ").strip(): int(tr.xpath("string(td[2])"))
         for tr in doc.xpath("//table[@class='counts']/tbody/tr")
     }
     rows = Counter(
-        td.xpath("string(span[contains(@class, 'chip')][1])").strip()
+        td.xpath("string(span[contains(@class, 'chip')][1])").replace("\xa0", " ").strip()
         for td in doc.xpath("//table[@class='actions']/tbody/tr/td[5]")
     )
     tile = doc.xpath("string(//div[@class='tiles']/div[last()])")
     due = re.search(r"of (\d+) updates due were received", tile)
     leads = {
-        tr.xpath("string(td[1])").strip(): (int(tr.xpath("string(td[2])")), int(tr.xpath("string(td[3])")))
+        tr.xpath("string(td[1])").replace("\xa0", " ").strip(): (
+            int(tr.xpath("string(td[2])")),
+            int(tr.xpath("string(td[3])")),
+        )
         for tr in doc.xpath("//table[@class='leads']/tbody/tr")
     }
     listed = doc.xpath("//h3[text()='Leads who did not answer']/following-sibling::*[1][self::ul]/li")
@@ -50,7 +53,7 @@ def from_html(content: bytes) -> Figures:
         int(due.group(1)) if due else 0,
         received if due else 0,
         leads,
-        [li.text_content().strip() for li in listed],
+        [li.text_content().replace("\xa0", " ").strip() for li in listed],
     )
 
 
@@ -118,15 +121,15 @@ def from_docx(content: bytes) -> Figures:
     counts, leads, rows = {}, {}, Counter()
     due = received = 0
     for table in document.tables:
-        header = [c.text.strip() for c in table.rows[0].cells]
-        body = [[c.text.strip() for c in r.cells] for r in table.rows[1:]]
+        header = [c.text.replace("\xa0", " ").strip() for c in table.rows[0].cells]
+        body = [[c.text.replace("\xa0", " ").strip() for c in r.cells] for r in table.rows[1:]]
         if header == ["Status", "Actions", "Share"]:
             counts = {r[0]: int(r[1]) for r in body if r[0] != "Total"}
         elif header == ["Lead", "Due", "Received", "Rate"]:
             leads = {r[0]: (int(r[1]), int(r[2])) for r in body}
         elif header[:2] == ["Ref", "Action"]:
             at = header.index("Status")
-            rows.update(r.cells[at].paragraphs[0].text.strip() for r in table.rows[1:])
+            rows.update(r.cells[at].paragraphs[0].text.replace("\xa0", " ").strip() for r in table.rows[1:])
         elif len(body) == 1:  # the tiles: big figures above, their words below
             for big, words in zip(header, body[0], strict=False):
                 if match := re.match(r"of (\d+) updates due were received", words):
@@ -135,7 +138,7 @@ def from_docx(content: bytes) -> Figures:
     not_answered, listing = [], False
     for paragraph in document.paragraphs:
         if paragraph.style.name.startswith("Heading"):
-            listing = paragraph.text.strip() == "Leads who did not answer"
+            listing = paragraph.text.replace("\xa0", " ").strip() == "Leads who did not answer"
         elif listing and paragraph.style.name == "List Bullet":
-            not_answered.append(paragraph.text.strip())
+            not_answered.append(paragraph.text.replace("\xa0", " ").strip())
     return Figures(counts, rows, due, received, leads, not_answered)
