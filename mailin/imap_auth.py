@@ -98,6 +98,7 @@ class ServiceAccount(_Cached):
 
     def _fetch(self) -> AccessToken:
         from authlib.integrations.httpx_client import AssertionClient
+        from joserfc.jwk import RSAKey
 
         with AssertionClient(
             token_endpoint=self.token_url,
@@ -105,7 +106,7 @@ class ServiceAccount(_Cached):
             subject=self.subject,
             audience=self.key.get("token_uri") or self.token_url,
             scope=self.scope,
-            key=self.key["private_key"],
+            key=RSAKey.import_key(self.key["private_key"]),
             header={"alg": "RS256", "kid": self.key.get("private_key_id", "")},
             timeout=30,
         ) as client:

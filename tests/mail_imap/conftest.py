@@ -84,9 +84,9 @@ def reader(engine, settings, clock):
         done = kwargs.pop("done", "move:Processed")
         url = kwargs.pop("url", settings.mailbox_url)
         kwargs.setdefault("password", PASSWORD)
-        return MailboxReader(
-            engine, parse_mailbox_url(url, done), DOMAIN, clock, poll=0.2, idle_slice=0.5, **kwargs
-        )
+        kwargs.setdefault("poll", 0.2)
+        kwargs.setdefault("idle_slice", 0.5)
+        return MailboxReader(engine, parse_mailbox_url(url, done), DOMAIN, clock, **kwargs)
 
     return make
 

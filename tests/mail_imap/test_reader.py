@@ -62,7 +62,9 @@ def test_mail_not_addressed_to_the_progress_address_is_left_alone_and_unread(dov
     dovecot.append(reply("news@vendor.test", f"info@{DOMAIN}", "Our spring newsletter"))
     dovecot.append(reply("a@b.test", f"progress-team@{DOMAIN}", "not us"))
     dovecot.append(reply("a@b.test", "progress@elsewhere.test", "another domain"))
-    dovecot.append(reply("a@b.test", f"info@{DOMAIN}", "cc'd", headers=(f"Cc: Progress <progress@{DOMAIN}>",)))
+    dovecot.append(
+        reply("a@b.test", f"info@{DOMAIN}", "cc'd", headers=(f"Cc: Progress <progress@{DOMAIN}>",))
+    )
     assert one_pass(reader()) == 1
     [row] = stored(engine)
     assert row.envelope["rcpt_tos"] == [f"progress@{DOMAIN}"]
@@ -148,5 +150,7 @@ def test_a_message_that_cannot_be_parsed_is_stored_and_the_next_one_still_applie
     dovecot.append(reply(JO, to, "1.1 on track"))
     assert one_pass(reader()) == 2
     counts = process_pending(engine, channels, settings, clock)
-    assert counts["applied"] >= 1 and sum(v for k, v in counts.items() if k not in ("receipts", "notices")) == 2
+    assert (
+        counts["applied"] >= 1 and sum(v for k, v in counts.items() if k not in ("receipts", "notices")) == 2
+    )
     assert all(row.state != "new" for row in stored(engine)) and dovecot.uids("INBOX") == []

@@ -74,14 +74,19 @@ class TokenServer:
         return 200, {"access_token": token, "token_type": "Bearer", "expires_in": self.lifetime}
 
     def _assertion_ok(self, assertion: str) -> bool:
-        from authlib.jose import JoseError, jwt
+        from joserfc import jwt
+        from joserfc.errors import JoseError
+        from joserfc.jwk import RSAKey
 
         try:
-            claims = jwt.decode(assertion, self.public_key)
-            claims.validate()
+            claims = jwt.decode(assertion, RSAKey.import_key(self.public_key)).claims
         except (JoseError, ValueError):
             return False
-        return claims.get("sub") == self.username and claims.get("aud") == self.url + "/token"
+        return (
+            claims.get("sub") == self.username
+            and claims.get("aud") == self.url + "/token"
+            and float(claims.get("exp", 0)) > time.time()
+        )
 
     def close(self) -> None:
         self.http.shutdown()
