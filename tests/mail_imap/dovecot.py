@@ -54,7 +54,10 @@ class Dovecot:
                 "username_attribute = username\nactive_attribute = active\nactive_value = true\n"
                 "force_introspection = yes\n"
             )
-            oauth = f"passdb {{\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = {self.dir}/oauth2.conf\n}}\n"
+            oauth = (
+                "passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n"
+                f"  args = {self.dir}/oauth2.conf\n}}\n"
+            )
         (self.dir / "dovecot.conf").write_text(
             f"""base_dir = {self.dir}/run
 state_dir = {self.dir}/state

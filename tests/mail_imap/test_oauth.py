@@ -65,7 +65,7 @@ def test_a_token_the_server_does_not_accept_fails_the_sign_in(dovecot, tokens, s
     config = parse_mailbox_url(settings.mailbox_url)
     connection = imap_session.connect(config)
     try:
-        with pytest.raises(imap_session.imaplib.IMAP4.error, match="AUTHENTICATIONFAILED|failed"):
+        with pytest.raises(imap_session.imaplib.IMAP4.error, match=r"AUTHENTICATIONFAILED|failed"):
             sign_in(connection, USER, None, source)
     finally:
         imap_session.close(connection)

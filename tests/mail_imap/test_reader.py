@@ -12,7 +12,7 @@ from mailin.process import process_pending
 from store.db import session_scope
 from store.models import InboundMessage, MailboxState, Update
 from tests.mail_imap.conftest import DOMAIN, JO
-from tests.mail_imap.dovecot import PASSWORD, USER
+from tests.mail_imap.dovecot import USER
 from tests.mail_imap.mail import reply
 
 pytestmark = pytest.mark.slow  # a Dovecot per test

@@ -85,7 +85,8 @@ def test_a_25_mb_message_is_stored_whole_and_processed(
         f"From: {JO}\r\nTo: {to}\r\nSubject: Re: progress\r\nMessage-ID: <big@client.test>\r\n"
         'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n'
         "--b\r\nContent-Type: text/plain\r\n\r\n1.1 on track: the evidence is attached\r\n"
-        '--b\r\nContent-Type: application/pdf; name="evidence.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\n'
+        '--b\r\nContent-Type: application/pdf; name="evidence.pdf"\r\n'
+        "Content-Transfer-Encoding: base64\r\n\r\n"
         f"{attachment}--b--\r\n"
     ).encode()
     assert len(raw) > 25_000_000
