@@ -52,7 +52,8 @@ def test_only_the_progress_address_in_the_recipient_fields_makes_a_message_ours(
     headers = (
         b"From: Progress <progress@riverside.gov.uk>\r\n"  # the sender field never counts
         b"To: Jo <jo@riverside.gov.uk>, progress+AbCdEf123_-x@Riverside.Gov.UK\r\n"
-        b"Cc: notprogress@riverside.gov.uk, progress-team@riverside.gov.uk, progress@riverside.gov.uk.evil\r\n"
+        b"Cc: notprogress@riverside.gov.uk, progress-team@riverside.gov.uk\r\n"
+        b"Cc: progress@riverside.gov.uk.evil\r\n"
         b"Delivered-To: progress@riverside.gov.uk\r\n\r\n"
     )
     assert progress_recipients(headers, DOMAIN) == [
