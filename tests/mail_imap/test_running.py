@@ -102,3 +102,48 @@ def test_a_25_mb_message_is_stored_whole_and_processed(
     assert bytes(big) == raw
     process_pending(engine, channels, settings, clock)
     assert {row.state for row in stored(engine)} == {"applied"}
+
+
+def test_serve_mail_reads_the_mailbox_and_listens_for_smtp_in_one_process(
+    dovecot, engine, channels, settings, clock, jo_prompt
+):
+    import asyncio
+    import smtplib
+    import threading
+
+    from mailin.imap_serve import serve_mail
+    from tests.mail_imap.dovecot import free_port
+
+    port = free_port()
+    both = settings.model_copy(update={"mail_listen": f"127.0.0.1:{port}", "mailbox_poll": 0.5})
+    to = f"progress+{jo_prompt.token}@{DOMAIN}"
+    loop = asyncio.new_event_loop()
+    stop = asyncio.Event()
+
+    def run() -> None:
+        loop.run_until_complete(serve_mail(engine, channels, both, clock, interval=0.2, grace=2, stop=stop))
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        dovecot.append(reply(JO, to, "1.1 on track", message_id="<by-imap@client.test>"))
+        wait_for(lambda: _listening(port))
+        with smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
+            client.sendmail(JO, [to], reply(JO, to, "1.2 completed", message_id="<by-smtp@client.test>"))
+        wait_for(lambda: {r.state for r in stored(engine)} == {"applied"} and len(stored(engine)) == 2, 30)
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(30)
+    assert not thread.is_alive()
+    loop.close()
+    assert sorted(r.envelope.get("source", "smtp") for r in stored(engine)) == ["imap", "smtp"]
+
+
+def _listening(port: int) -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
