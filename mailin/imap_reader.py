@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from collector.clock import Clock
+from collector.errors import UserError
 from collector.faults import fault
 from mailin import imap_session as imap
 from mailin.imap_auth import TokenSource, sign_in
@@ -74,17 +75,19 @@ class MailboxReader:
         backoff = self.first_backoff
         while not self.stop.is_set():
             connection = None
+            passes = self.passes
             try:
                 connection = imap.connect(self.config)
                 sign_in(connection, self.config.user, self.password, self.tokens)
                 log.info("reading %s (%s)", self.config.key, "IDLE" if _idles(connection) else "polling")
-                backoff = self.first_backoff
                 self._session(connection)
-            except (OSError, imaplib.IMAP4.error) as exc:
-                log.warning("mailbox %s: %s; reconnecting in %.0f s", self.config.key, exc, backoff)
+            except (OSError, imaplib.IMAP4.error, UserError) as exc:
+                backoff = self.first_backoff if self.passes > passes else backoff  # it had worked: start over
+                log.warning("mailbox %s: %s; reconnecting in %.1f s", self.config.key, exc, backoff)
             except Exception:
+                backoff = self.first_backoff if self.passes > passes else backoff
                 log.exception(
-                    "mailbox %s: unexpected failure; reconnecting in %.0f s", self.config.key, backoff
+                    "mailbox %s: unexpected failure; reconnecting in %.1f s", self.config.key, backoff
                 )
             finally:
                 imap.close(connection)
