@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -34,6 +34,29 @@ class Settings(BaseSettings):
     smtp_url: str | None = Field(
         None, description="Outbound relay, smtp://user:pass@relay:587; unset writes to the outbox."
     )
+    mailbox_url: str | None = Field(
+        None,
+        description="Read replies from a mailbox: imaps://user@host/INBOX (imap:// uses STARTTLS when "
+        "offered, plain only on loopback).",
+    )
+    mailbox_password: SecretStr | None = Field(None, description="The mailbox's password (no OAuth 2.0).")
+    mailbox_oauth: Literal["", "microsoft", "google"] = Field(
+        "", description="Sign in with OAuth 2.0 (SASL XOAUTH2): microsoft (Entra ID) or google."
+    )
+    mailbox_tenant: str | None = Field(None, description="Microsoft 365: the Entra ID tenant id or domain.")
+    mailbox_client_id: str | None = Field(None, description="The OAuth 2.0 client (application) id.")
+    mailbox_client_secret: SecretStr | None = Field(None, description="Microsoft 365: the client secret.")
+    mailbox_key_file: Path | None = Field(
+        None, description="Google: the service account's JSON key (domain-wide delegation)."
+    )
+    mailbox_token_url: str | None = Field(
+        None, description="Token endpoint; unset: the provider's (tests point it at a local stand-in)."
+    )
+    mailbox_done: str = Field(
+        "move:Processed",
+        description="What marks a taken message in the mailbox: move:FOLDER (created when missing) or flag.",
+    )
+    mailbox_poll: float = Field(60.0, description="Seconds between looks when the server has no IDLE.")
     slack_bot_token: str | None = Field(
         None, description="Slack bot token (xoxb-...); unset turns Slack off."
     )

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -438,6 +439,19 @@ class SchedulerLease(Base):
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     holder: Mapped[str] = mapped_column(String(200))
     expires_at: Mapped[datetime]
+
+
+class MailboxState(Base):
+    """How far the mailbox reader has read one IMAP folder (mailin/imap_reader.py): its UIDVALIDITY and the
+    highest UID looked at. A new UIDVALIDITY means every UID was renumbered: reading starts again from
+    the first message, and Message-ID dedupe keeps what was stored before from being stored twice."""
+
+    __tablename__ = "mailbox_states"
+
+    mailbox: Mapped[str] = mapped_column(String(500), primary_key=True)  # user@host/folder, no secret
+    uidvalidity: Mapped[int] = mapped_column(BigInteger)
+    last_uid: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime]
 
 
 class Report(Base):

@@ -202,6 +202,7 @@ def test_the_command_exits_1_when_a_check_fails_and_prints_json(tmp_path, monkey
         "mail relay": "warning",
         "mail domain": "warning",
         "mail listener": "warning",
+        "mailbox": "off",
         "slack": "off",
     }
 

@@ -193,6 +193,15 @@ def check_listener(settings: Settings, timeout: float = 3, probe_timeout: float 
     )  # fmt: skip
 
 
+def check_mailbox(settings: Settings) -> Finding:
+    """MAILBOX_URL: sign-in, the folder, IDLE and the OAuth token's lifetime (mailin/imap_check.py)."""
+    if not settings.mailbox_url:
+        return Finding("mailbox", OFF, "MAILBOX_URL is not set: replies come in by SMTP only")
+    from mailin.imap_check import inspect_mailbox
+
+    return Finding("mailbox", *inspect_mailbox(settings))
+
+
 def check_slack(settings: Settings) -> Finding:
     if not settings.slack_bot_token:
         return Finding("slack", OFF, "SLACK_BOT_TOKEN is not set: Slack is off")
@@ -274,6 +283,7 @@ def findings(settings: Settings) -> list[Finding]:
         lambda: check_relay(settings),
         lambda: check_mail_domain(settings),
         lambda: check_listener(settings),
+        lambda: check_mailbox(settings),
         lambda: check_slack(settings),
     ]
     found = [database, *(check() for check in checks)]

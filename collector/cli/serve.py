@@ -53,7 +53,8 @@ def mail(
     interval: float = typer.Option(1.0, "--interval", min=0.1, help="Seconds between processing passes."),
     grace: float = typer.Option(30.0, "--grace", min=0, help="Seconds in-flight sessions get at shutdown."),
 ) -> None:
-    """Receive replies by SMTP on MAIL_LISTEN and turn them into updates; stop with Ctrl-C/SIGTERM.
+    """Receive replies by SMTP on MAIL_LISTEN and/or from MAILBOX_URL's mailbox and turn them into updates;
+    stop with Ctrl-C/SIGTERM.
 
     Each message is stored (raw, committed) before it is answered 250, then processed; on start, messages a
     crash left unprocessed are picked up first.
@@ -61,7 +62,7 @@ def mail(
     import asyncio
 
     from collector.channel_registry import channels_for, close_channels, describe
-    from mailin.service import serve as serve_mail
+    from mailin.imap_serve import serve_mail  # SMTP, the mailbox (MAILBOX_URL), or both
 
     rt = runtime(ctx)
     _logging(rt.settings)
@@ -183,7 +184,7 @@ def all_(
 
     from collector.channel_registry import channels_for, close_channels, describe
     from collector.scheduler import SchedulerJob, build_scheduler
-    from mailin.service import serve as serve_mail
+    from mailin.imap_serve import serve_mail  # SMTP, the mailbox (MAILBOX_URL), or both
 
     rt = runtime(ctx)
     settings = rt.settings
