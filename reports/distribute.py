@@ -27,6 +27,7 @@ from reports.build import FORMATS, Built
 from reports.model import ReportData
 from reports.render.html import render_email_html
 from reports.render.text import render_text
+from reports.render.words import round_label
 from reports.safe import one_line, truncate
 
 MAX_ATTACHMENTS = 20 * 1024 * 1024  # most relays refuse messages over 25 MB once base64 adds its third
@@ -59,7 +60,8 @@ def check_addresses(addresses: Sequence[str]) -> list[str]:
 
 def subject(data: ReportData) -> str:
     kind = "exceptions report" if data.exceptions else "progress report"
-    return truncate(one_line(f"{data.plan_title}: {kind}, {data.round_name}"), 180, "…")
+    round_name = round_label(data.round_name) or data.round_name
+    return truncate(one_line(f"{data.plan_title}: {kind}, {round_name}"), 180, "…")
 
 
 def compose(

@@ -107,3 +107,16 @@ def test_the_text_part_is_plain_readable_text_not_escaped_markdown(sqlite_report
     assert attention.startswith(f"  * {row.ref} ") and row.status.label in attention.split("\n  * ")[0]
     assert all(len(line) <= 76 for line in text.splitlines())
     assert text.endswith("Attached:\n" + "".join(f"  * {f.path.name}\n" for f in files))
+
+
+def test_the_subject_names_the_imported_position_in_the_committees_words(sqlite_report):
+    """The store calls the plan's own progress columns the "Imported baseline" round; a committee reads
+    "Position in the plan as imported", in the email's subject as in the report."""
+    from dataclasses import replace
+
+    from reports.distribute import subject
+    from reports.render.words import AS_IMPORTED
+    from store.persist import BASELINE_ROUND
+
+    title = subject(replace(sqlite_report, round_name=BASELINE_ROUND))
+    assert BASELINE_ROUND not in title and title.endswith(AS_IMPORTED)
