@@ -33,6 +33,7 @@ MESSAGES: dict[str, type] = {
 # fields holding other dataclasses: a single one, or a tuple of them
 _NESTED: dict[str, type] = {
     "recipient": Recipient,
+    "contact": Recipient,  # whom a prompt names to ask about the round
     "items": AskedItem,
     "missing": Missing,
     "lines": ReceiptLine,  # a NoticeMessage's lines are plain strings: they stay strings
