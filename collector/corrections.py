@@ -21,7 +21,7 @@ from collector.clock import Clock
 from collector.errors import NotFound, UserError
 from collector.parsing.refs import resolve_typed_ref
 from store.audit import audit
-from store.models import INCLUDE_WITHDRAWN, Action, Update
+from store.models import INCLUDE_WITHDRAWN, Action, Prompt, Update
 from store.queries import find_plan, latest_in_round, update_history
 
 # The fields a correction may give or leave to the update it corrects, as the report names them.
@@ -137,6 +137,26 @@ def _withdraw(session: Session, update: Update, *, reason: str, actor: str, cloc
         reason=reason,
         inbound_message_id=update.inbound_message_id,
     )
+    _unanswered_if_nothing_left(session, update)
+
+
+def _unanswered_if_nothing_left(session: Session, update: Update) -> None:
+    """A lead whose every answer this round was withdrawn has not answered: their prompt is open again, so
+    reminders and the escalation chase them as anyone else who has not replied."""
+    person_id = update.submitted_for_id or update.submitted_by_id
+    if person_id is None:
+        return
+    prompt = session.scalar(
+        select(Prompt).where(Prompt.round_id == update.round_id, Prompt.person_id == person_id)
+    )
+    if prompt is None or prompt.responded_at is None:
+        return
+    mine = (Update.submitted_for_id == person_id) | (
+        Update.submitted_for_id.is_(None) & (Update.submitted_by_id == person_id)
+    )
+    left = select(Update.id).where(Update.round_id == update.round_id, mine, Update.id != update.id).limit(1)
+    if session.scalar(left) is None:  # withdrawn updates are hidden from the query (store.models)
+        prompt.responded_at = None
 
 
 def who(actor: str | None) -> str:

@@ -74,6 +74,12 @@ def _updates_shown(cli, ref: str) -> list[dict]:
     return action["updates"]
 
 
+def _responded(engine, world, who: str):
+    """When `who`'s prompt in the open round counts as answered (None: not answered)."""
+    with session_scope(engine, read_only=True) as s:
+        return s.scalar(select(Prompt.responded_at).where(Prompt.person_id == world.people[who]))
+
+
 def _audit(engine, event: str) -> list[AuditEvent]:
     with session_scope(engine, read_only=True) as s:
         rows = list(s.scalars(select(AuditEvent).where(AuditEvent.event == event).order_by(AuditEvent.id)))
@@ -164,10 +170,12 @@ def test_an_applied_reply_rejected_later_is_withdrawn_too(cli, world, engine, jo
     item = jo_writes("1.1 on track: the survey closed last week.")
     status = _flat(cli("round", "status", "--plan", "harbourside").stdout)
     assert "1/2" in status  # Jo: one of her two actions answered
+    assert _responded(engine, world, "Jo") is not None
 
     rejected = cli("review", "reject", str(item), "--reason", "sent by mistake")
 
     assert rejected.exit_code == 0, rejected.output
+    assert _responded(engine, world, "Jo") is None  # nothing of hers is left: reminders chase her again
     _, html, table = report()
     assert "survey closed" not in html and table["1.1"]["Status"] == "No update received"
     assert "0/2" in _flat(cli("round", "status", "--plan", "harbourside").stdout)
@@ -187,6 +195,7 @@ def test_a_withdrawn_update_counts_nowhere_and_the_one_before_counts_again(cli, 
     withdrawn = cli("update", "withdraw", str(wrong), "--reason", "meant for 1.2")
 
     assert withdrawn.exit_code == 0 and f"Withdrew update {wrong}." in withdrawn.stdout
+    assert _responded(engine, world, "Jo") is not None  # her first answer still stands
     _, html, table = report()
     assert (table["1.1"]["Progress this round"], table["1.1"]["Status"]) == ("Survey closed", "On track")
     assert "wrong action" not in html
