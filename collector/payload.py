@@ -8,18 +8,16 @@ sent again at all, and keeps the copy identical to the first try.
 from __future__ import annotations
 
 import dataclasses
+import types
+import typing
 from datetime import date
 from typing import Any
 
 from collector.channels import (
-    AskedItem,
     EscalationMessage,
-    Missing,
     NoticeMessage,
     PromptMessage,
-    ReceiptLine,
     ReceiptMessage,
-    Recipient,
 )
 
 # kind of send -> the message class it carries
@@ -29,14 +27,6 @@ MESSAGES: dict[str, type] = {
     "escalation": EscalationMessage,
     "receipt": ReceiptMessage,
     "notice": NoticeMessage,
-}
-# fields holding other dataclasses: a single one, or a tuple of them
-_NESTED: dict[str, type] = {
-    "recipient": Recipient,
-    "contact": Recipient,  # whom a prompt names to ask about the round
-    "items": AskedItem,
-    "missing": Missing,
-    "lines": ReceiptLine,  # a NoticeMessage's lines are plain strings: they stay strings
 }
 
 
@@ -55,17 +45,45 @@ def load(kind: str, payload: dict[str, Any]) -> tuple[Any, list[int]]:
 
 
 def _thaw(cls: type, data: dict[str, Any]) -> Any:
-    """Rebuild a frozen dataclass: dicts into their dataclass, lists into tuples, ISO dates into dates."""
+    """Rebuild a frozen dataclass from its field types: a dict into the dataclass its field names (alone or
+    in a union with None), a list into a tuple (of that dataclass when it holds one), an ISO date into a
+    date. Reading the types, not a list of field names, keeps a field added later from coming back a dict."""
+    hints = typing.get_type_hints(cls)
     out: dict[str, Any] = {}
     for f in dataclasses.fields(cls):
-        if f.name not in data:
-            continue
-        value, nested = data[f.name], _NESTED.get(f.name)
-        if isinstance(value, dict) and nested is not None:
-            value = _thaw(nested, value)
-        elif isinstance(value, list):
-            value = tuple(_thaw(nested, v) if isinstance(v, dict) and nested else v for v in value)
-        elif f.name == "due" and isinstance(value, str):
-            value = date.fromisoformat(value)
-        out[f.name] = value
+        if f.name in data:
+            out[f.name] = _value(hints[f.name], data[f.name])
     return cls(**out)
+
+
+def _value(hint: Any, value: Any) -> Any:
+    inner = _dataclass_in(hint)
+    if isinstance(value, dict) and inner is not None:
+        return _thaw(inner, value)
+    if isinstance(value, list):
+        return tuple(_value(_item_type(hint), v) for v in value)
+    if isinstance(value, str) and date in _types_in(hint):
+        return date.fromisoformat(value)
+    return value
+
+
+def _types_in(hint: Any) -> tuple[Any, ...]:
+    """The types a hint allows: (A, B) for `A | B`, (A,) for A."""
+    return (
+        typing.get_args(hint)
+        if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union
+        else (hint,)
+    )
+
+
+def _dataclass_in(hint: Any) -> type | None:
+    return next((t for t in _types_in(hint) if dataclasses.is_dataclass(t)), None)
+
+
+def _item_type(hint: Any) -> Any:
+    """What a tuple[X, ...] (or list[X]) hint holds; Any when it says nothing."""
+    for t in _types_in(hint):
+        args = typing.get_args(t)
+        if typing.get_origin(t) in (tuple, list) and args:
+            return args[0]
+    return Any
