@@ -1,5 +1,6 @@
 """Extraction throughput on the mail corpus (tests/fixtures/mail): messages/s and MB/s of
-mailin.extract.parse_message, beside a baseline measured in the same run (email.message_from_bytes with
+mailin.inbound.extract.parse_message, beside a baseline measured in the same run (email.message_from_bytes
+with
 policy.default plus get_body().get_content() alone) and, with --with-talon, beside talon (Mailgun's reply
 extractor) on the same messages. Prints figures; never a test.
 
@@ -26,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from reply_corpus import DEFAULT_CACHE, TALON_VERSION, run_talon, talon_python
 
-from mailin.extract import parse_message
+from mailin.inbound.extract import parse_message
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "mail"
 

@@ -28,12 +28,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import func, select
 
 from bench.mail_bench import _message, _Quiet, ours
-from collector.clock import FrozenClock
-from collector.settings import Settings
-from collector.tick import tick
-from mailin.imap_config import parse_mailbox_url
-from mailin.imap_reader import MailboxReader
-from mailin.process import process_pending
+from collector.core.clock import FrozenClock
+from collector.core.settings import Settings
+from collector.rounds.tick import tick
+from mailin.inbound.imap_config import parse_mailbox_url
+from mailin.inbound.imap_reader import MailboxReader
+from mailin.inbound.process import process_pending
 from store.db import make_engine, session_scope, upgrade
 from store.models import InboundMessage
 from tests.databases import fresh_database

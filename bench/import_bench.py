@@ -142,7 +142,7 @@ def _import_db(path: Path) -> float:
     """Returns the seconds of load_plan + save_plan alone: the schema migration is not the import."""
     import hashlib
 
-    from collector.clock import SystemClock
+    from collector.core.clock import SystemClock
     from store.db import make_engine, session_scope, upgrade
     from store.importers.pipeline import load_plan
     from store.persist import save_plan  # type: ignore[import-not-found]

@@ -27,12 +27,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, select
 
-from collector.clock import FrozenClock
-from collector.settings import Settings
-from collector.tick import tick
-from mailin.process import process_pending
-from mailin.server import MailHandler, ServerThread
-from mailin.store import GroupCommitter
+from collector.core.clock import FrozenClock
+from collector.core.settings import Settings
+from collector.rounds.tick import tick
+from mailin.inbound.process import process_pending
+from mailin.inbound.server import MailHandler, ServerThread
+from mailin.inbound.store import GroupCommitter
 from store.db import make_engine, session_scope, upgrade
 from store.models import InboundMessage
 from tests.databases import fresh_database

@@ -3,7 +3,8 @@
 Measures, in one run and on the same inputs:
   baseline   a naive regex that only finds ref-shaped numbers ("1.1", "2.3a") in each reply: what scanning the
              text costs at the least
-  parser     collector.parsing.parse_reply: refs, segments, statuses with negation, targets, links, confidence
+  parser     collector.replies.parsing.parse_reply: refs, segments, statuses with negation, targets, links,
+  confidence
 over every reply in the phrasings table (tests/parsing/phrasings.py), N rounds (best of --repeat), then on one
 50,000-character reply (a long top-posted list) and a 50,000-character reply dense with refs.
 Figures are printed; this is never a test. Usage: python bench/parse_bench.py [--rounds 20] [--repeat 3]
@@ -22,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from collector.parsing import parse_reply  # noqa: E402  (after the path is set)
-from collector.replies import AskedAction  # noqa: E402
+from collector.replies.parsing import parse_reply  # noqa: E402  (after the path is set)
+from collector.replies.types import AskedAction  # noqa: E402
 from tests.parsing.phrasings import ROWS  # noqa: E402
 
 NAIVE_REF = re.compile(r"\b\d{1,3}(?:\.\d{1,3})+[a-z]?\b")

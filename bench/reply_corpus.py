@@ -492,7 +492,7 @@ def main() -> None:
         return
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from mailin.extract import parse_message
+    from mailin.inbound.extract import parse_message
 
     root = fetch_sdist(args.cache)
     cases = load_cases(root)

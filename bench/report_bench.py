@@ -57,9 +57,10 @@ WORDS = (
 
 
 def build_database(path: Path, n_actions: int, n_rounds: int) -> None:
-    from collector.clock import FrozenClock
+    from collector.core.clock import FrozenClock
+    from collector.core.dates import TargetDraft, TargetKind
     from store.db import make_engine, session_scope, upgrade
-    from store.importers.draft import ActionDraft, LeadDraft, PlanDraft, SectionDraft, TargetDraft, TargetKind
+    from store.importers.draft import ActionDraft, LeadDraft, PlanDraft, SectionDraft
     from store.models import Action, Round, Update
     from store.persist import save_plan
 

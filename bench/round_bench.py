@@ -4,7 +4,7 @@ Builds two SQLite databases in a temporary folder through store.persist.save_pla
   big     one plan of 10,000 actions led by 2,000 people (each with an email)
   many    100 plans of 100 actions, 20 leads each (the same 10,000 actions and 2,000 people)
 then measures, each in a fresh subprocess on a fresh copy of its database (so peak RSS is its own):
-  open          open_round + the prompt step (collector.tick.send_pending) into the outbox channel
+  open          open_round + the prompt step (collector.rounds.tick.send_pending) into the outbox channel
   open (bare)   one SELECT of the open actions with their leads, then one file per lead with open/write
   tick idle     one tick with 100 open rounds and nothing due
   tick (bare)   one SELECT of the open rounds and their prompts
@@ -47,7 +47,7 @@ OBJECTS = (
 
 def draft(n_actions: int, codes: list[str], seed: int):
     """A plan of numbered actions in 10 sections; 10% with a second lead, a third with baseline progress."""
-    from collector.vocabulary import Status
+    from collector.core.vocabulary import Status
     from store.importers.draft import ActionDraft, LeadDraft, PlanDraft, ProgressDraft, SectionDraft
 
     rnd = random.Random(seed)
@@ -77,7 +77,7 @@ def build(path: Path, plans: int, actions: int, leads: int) -> float:
     """Write `plans` plans sharing `actions` and `leads` between them; every lead gets an email."""
     from sqlalchemy import text
 
-    from collector.clock import FrozenClock
+    from collector.core.clock import FrozenClock
     from store.db import make_engine, session_scope, upgrade
     from store.persist import save_plan
 
@@ -100,16 +100,16 @@ def build(path: Path, plans: int, actions: int, leads: int) -> float:
 
 
 def _engine_clock(db: Path, at: datetime):
-    from collector.clock import FrozenClock
+    from collector.core.clock import FrozenClock
     from store.db import make_engine
 
     return make_engine(f"sqlite:///{db}"), FrozenClock(at)
 
 
 def child_open(db: Path, out: Path) -> dict:
-    from collector.outbox import OutboxChannel
-    from collector.rounds import open_round
-    from collector.tick import send_pending
+    from collector.channels.outbox import OutboxChannel
+    from collector.rounds.lifecycle import open_round
+    from collector.rounds.tick import send_pending
     from store.db import session_scope
     from store.queries import find_plan
 
@@ -153,9 +153,9 @@ def child_open_bare(db: Path, out: Path) -> dict:
 
 def child_prepare_many(db: Path, out: Path) -> dict:
     """Open a round on each of the 100 plans and send its prompts (the state the tick measures start from)."""
-    from collector.outbox import OutboxChannel
-    from collector.rounds import open_round
-    from collector.tick import tick
+    from collector.channels.outbox import OutboxChannel
+    from collector.rounds.lifecycle import open_round
+    from collector.rounds.tick import tick
     from store.db import session_scope
     from store.models import Plan
 
@@ -170,8 +170,8 @@ def child_prepare_many(db: Path, out: Path) -> dict:
 
 
 def child_tick(db: Path, out: Path, at: datetime) -> dict:
-    from collector.outbox import OutboxChannel
-    from collector.tick import tick
+    from collector.channels.outbox import OutboxChannel
+    from collector.rounds.tick import tick
 
     engine, clock = _engine_clock(db, at)
     start = time.perf_counter()

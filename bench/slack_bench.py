@@ -26,12 +26,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, select
 
-from bot.app import build_app
 from bot.server import SlackServer
-from collector.clock import FrozenClock
-from collector.rounds import open_round
-from collector.settings import Settings
-from collector.tick import send_pending
+from collector.cli.wiring import slack_app
+from collector.core.clock import FrozenClock
+from collector.core.settings import Settings
+from collector.rounds.lifecycle import open_round
+from collector.rounds.tick import send_pending
 from store.db import make_engine, session_scope, upgrade
 from store.importers.draft import ActionDraft, LeadDraft, PlanDraft, SectionDraft
 from store.models import Person, Plan, Update
@@ -94,7 +94,7 @@ def main() -> None:
             slack_coordinators="U0COORD",
         )
         round_id = build(engine, clock, args.prompts)
-        app, bot = build_app(settings, engine, clock)
+        app, bot = slack_app(settings, engine, clock)
         started = time.perf_counter()
         report = send_pending(
             engine, bot.channels, clock, round_id=round_id, timezone="Europe/London", actor="bench"

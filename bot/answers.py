@@ -20,7 +20,7 @@ from sqlalchemy.exc import OperationalError
 from bot import ingest, prompts
 from bot.context import Bot
 from bot.record import Choice, Outcome, record
-from collector.tick import Ticker, Work
+from collector.rounds.tick import Ticker, Work
 from store.db import session_scope
 from store.models import Person, Prompt
 from store.people import contact_channel

@@ -30,28 +30,26 @@ from bot.client import install_token_filter, make_client
 from bot.context import Bot
 from bot.link import SlackLink
 from bot.listeners import register
-from collector.channels import Channel
-from collector.clock import Clock
-from collector.settings import Settings
+from collector.channels.protocol import Channel
+from collector.core.clock import Clock
+from collector.core.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
 def build_app(
-    settings: Settings, engine: Engine, clock: Clock, *, channels: dict[str, Channel] | None = None
+    settings: Settings, engine: Engine, clock: Clock, *, others: dict[str, Channel]
 ) -> tuple[App, Bot]:
-    """The App and its context. `channels` defaults to the registry's, with Slack on this engine."""
+    """The App and its context. `others`: the installation's other channels (collector.cli.wiring builds
+    them); Slack's is built here, on this engine and the app's own client."""
     if not settings.slack_bot_token or not settings.slack_signing_secret:
         raise ValueError("Slack needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET")
     install_token_filter()
     client = make_client(settings)
-    if channels is None:
-        from collector.channel_registry import channels_for
-
-        channels = channels_for(settings, clock)
-        channels["slack"] = slack_channel(
-            settings, clock, engine=engine, client=client, fallback=channels.get("email")
-        )
+    channels = dict(others)
+    channels["slack"] = slack_channel(
+        settings, clock, engine=engine, client=client, fallback=others.get("email")
+    )
     slack = channels.get("slack")
     directory = getattr(slack, "directory", None)
     if directory is None:

@@ -14,13 +14,13 @@ from typing import Any
 
 from bot import limits
 from bot.limits import clip
-from collector.channels import (
+from collector.channels.protocol import (
     AskedItem,
     EscalationMessage,
     NoticeMessage,
     ReceiptMessage,
 )
-from collector.vocabulary import Status, label
+from collector.core.vocabulary import Status, label
 
 ANSWERABLE = [s for s in Status if s is not Status.NO_CHANGE]
 PER_ACTION = 3  # blocks each action takes in a prompt message

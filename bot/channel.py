@@ -4,7 +4,8 @@ Every message goes to the person's DM with the app (chat.postMessage with their 
 the reply says which D... conversation it landed in, and Sent.external_id records it with each message's
 ts (bot/ids.py), so reminders thread under the prompt and answers update it in place.
 
-Errors (collector/channels.py): Slack answering ok:false about the person (user_not_found, account_inactive,
+Errors (collector/channels/protocol.py): Slack answering ok:false about the person (user_not_found,
+account_inactive,
 cannot_dm_bot...) is permanent; 429s and 5xx that outlast slack_sdk's retry handlers, and connection errors,
 are temporary. Either way, when the person has an email address, SLACK_FALLBACK_EMAIL is on and email is
 configured (SMTP_URL: a relay that really sends), the message goes by email instead, with the same send_id
@@ -28,7 +29,7 @@ from bot.client import Pacer, make_client, scrub
 from bot.ids import Posted, parse_posted
 from bot.people import SlackDirectory
 from bot.prompts import by_token, view_of
-from collector.channels import (
+from collector.channels.protocol import (
     Channel,
     ChannelError,
     EscalationMessage,
@@ -38,8 +39,8 @@ from collector.channels import (
     Recipient,
     Sent,
 )
-from collector.clock import Clock
-from collector.settings import Settings
+from collector.core.clock import Clock
+from collector.core.settings import Settings
 from store.db import session_scope
 from store.models import AuditEvent
 
@@ -262,9 +263,9 @@ def slack_channel(
     client: WebClient | None = None,
     fallback: Channel | None = None,
 ) -> SlackChannel:
-    """The Slack channel these settings configure (collector/channel_registry.py builds it when
+    """The Slack channel these settings configure (collector/channels/registry.py builds it when
     SLACK_BOT_TOKEN is set). Without an engine it opens its own on DATABASE_URL."""
-    from collector.clock import SystemClock
+    from collector.core.clock import SystemClock
     from store.db import make_engine
 
     clock = clock or SystemClock()

@@ -22,7 +22,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 
-from collector.settings import Settings
+from collector.core.settings import Settings
 
 TIMEOUT = 10  # seconds per call: far inside the Ticker's stale-claim limit
 _TOKEN = re.compile(r"\b(xox[abeprs]|xapp)-[A-Za-z0-9-]+")

@@ -9,9 +9,9 @@ from sqlalchemy import Engine
 
 from bot.link import SlackLink
 from bot.people import SlackDirectory
-from collector.channels import Channel
-from collector.clock import Clock
-from collector.settings import Settings
+from collector.channels.protocol import Channel
+from collector.core.clock import Clock
+from collector.core.settings import Settings
 
 
 @dataclass

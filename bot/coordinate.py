@@ -1,5 +1,6 @@
 """The coordinators' slash command: start, status, remind, close, report. Each subcommand is the CLI's own
-service call (collector.rounds, remind, round_status, tick), so Slack and the CLI cannot drift apart.
+service call (collector.rounds.lifecycle, remind, round_status, tick), so Slack and the CLI cannot drift
+apart.
 
 Each function returns what to tell the coordinator, in mrkdwn; a UserError's one line is the answer too.
 """
@@ -17,12 +18,12 @@ from sqlalchemy.orm import Session
 
 from bot.blocks import md
 from bot.context import Bot
-from collector.errors import UserError
-from collector.policy import local_date, zone
-from collector.remind import remind_now
-from collector.round_status import round_status
-from collector.rounds import close_round, open_round, open_round_of
-from collector.tick import send_pending
+from collector.core.errors import UserError
+from collector.core.workdays import local_date, zone
+from collector.rounds.lifecycle import close_round, open_round, open_round_of
+from collector.rounds.remind import remind_now
+from collector.rounds.status import round_status
+from collector.rounds.tick import send_pending
 from store.db import session_scope
 from store.models import ActionLead, Person, Plan, Round
 from store.queries import find_plan

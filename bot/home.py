@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from bot import blocks, prompts
 from bot.context import Bot
-from collector import review
-from collector.round_status import delivery_line, round_status
+from collector.replies import review
+from collector.rounds.status import delivery_line, round_status
 from store.db import session_scope
 from store.models import Action, ActionLead, Person, Plan, Prompt, Round, Update
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
-from collector.clock import Clock
+from collector.core.clock import Clock
 from store.inbound import Stored, store_raw
 from store.models import InboundMessage
 

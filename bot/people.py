@@ -19,7 +19,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine, func, select
 
-from collector.clock import Clock
+from collector.core.clock import Clock
 from store.db import session_scope
 from store.models import AuditEvent, Person, PlanCoordinator
 

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from bot import blocks
 from bot.blocks import PromptView, Recorded
 from bot.ids import parse_posted
-from collector import messages
-from collector.channels import PromptMessage
+from collector.channels import messages
+from collector.channels.protocol import PromptMessage
 from store.db import session_scope
 from store.models import Action, Person, Plan, Prompt, PromptAction, Round, Update
 

@@ -1,4 +1,4 @@
-"""Answers from buttons and modals onto the record, through the one intake (collector/intake.py).
+"""Answers from buttons and modals onto the record, through the one intake (collector/replies/intake.py).
 
 Slack's answers arrive structured (a status picked, a modal's fields), so they skip the parser but nothing
 else: intake still authorises the sender and records or routes to review. Here we only add what a button
@@ -17,10 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import prompts
-from collector import intake
-from collector.clock import Clock
-from collector.replies import ParsedUpdate, Reply
-from collector.vocabulary import Status
+from collector.core.clock import Clock
+from collector.core.vocabulary import Status
+from collector.replies import intake
+from collector.replies.types import ParsedUpdate, Reply
 from store.models import Action, AuditEvent, Delegation, InboundMessage, Prompt, PromptAction, Round, Update
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks import md
 from bot.context import Bot
-from collector.errors import UserError
+from collector.core.errors import UserError
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,8 @@
 """The web process's housekeeping, every minute: nothing stored is left unhandled.
 
 * a DM stored before its ack but never answered (the process died after the 200) is handled now, at most
-  MAX_ATTEMPTS times, then quarantined as "failed" with the raw payload kept (as mailin/process.py does);
+  MAX_ATTEMPTS times, then quarantined as "failed" with the raw payload kept (as mailin/inbound/process.py
+  does);
 * a plain-text reading the lead never confirmed goes to the review queue after text.HOLD, so a
   coordinator sees it rather than nobody.
 """

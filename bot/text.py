@@ -1,6 +1,7 @@
 """Plain-text DMs: "1.1 done, signed off in Feb; 1.3 slipped to June".
 
-The text goes through the shared update parser (collector.parsing). When every update it finds is confident,
+The text goes through the shared update parser (collector.replies.parsing). When every update it finds is
+confident,
 nothing is recorded yet: the bot answers with what it understood and Confirm / Edit buttons, and the stored
 message waits (state "new", processed_at set, parsed = what was read). Confirm records exactly that through
 intake; Edit opens the modal with it filled in. Anything unclear goes through intake as it is, which
@@ -20,10 +21,11 @@ from sqlalchemy.orm import Session
 from bot import blocks, ingest, prompts
 from bot.blocks import Understood
 from bot.context import Bot
-from collector import intake, messages
-from collector.parsing import parse_reply
-from collector.replies import CONFIDENT, AskedAction, ParsedUpdate, Reply
-from collector.review import parsed_updates
+from collector.channels import messages
+from collector.replies import intake
+from collector.replies.parsing import parse_reply
+from collector.replies.review import parsed_updates
+from collector.replies.types import CONFIDENT, AskedAction, ParsedUpdate, Reply
 from store.db import session_scope
 from store.models import Action, Delegation, InboundMessage, Plan, Prompt, PromptAction, Round
 

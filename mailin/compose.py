@@ -1,6 +1,7 @@
 """Build the email a person receives (text + HTML, safe headers) from a channel-neutral message.
 
-Wording follows the outbox channel (collector/outbox.py), whose helpers this module reuses, so a lead reads
+Wording follows the outbox channel (collector/channels/outbox.py), whose helpers this module reuses, so a
+lead reads
 the same prompt whether it arrives by email or lands in var/outbox. Templates: the named triple (STYLE.md 14)
 (`prompt.subject.j2`, `prompt.text.j2`, `prompt.html`) in mailin/templates; only the `.html` ones are
 autoescaped, because select_autoescape() works by extension and never escapes `*.j2` (RELIABILITY.md F9).
@@ -24,16 +25,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from collector.channels import (
-    AskedItem,
-    ChannelError,
-    EscalationMessage,
-    NoticeMessage,
-    PromptMessage,
-    ReceiptMessage,
-    Recipient,
-)
-from collector.outbox import (
+from collector.channels.outbox import (
     bullet_lines,
     contact_line,
     first_name,
@@ -46,8 +38,17 @@ from collector.outbox import (
     sender_name,
     shorten,
 )
-from collector.policy import format_due
-from collector.vocabulary import Status, label, status_from_word
+from collector.channels.protocol import (
+    AskedItem,
+    ChannelError,
+    EscalationMessage,
+    NoticeMessage,
+    PromptMessage,
+    ReceiptMessage,
+    Recipient,
+)
+from collector.core.vocabulary import Status, label, status_from_word
+from collector.core.workdays import format_due
 
 _BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 # One addr-spec: a local part and a domain, nothing that could end the header or start another address.

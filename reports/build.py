@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from collector.errors import UserError
+from collector.core.errors import UserError
 from reports.model import ReportData
 from reports.safe import slug
 from store.models import Report
@@ -172,7 +172,7 @@ def build_for_slack(
 
     from sqlalchemy import select
 
-    from collector.clock import SystemClock
+    from collector.core.clock import SystemClock
     from reports.compile import compile_report
     from reports.render.md import render_md
     from store.db import session_scope

@@ -1,6 +1,7 @@
 """store -> ReportData: the one place a progress report is computed (renderers only read what it returns).
 
-Every figure comes from collector/figures.py (each action's state this round, each lead's own answers), the
+Every figure comes from collector/rounds/figures.py (each action's state this round, each lead's own
+answers), the
 same figures `round status` and the Slack Home tab show. A plan is read in a fixed number of queries
 (store.queries.load_tree plus the rounds, their updates, the round's prompts and who submitted), so a
 2,000-action plan with years of rounds compiles in well under a second; nothing here writes.
@@ -14,9 +15,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collector.errors import NotFound, UserError
-from collector.figures import plan_figures, walk
-from collector.figures import plan_rounds as _plan_rounds
+from collector.core.errors import NotFound, UserError
+from collector.rounds.figures import plan_figures, walk
+from collector.rounds.figures import plan_rounds as _plan_rounds
 from reports import summary as summarising
 from reports.model import ReportData, Row, Section
 from reports.rows import RowContext, build_row

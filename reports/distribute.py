@@ -22,7 +22,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Any, Protocol
 
-from collector.errors import UserError
+from collector.core.errors import UserError
 from reports.build import FORMATS, Built
 from reports.model import ReportData
 from reports.render.html import render_email_html

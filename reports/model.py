@@ -43,7 +43,8 @@ class StatusView:
     """A status as a reader sees it: the value, the plan's word for it and its RAG colour name.
 
     value "none" is an open action nobody reported on this round, "no_status" one answered without a status,
-    "covered" an item its action's answer covers (collector/figures.py); the word always travels with the
+    "covered" an item its action's answer covers (collector/rounds/figures.py); the word always travels with
+    the
     colour, so no format ever says something by colour alone."""
 
     value: str
@@ -70,7 +71,7 @@ class Row:
     carried_from: str | None  # a closed action's status comes from this earlier round's report
     expected: bool  # was due an update this round (asked, and open when the round began)
     answered: bool  # has an answer this round: its own, or its action's as a whole (covered)
-    state: str = "not_asked"  # collector.figures: answered, no_status, covered, no_answer, not_asked
+    state: str = "not_asked"  # collector.rounds.figures: answered, no_status, covered, no_answer, not_asked
     overdue: bool = False
     slipped: str | None = None  # a later target only: "from June 2026 to September 2026 (3 months)"
     retargeted: str | None = None  # any other move: "brought forward from ...", "dated: from Ongoing to ..."

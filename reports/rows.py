@@ -1,6 +1,7 @@
 """One action's row: its status this round and last, its targets, flags, narrative and who reported it.
 
-Whether the action was answered, covered by its action's answer or due an update is collector/figures.py's
+Whether the action was answered, covered by its action's answer or due an update is
+collector/rounds/figures.py's
 to say; this module only words it.
 """
 
@@ -11,9 +12,9 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from collector.corrections import correction_note
-from collector.figures import CLOSED, COVERED, NO_STATUS, ActionFigure, State
-from collector.vocabulary import RAG, Status, label
+from collector.core.vocabulary import RAG, Status, label
+from collector.replies.corrections import correction_note
+from collector.rounds.figures import CLOSED, COVERED, NO_STATUS, ActionFigure, State
 from reports import model
 from reports.model import NO_UPDATE, Row, StatusView
 from reports.safe import clean_text, one_line, safe_url
@@ -33,7 +34,8 @@ class RowContext:
 
 
 def status_view(value: str | None, labels: dict[str, Any]) -> StatusView:
-    """The StatusView of a shown status (collector.figures.ActionFigure.shown): a status value, "no_status"
+    """The StatusView of a shown status (collector.rounds.figures.ActionFigure.shown): a status value,
+    "no_status"
     ("No status given"), "covered" (its action's answer covers it), or none ("No update received")."""
     if value == NO_STATUS:
         return StatusView(NO_STATUS, model.NO_STATUS, "None")

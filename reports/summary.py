@@ -1,6 +1,6 @@
 """The report's first page: counts by status, response rates by lead, the trend, and what changed.
 
-The status counts are a count of the rows, and the response figures are collector/figures.py's, so the
+The status counts are a count of the rows, and the response figures are collector/rounds/figures.py's, so the
 table, the charts and every format say the same thing.
 """
 
@@ -10,7 +10,7 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from collector.figures import PlanFigures, RoundFigures
+from collector.rounds.figures import PlanFigures, RoundFigures
 from reports.model import (
     STATUS_ORDER,
     Change,
@@ -63,7 +63,7 @@ def summarise(
 
 def trend(figures: PlanFigures) -> list[TrendPoint]:
     """The status mix at each round (the last TREND_ROUNDS), counted as each round's own report counts its
-    rows (collector.figures.ActionFigure.shown), so the latest column is this report's table."""
+    rows (collector.rounds.figures.ActionFigure.shown), so the latest column is this report's table."""
     points = []
     names = [one_line(r.name) for r in figures.rounds]
     for index in range(max(0, len(names) - TREND_ROUNDS), len(names)):

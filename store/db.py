@@ -28,7 +28,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from collector.errors import DatabaseNotReady
+from collector.core.errors import DatabaseNotReady
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 

@@ -82,7 +82,7 @@ class Plan(Base):
     timezone: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
-    # The round cadence (collector/schedule.py): review_cron opens a round, due that many calendar days
+    # The round cadence (collector/rounds/schedule.py): review_cron opens a round, due that many calendar days
     # later; reminders go out on working days before the due date (0 = the due date itself) and the
     # escalation that many working days after it. next_opening_at is derived from review_cron and kept so
     # the scheduler's tick finds due openings with one indexed comparison.
@@ -240,7 +240,7 @@ class Round(Base):
     __tablename__ = "rounds"
     __table_args__ = (
         CheckConstraint("kind IN ('baseline', 'collection')", name="kind"),
-        # A cron slot opens one round even when two schedulers race for it (collector/tick.py).
+        # A cron slot opens one round even when two schedulers race for it (collector/rounds/tick.py).
         Index("uq_rounds_plan_id_scheduled_for", "plan_id", "scheduled_for", unique=True),
     )
 
@@ -342,7 +342,7 @@ class Update(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(_fk("actions.id"), index=True)
     round_id: Mapped[int] = mapped_column(_fk("rounds.id"), index=True)
-    status: Mapped[str | None] = mapped_column(String(20))  # a collector.vocabulary.Status value
+    status: Mapped[str | None] = mapped_column(String(20))  # a collector.core.vocabulary.Status value
     progress: Mapped[str] = mapped_column(Text, default="")
     reported_text: Mapped[str | None] = mapped_column(Text)  # e.g. a date as printed in "Date completed"
     revised_target_text: Mapped[str | None] = mapped_column(Text)
@@ -355,7 +355,8 @@ class Update(Base):
     created_at: Mapped[datetime]
     # The lead a delegate answered for (submitted_by_id is the delegate); None when the lead answered.
     submitted_for_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    # Corrections and withdrawals (collector/corrections.py). entered_by: the coordinator who typed it in
+    # Corrections and withdrawals (collector/replies/corrections.py). entered_by: the coordinator who typed
+    # it in
     # or vouched for it ("cli:<os user>"); None for a lead's own reply.
     entered_by: Mapped[str | None] = mapped_column(String(200))
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("updates.id"))
@@ -392,7 +393,8 @@ class Delivery(Base):
 
     The idempotency key says what the send is for ("prompt:{prompt_id}", "reminder:{prompt_id}:{local date}",
     "escalation:{round_id}:{person_id}", "receipt:{inbound id}"): inserting a second row with the same key
-    fails, and that failure means "already done". Sends are at least once (collector/tick.py has the policy):
+    fails, and that failure means "already done". Sends are at least once (collector/rounds/tick.py has the
+    policy):
     the row keeps the message it carries (payload) and a send_id made once, at the first claim, from which
     the channel derives the message's id (an email's Message-ID), so a send re-made after a crash is the
     same message and a relay that already has it can drop the copy. States:
@@ -428,11 +430,14 @@ class Delivery(Base):
     error: Mapped[str | None] = mapped_column(Text)
     external_id: Mapped[str | None] = mapped_column(String(998))
     send_id: Mapped[str | None] = mapped_column(String(64))  # made once; the Message-ID derives from it
-    payload: Mapped[dict[str, Any] | None]  # the message as sent (collector/payload.py), to re-send it
+    payload: Mapped[
+        dict[str, Any] | None
+    ]  # the message as sent (collector/channels/payload.py), to re-send it
 
 
 class SchedulerLease(Base):
-    """Which scheduler process may act: taken and renewed by a conditional UPDATE (collector/lease.py)."""
+    """Which scheduler process may act: taken and renewed by a conditional UPDATE
+    (collector/rounds/lease.py)."""
 
     __tablename__ = "scheduler_leases"
 
@@ -442,7 +447,8 @@ class SchedulerLease(Base):
 
 
 class MailboxState(Base):
-    """How far the mailbox reader has read one IMAP folder (mailin/imap_reader.py): its UIDVALIDITY and the
+    """How far the mailbox reader has read one IMAP folder (mailin/inbound/imap_reader.py): its UIDVALIDITY
+    and the
     highest UID looked at. A new UIDVALIDITY means every UID was renumbered: reading starts again from
     the first message, and Message-ID dedupe keeps what was stored before from being stored twice."""
 

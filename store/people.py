@@ -14,8 +14,8 @@ from enum import Enum
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from collector.clock import Clock, SystemClock
-from collector.errors import NotFound, UserError
+from collector.core.clock import Clock, SystemClock
+from collector.core.errors import NotFound, UserError
 from store.models import Action, ActionLead, AuditEvent, Delegation, Person, Plan
 
 CHANNELS = ("email", "slack")
@@ -134,7 +134,7 @@ def contact_channel(person: Person) -> str | None:
     """The channel we would prompt this person on: their preference if we can use it, else what works.
 
     An email address that has been bouncing (email_failing_since) does not count as a way to reach them.
-    Which of these an installation can use is collector.channel_registry's to say.
+    Which of these an installation can use is collector.channels.registry's to say.
     """
     usable = usable_channels(person)
     if person.preferred_channel in usable:

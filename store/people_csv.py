@@ -18,8 +18,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from collector.clock import Clock
-from collector.errors import ImportFileError
+from collector.core.clock import Clock
+from collector.core.errors import ImportFileError
 from store.models import AuditEvent, Delegation, Person, Team, TeamMember
 from store.people import CHANNELS, Directory, email_problem, normalise_name, relink_leads
 

@@ -18,8 +18,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from collector.clock import Clock
-from collector.errors import NotFound, UserError
+from collector.core.clock import Clock
+from collector.core.errors import NotFound, UserError
 from store.bulk import LeadLink, insert_tree
 from store.importers.draft import ActionDraft, LeadDraft, PlanDraft, ProgressDraft
 from store.matching import Claimer, sync_sections

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from collector.errors import NotFound
-from collector.parsing import due_string
+from collector.core.errors import NotFound
+from collector.core.reply_dates import due_string
 from store.models import INCLUDE_WITHDRAWN, Action, ActionLead, Person, Plan, Round, Section, Team, Update
 from store.people import contact_channel, unreachable_reason
 from store.teams import team_channel, team_unreachable_reason

@@ -9,8 +9,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from collector.clock import Clock, SystemClock
-from collector.errors import NotFound
+from collector.core.clock import Clock, SystemClock
+from collector.core.errors import NotFound
 from store.models import AuditEvent, Team, TeamMember
 from store.people import contact_channel, resolve_person
 

@@ -18,9 +18,15 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from collector.clock import FrozenClock
+from collector.core.clock import FrozenClock
 from store.db import make_engine, session_scope
 from tests.databases import fresh_database, migrated_database
+
+# pytest-xdist's workers start with COLUMNS=80 and LINES=24 set. rich fixes a console's width from COLUMNS
+# when the console is made (at import), which would make CLI tables wrap at 80 columns in a worker and at the
+# width a test sets elsewhere; without them, rich reads the width as each test sets it.
+for _name in ("COLUMNS", "LINES"):
+    os.environ.pop(_name, None)
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
@@ -89,3 +95,17 @@ def samples():
             pytest.fail(f"CI needs the sample plans at {folder} (shared/plans beside the project)")
         pytest.skip(f"sample plans not found at {folder} (shared/plans is beside the project in CI only)")
     return folder
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--slow", action="store_true", help="also run the tests marked slow (CI always does)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Slow tests are opt-in locally (--slow, or a -m naming them) and always run in CI (CI set)."""
+    if config.getoption("--slow") or os.environ.get("CI") or "slow" in (config.getoption("-m") or ""):
+        return
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not item.get_closest_marker("slow")]

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from collector.cli.app import app
 from collector.cli.context import Runtime
-from collector.settings import Settings
+from collector.core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 from collector.cli.app import app
 from collector.cli.context import Runtime
 from collector.cli.plan import _parse_maps
-from collector.errors import NotFound
-from collector.settings import Settings
+from collector.core.errors import NotFound
+from collector.core.settings import Settings
 from store.db import session_scope
 from store.models import Action, AuditEvent, Round, Update
 

@@ -15,13 +15,13 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from typer.testing import CliRunner
 
-from collector import lease
 from collector.cli import doctor
 from collector.cli.app import app
-from collector.clock import FrozenClock
-from collector.scheduler import LEASE
-from collector.settings import Settings
-from mailin.server import MailHandler, ServerThread
+from collector.core.clock import FrozenClock
+from collector.core.settings import Settings
+from collector.rounds import lease
+from collector.rounds.scheduler import LEASE
+from mailin.inbound.server import MailHandler, ServerThread
 from store.db import make_engine, upgrade
 from tests.mail_out.test_channel import RecordingRelay, free_port
 
@@ -208,7 +208,7 @@ def test_the_command_exits_1_when_a_check_fails_and_prints_json(tmp_path, monkey
 
 
 def _harbourside(engine):
-    from collector.clock import FrozenClock
+    from collector.core.clock import FrozenClock
     from store.db import session_scope
     from tests.rounds import personas
 

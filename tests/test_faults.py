@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from collector.faults import InjectedFault, fault
+from collector.core.faults import InjectedFault, fault
 
 
 def test_fault_points_do_nothing_without_app_testing(monkeypatch):

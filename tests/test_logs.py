@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from collector.logs import configure_logging, redact
+from collector.core.logs import configure_logging, redact
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def test_secrets_are_masked(text, secret):
 
 def test_a_json_line_per_event_with_extra_fields_and_a_masked_exception(stream):
     configure_logging("json", "INFO", stream)
-    log = logging.getLogger("mailin.process")
+    log = logging.getLogger("mailin.inbound.process")
     log.info("inbound %d applied", 42, extra={"external_id": "<a@b>", "updates": 2})
     try:
         raise RuntimeError("auth failed for xoxb-1-2-topsecret")
@@ -52,7 +52,11 @@ def test_a_json_line_per_event_with_extra_fields_and_a_masked_exception(stream):
     assert len(lines) == 2
     first, second = lines
     assert first["message"] == "inbound 42 applied" and first["level"] == "info"
-    assert first["external_id"] == "<a@b>" and first["updates"] == 2 and first["logger"] == "mailin.process"
+    assert (
+        first["external_id"] == "<a@b>"
+        and first["updates"] == 2
+        and first["logger"] == "mailin.inbound.process"
+    )
     assert "topsecret" not in json.dumps(second) and "RuntimeError" in second["exception"]
 
 

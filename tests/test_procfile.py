@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from collector import lease
-from collector.scheduler import LEASE
+from collector.rounds import lease
+from collector.rounds.scheduler import LEASE
 from store.db import make_engine
 from tests.mail_in.test_kill import _free_port
 from tests.test_serve_all import _wait

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from collector import lease
-from collector.scheduler import LEASE
+from collector.rounds import lease
+from collector.rounds.scheduler import LEASE
 from store.db import make_engine
 from tests.fakes.slack_api import TOKEN, SlackStandIn
 from tests.mail_in.test_kill import _free_port

@@ -16,8 +16,8 @@ from bot import blocks, ids, ingest, prompts, text
 from bot.answers import answer, responder, store_once
 from bot.context import Bot
 from bot.record import Choice, check
-from collector.review import parsed_updates
-from collector.vocabulary import Status
+from collector.core.vocabulary import Status
+from collector.replies.review import parsed_updates
 from store.db import session_scope
 from store.models import InboundMessage, Prompt
 

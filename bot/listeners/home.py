@@ -10,8 +10,8 @@ from slack_bolt import Ack, App
 from bot import home, ingest
 from bot.answers import direct, send_receipt, store_once
 from bot.context import Bot
-from collector import review
-from collector.errors import UserError
+from collector.core.errors import UserError
+from collector.replies import review
 from store.db import session_scope
 from store.models import InboundMessage, Person
 

@@ -18,7 +18,7 @@ from bot.answers import answer, direct, patiently
 from bot.context import Bot
 from bot.record import Choice
 from bot.text import AWAITING
-from collector.vocabulary import Status
+from collector.core.vocabulary import Status
 from store.db import session_scope
 from store.models import InboundMessage
 

@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from collector.errors import UserError
+from collector.core.errors import UserError
 
 from . import db as db_cli
 from . import demo as demo_cli

@@ -14,8 +14,8 @@ from rich.console import Console
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from collector.clock import Clock, SystemClock
-from collector.settings import Settings
+from collector.core.clock import Clock, SystemClock
+from collector.core.settings import Settings
 
 console = Console()
 console_err = Console(stderr=True)

@@ -93,11 +93,11 @@ def demo(
 
 def _open_round(engine, rt, directory: Path) -> tuple[Path, int]:
     """Step 5: a round due in ten working days, its prompts written to the outbox as a lead would get them."""
-    from collector.channel_registry import channels_for
-    from collector.policy import local_date, working_days_after, zone
-    from collector.rounds import open_round
-    from collector.settings import Settings
-    from collector.tick import send_pending
+    from collector.cli.wiring import channels_for
+    from collector.core.settings import Settings
+    from collector.core.workdays import local_date, working_days_after, zone
+    from collector.rounds.lifecycle import open_round
+    from collector.rounds.tick import send_pending
     from store.db import session_scope
     from store.queries import find_plan
 
@@ -155,7 +155,7 @@ def _readable(path: Path) -> str:
 
 def _replies(engine, rt, directory: Path, round_id: int, answers_file: Path) -> None:
     """Steps 6 and 7: five leads answer by email through the real SMTP server; what became of each."""
-    from collector.settings import Settings
+    from collector.core.settings import Settings
 
     from . import demo_mail
 
@@ -180,7 +180,7 @@ def _replies(engine, rt, directory: Path, round_id: int, answers_file: Path) -> 
 
 def _review(engine) -> None:
     """Step 7: what the parser would not decide alone waits for a coordinator, with the reason."""
-    from collector import review
+    from collector.replies import review
     from store.db import session_scope
 
     console.rule("[bold]7. The review queue")

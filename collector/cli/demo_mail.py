@@ -23,10 +23,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
-from collector.channel_registry import channels_for
-from collector.clock import Clock
-from collector.messages import prompt_message
-from collector.settings import Settings
+from collector.channels.messages import prompt_message
+from collector.cli.wiring import channels_for
+from collector.core.clock import Clock
+from collector.core.settings import Settings
 from store.db import session_scope
 from store.models import Delegation, InboundMessage, Person, Prompt, Update
 
@@ -250,7 +250,7 @@ class Outcome:
 
 def outcomes(engine: Engine, replies: list[DemoReply]) -> list[Outcome]:
     """What became of each reply: its state, how many updates it recorded, and why it waits for review."""
-    from mailin.store import external_id_for
+    from mailin.inbound.store import external_id_for
 
     out = []
     with session_scope(engine, read_only=True) as s:
@@ -269,9 +269,9 @@ def outcomes(engine: Engine, replies: list[DemoReply]) -> list[Outcome]:
 def receive(engine: Engine, settings: Settings, clock: Clock, replies: list[DemoReply]) -> dict[str, int]:
     """Start the real SMTP server on a free loopback port, send the replies to it, process what it stored
     (receipts included), and stop it."""
-    from mailin.process import process_pending
-    from mailin.server import MailHandler, ServerThread
-    from mailin.store import GroupCommitter
+    from mailin.inbound.process import process_pending
+    from mailin.inbound.server import MailHandler, ServerThread
+    from mailin.inbound.store import GroupCommitter
 
     committer = GroupCommitter(engine, clock)
     try:

@@ -21,8 +21,8 @@ import typer
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from collector.channels import ChannelError
-from collector.settings import Settings
+from collector.channels.protocol import ChannelError
+from collector.core.settings import Settings
 
 from .context import console, runtime
 
@@ -101,7 +101,7 @@ def check_relay(settings: Settings, timeout: float = 10) -> Finding:
             "mail relay", WARN, f"SMTP_URL is not set: {where}",
             "set SMTP_URL=smtp://user:password@relay.example.org:587 to send email",
         )  # fmt: skip
-    from mailin.smtp import RelayConfig, SmtpSender
+    from mailin.outbound.smtp import RelayConfig, SmtpSender
 
     try:
         sender = SmtpSender(settings.smtp_url, timeout=timeout, delays=())
@@ -174,8 +174,8 @@ def check_listener(settings: Settings, timeout: float = 3, probe_timeout: float 
             "another program holds MAIL_LISTEN: choose another port",
         )  # fmt: skip
     # A greeting is not health (issue 13): the listener must store a message end to end. The probe is
-    # stored as a probe, never read as a reply (mailin.probe).
-    from mailin.probe import send_probe
+    # stored as a probe, never read as a reply (mailin.inbound.probe).
+    from mailin.inbound.probe import send_probe
 
     try:
         stored = send_probe(host or "127.0.0.1", int(port), settings.mail_domain, timeout=probe_timeout)
@@ -194,10 +194,11 @@ def check_listener(settings: Settings, timeout: float = 3, probe_timeout: float 
 
 
 def check_mailbox(settings: Settings) -> Finding:
-    """MAILBOX_URL: sign-in, the folder, IDLE and the OAuth token's lifetime (mailin/imap_check.py)."""
+    """MAILBOX_URL: sign-in, the folder, IDLE and the OAuth token's lifetime
+    (mailin/inbound/imap_check.py)."""
     if not settings.mailbox_url:
         return Finding("mailbox", OFF, "MAILBOX_URL is not set: replies come in by SMTP only")
-    from mailin.imap_check import inspect_mailbox
+    from mailin.inbound.imap_check import inspect_mailbox
 
     return Finding("mailbox", *inspect_mailbox(settings))
 
@@ -228,8 +229,8 @@ def check_slack(settings: Settings) -> Finding:
 
 
 def check_scheduler(settings: Settings, now: datetime | None = None) -> Finding:
-    from collector import lease
-    from collector.scheduler import LEASE
+    from collector.rounds import lease
+    from collector.rounds.scheduler import LEASE
     from store.db import make_engine
 
     engine = make_engine(settings.database_url)
@@ -256,8 +257,8 @@ def check_scheduler(settings: Settings, now: datetime | None = None) -> Finding:
 
 def check_reach(settings: Settings) -> Finding:
     """Per channel, how many leads of the plans in use it would reach, and who none would."""
-    from collector.channel_registry import configured_names
-    from collector.reach import reach
+    from collector.channels.registry import configured_names
+    from collector.rounds.reach import reach
     from store.db import make_engine, session_scope
 
     engine = make_engine(settings.database_url)

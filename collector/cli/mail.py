@@ -1,4 +1,5 @@
-"""`collector mail parse FILE.eml`: what the pure extraction (mailin.extract) and the update parser make of
+"""`collector mail parse FILE.eml`: what the pure extraction (mailin.inbound.extract) and the update parser
+make of
 one received email, without touching the database. For checking a reply by hand and for scripts."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from collector.errors import UserError
+from collector.core.errors import UserError
 
 from .context import console
 
@@ -21,9 +22,9 @@ _HEADING_REF = re.compile(r"(?m)^\s*\[\s*(\d+(?:\.\d+)+[a-z]?)\s*\]")
 
 def parse_file(path: Path, refs: list[str] | None, today: date | None) -> dict:
     """The `mail parse` contract for one .eml file: reply, body, auto_reply, bounce, updates."""
-    from collector.parsing import parse_reply, revised_due
-    from collector.replies import AskedAction
-    from mailin.extract import parse_message
+    from collector.replies.parsing import parse_reply, revised_due
+    from collector.replies.types import AskedAction
+    from mailin.inbound.extract import parse_message
 
     try:
         raw = path.read_bytes()
@@ -152,9 +153,10 @@ def receive(
     from email.policy import default
     from email.utils import getaddresses
 
-    from collector.channel_registry import channels_for, close_channels
-    from mailin.process import process_pending
-    from mailin.store import store_message
+    from collector.channels.registry import close_channels
+    from collector.cli.wiring import channels_for
+    from mailin.inbound.process import process_pending
+    from mailin.inbound.store import store_message
 
     from .context import runtime
 
@@ -173,7 +175,8 @@ def receive(
         head = BytesHeaderParser(policy=default).parsebytes(raw)
         senders = getaddresses([str(v) for v in head.get_all("From", [])])
         recipients = getaddresses([str(v) for k in ("Delivered-To", "To", "Cc") for v in head.get_all(k, [])])
-        # The envelope sender is what the final delivery recorded in Return-Path (mailin/sender.py checks
+        # The envelope sender is what the final delivery recorded in Return-Path (mailin/inbound/sender.py
+        # checks
         # From against it); a saved file without one falls back to From: the operator vouches for the file.
         return_path = getaddresses([str(v) for v in head.get_all("Return-Path", [])[:1]])
         envelope = {

@@ -339,7 +339,7 @@ def schedule(
     clear: bool = typer.Option(False, "--clear", help="Stop opening rounds automatically."),
 ) -> None:
     """Set (or, with no options, show) when a plan's rounds open, fall due, remind, escalate and close."""
-    from collector.schedule import cadence, set_schedule
+    from collector.rounds.schedule import cadence, set_schedule
     from store.queries import find_plan
 
     rt = runtime(ctx)
@@ -408,8 +408,8 @@ def coordinators(
     remove: list[str] = typer.Option([], "--remove", help="Stop this person being a coordinator."),
 ) -> None:
     """List (or change) who coordinates a plan: they receive its escalations."""
-    from collector.schedule import coordinators as current
-    from collector.schedule import set_coordinators
+    from collector.rounds.schedule import coordinators as current
+    from collector.rounds.schedule import set_coordinators
     from store.people import contact_channel
     from store.queries import find_plan
 

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.table import Table
 
-from collector.errors import UserError
+from collector.core.errors import UserError
 
 from .context import Runtime, console, runtime
 
@@ -34,7 +34,7 @@ EXCEPTIONS = typer.Option(
 
 
 def _zone(rt: Runtime, plan) -> ZoneInfo:
-    from collector.policy import zone
+    from collector.core.workdays import zone
 
     return zone(plan.timezone, rt.settings.timezone)
 
@@ -168,12 +168,12 @@ def _recipients(rt: Runtime, plan_ident: str, to: str) -> tuple[list[str], str |
 
 
 def _send_email(rt: Runtime, data, built, addresses: list[str]) -> str:
-    from collector.channels import ChannelError
+    from collector.channels.protocol import ChannelError
     from reports.distribute import compose, send_email
 
     relay = None
     if rt.settings.smtp_url:
-        from mailin.smtp import SmtpSender
+        from mailin.outbound.smtp import SmtpSender
 
         relay = SmtpSender(rt.settings.smtp_url)
     msg = compose(

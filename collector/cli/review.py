@@ -7,7 +7,7 @@ import json
 import typer
 from rich.table import Table
 
-from collector.vocabulary import Status
+from collector.core.vocabulary import Status
 
 from .context import console, runtime
 
@@ -24,7 +24,7 @@ def list_items(
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """Everything waiting for a person, oldest first, with the reason."""
-    from collector.review import pending
+    from collector.replies.review import pending
     from store.queries import find_plan
 
     with runtime(ctx).session(read_only=True) as s:
@@ -60,7 +60,7 @@ def list_items(
 @app.command()
 def show(ctx: typer.Context, item: int = typer.Argument(..., help="The item's id.")) -> None:
     """The reply as the person wrote it, why it waits, and what the parser read in it."""
-    from collector.review import get, parsed_updates
+    from collector.replies.review import get, parsed_updates
 
     with runtime(ctx).session(read_only=True) as s:
         message = get(s, item)
@@ -108,9 +108,9 @@ def apply_item(
 ) -> None:
     """Put an item on the record: as the parser read it, or corrected with --ref/--status/--progress (what
     you leave out keeps what the reply said about that action)."""
-    from collector.replies import ParsedUpdate
-    from collector.review import apply_item as run
-    from collector.review import get
+    from collector.replies.review import apply_item as run
+    from collector.replies.review import get
+    from collector.replies.types import ParsedUpdate
     from store.people import resolve_person
 
     rt = runtime(ctx)
@@ -130,7 +130,7 @@ def apply_item(
 def _lead_prompt(session, message, person_id: int) -> int:
     from sqlalchemy import select
 
-    from collector.errors import UserError
+    from collector.core.errors import UserError
     from store.models import Prompt, Round
 
     prompt = session.scalar(
@@ -153,7 +153,7 @@ def reject(
 ) -> None:
     """Keep an item off the record, saying why (it stays stored, with the reason). An item already applied,
     or partly applied beside a question, can be rejected too: the updates it recorded are withdrawn."""
-    from collector.review import reject_item
+    from collector.replies.review import reject_item
 
     rt = runtime(ctx)
     with rt.session() as s:
@@ -169,7 +169,7 @@ def reject(
 @app.command()
 def replay(ctx: typer.Context, item: int = typer.Argument(..., help="The item's id.")) -> None:
     """Run an item through intake again (after adding the sender to the directory, say)."""
-    from collector.review import replay as run
+    from collector.replies.review import replay as run
 
     rt = runtime(ctx)
     with rt.session() as s:
@@ -186,7 +186,7 @@ def _written(message) -> str:
     encoding) with its quoted original cut; anything else as stored."""
     raw = bytes(message.raw)
     if message.channel == "email":
-        from mailin.extract import parse_message
+        from mailin.inbound.extract import parse_message
 
         parts = parse_message(raw)
         header = f"From: {parts.from_address or '?'}\nSubject: {parts.subject or ''}\n\n"

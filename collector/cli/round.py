@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.table import Table
 
-from collector.errors import UserError
+from collector.core.errors import UserError
 
 from .context import Runtime, console, runtime
 
@@ -59,14 +59,14 @@ def _closing_day(instant: datetime | None, tz: ZoneInfo) -> str:
 
 
 def _round(s, plan: str | None, round_id: int | None, state: str | None = "open"):
-    from collector.rounds import find_round
+    from collector.rounds.lifecycle import find_round
     from store.queries import find_plan
 
     return find_round(s, plan=find_plan(s, plan) if plan else None, round_id=round_id, state=state)
 
 
 def _channels(rt: Runtime):
-    from collector.channel_registry import channels_for
+    from collector.cli.wiring import channels_for
 
     return channels_for(rt.settings, rt.clock)
 
@@ -87,9 +87,9 @@ def open_(
     ),
 ) -> None:
     """Open a round: one prompt per lead about all their open actions, sent straight away."""
-    from collector.channel_registry import carrier, close_channels
-    from collector.rounds import open_round
-    from collector.tick import send_pending
+    from collector.channels.registry import carrier, close_channels
+    from collector.rounds.lifecycle import open_round
+    from collector.rounds.tick import send_pending
     from store.models import Person
     from store.people import usable_channels
     from store.queries import find_plan
@@ -166,7 +166,7 @@ def _say_where(rt: Runtime, report) -> None:
 @app.command("list")
 def list_(ctx: typer.Context, plan: str | None = PLAN) -> None:
     """List collection rounds, newest first."""
-    from collector.round_status import list_rounds
+    from collector.rounds.status import list_rounds
     from store.queries import find_plan
 
     rt = runtime(ctx)
@@ -195,7 +195,7 @@ def list_(ctx: typer.Context, plan: str | None = PLAN) -> None:
 @app.command()
 def status(ctx: typer.Context, plan: str | None = PLAN, round_id: int | None = ROUND) -> None:
     """Who was asked, through which channel, what was sent, and what has been answered."""
-    from collector.round_status import delivery_line, round_status
+    from collector.rounds.status import delivery_line, round_status
 
     rt = runtime(ctx)
     lease = timedelta(seconds=rt.settings.delivery_lease)
@@ -245,12 +245,12 @@ def remind(
     lead: str | None = typer.Option(None, "--lead", help="Only this lead (name, code or email)."),
 ) -> None:
     """Send a reminder now, outside the schedule, about the actions still unanswered (once a day)."""
-    from collector.remind import remind_now
+    from collector.rounds.remind import remind_now
 
     rt = runtime(ctx)
     with rt.session(read_only=True) as s:
         target = _round(s, plan, round_id).id
-    from collector.channel_registry import close_channels
+    from collector.channels.registry import close_channels
 
     channels = _channels(rt)
     try:
@@ -280,7 +280,7 @@ def remind(
 @app.command()
 def close(ctx: typer.Context, plan: str | None = PLAN, round_id: int | None = ROUND) -> None:
     """Close a round: no more reminders or escalations (late answers are still recorded)."""
-    from collector.rounds import close_round
+    from collector.rounds.lifecycle import close_round
 
     rt = runtime(ctx)
     with rt.session() as s:
@@ -297,7 +297,7 @@ def reopen(
     closes: str | None = typer.Option(None, "--closes", help="Close it again at the end of this day."),
 ) -> None:
     """Reopen a closed round (the plan's latest closed one with --plan)."""
-    from collector.rounds import reopen_round
+    from collector.rounds.lifecycle import reopen_round
 
     rt = runtime(ctx)
     with rt.session() as s:

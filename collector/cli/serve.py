@@ -25,8 +25,9 @@ def scheduler(
     Only one scheduler acts at a time (a lease in the database); a second one stands by and takes over
     when the first stops or dies.
     """
-    from collector.channel_registry import channels_for, close_channels, describe
-    from collector.scheduler import SchedulerJob, serve
+    from collector.channels.registry import close_channels, describe
+    from collector.cli.wiring import channels_for
+    from collector.rounds.scheduler import SchedulerJob, serve
 
     rt = runtime(ctx)
     _logging(rt.settings)
@@ -61,8 +62,9 @@ def mail(
     """
     import asyncio
 
-    from collector.channel_registry import channels_for, close_channels, describe
-    from mailin.imap_serve import serve_mail  # SMTP, the mailbox (MAILBOX_URL), or both
+    from collector.channels.registry import close_channels, describe
+    from collector.cli.wiring import channels_for
+    from mailin.inbound.imap_serve import serve_mail  # SMTP, the mailbox (MAILBOX_URL), or both
 
     rt = runtime(ctx)
     _logging(rt.settings)
@@ -94,11 +96,11 @@ def web(
     import signal
     import threading
 
-    from bot.app import build_app
     from bot.client import install_token_filter
     from bot.server import SlackServer
     from bot.sweep import every
-    from collector.channel_registry import close_channels, describe
+    from collector.channels.registry import close_channels, describe
+    from collector.cli.wiring import slack_app
 
     rt = runtime(ctx)
     _logging(rt.settings)
@@ -107,7 +109,7 @@ def web(
     if not settings.slack_bot_token or not settings.slack_signing_secret:
         _health_only(rt, host)
         return
-    bolt, bot = build_app(settings, rt.engine, rt.clock)
+    bolt, bot = slack_app(settings, rt.engine, rt.clock)
     log = logging.getLogger(__name__)
     log.info("channels: %s", describe(bot.channels))
     stop = threading.Event()
@@ -161,8 +163,8 @@ def _connect_until_stopped(handler, stop) -> bool:
 
 
 def _logging(settings) -> None:
-    """One line per event (JSON with LOG_FORMAT=json), secrets masked: collector/logs.py."""
-    from collector.logs import configure_logging
+    """One line per event (JSON with LOG_FORMAT=json), secrets masked: collector/core/logs.py."""
+    from collector.core.logs import configure_logging
 
     configure_logging(settings.log_format, settings.log_level)
 
@@ -182,9 +184,10 @@ def all_(
     import asyncio
     import threading
 
-    from collector.channel_registry import channels_for, close_channels, describe
-    from collector.scheduler import SchedulerJob, build_scheduler
-    from mailin.imap_serve import serve_mail  # SMTP, the mailbox (MAILBOX_URL), or both
+    from collector.channels.registry import close_channels, describe
+    from collector.cli.wiring import channels_for
+    from collector.rounds.scheduler import SchedulerJob, build_scheduler
+    from mailin.inbound.imap_serve import serve_mail  # SMTP, the mailbox (MAILBOX_URL), or both
 
     rt = runtime(ctx)
     settings = rt.settings
@@ -225,14 +228,14 @@ def _web_in_thread(rt, host: str):
     if settings.slack_app_token:
         log.warning("Socket Mode is run by `collector serve web`, not `serve all`: no web server")
         return None
-    from bot.app import build_app
     from bot.client import install_token_filter
     from bot.server import SlackServer
     from bot.sweep import every
-    from collector.channel_registry import close_channels
+    from collector.channels.registry import close_channels
+    from collector.cli.wiring import slack_app
 
     install_token_filter()
-    bolt, bot = build_app(settings, rt.engine, rt.clock)
+    bolt, bot = slack_app(settings, rt.engine, rt.clock)
     server = SlackServer((host, settings.port), bolt, settings.slack_signing_secret, rt.engine, link=bot.link)
     swept = threading.Event()
     every(bot, 60.0, swept)

@@ -2,7 +2,8 @@
 or withdraws, and the history of every update, withdrawn ones included.
 
 `add` goes through intake like any reply, with the coordinator vouching for it; given only a status (or only
-a revised target...), it corrects the round's latest update and keeps the rest (collector/corrections.py).
+a revised target...), it corrects the round's latest update and keeps the rest
+(collector/replies/corrections.py).
 `withdraw` takes an update off the record without erasing it."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 import typer
 from rich.table import Table
 
-from collector.vocabulary import Status
+from collector.core.vocabulary import Status
 
 from .context import console, runtime
 
@@ -39,7 +40,7 @@ def add(
 ) -> None:
     """Record one action's update for the plan's open round (or --round). When the round already has one, the
     fields you leave out are kept from it: --status alone changes the status and keeps the lead's words."""
-    from collector.paper import record_paper_update
+    from collector.replies.paper import record_paper_update
 
     rt = runtime(ctx)
     with rt.session() as s:
@@ -74,7 +75,7 @@ def withdraw(
 ) -> None:
     """Take an update off the record: it stays in the history and the audit log, and counts nowhere (the
     round's update before it counts again)."""
-    from collector.corrections import withdraw as run
+    from collector.replies.corrections import withdraw as run
 
     rt = runtime(ctx)
     with rt.session() as s:
@@ -92,7 +93,7 @@ def list_updates(
 ) -> None:
     """Every update of a plan, oldest first, with its id: corrections say what they changed, withdrawn
     updates say when, by whom and why."""
-    from collector.corrections import history_rows
+    from collector.replies.corrections import history_rows
 
     rt = runtime(ctx)
     with rt.session(read_only=True) as s:

@@ -18,7 +18,7 @@ from typing import Any
 from jinja2 import Environment, StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 from markupsafe import Markup, escape
 
-from collector.errors import UserError
+from collector.core.errors import UserError
 from reports.model import ReportData, Row
 from reports.render.words import committee_words
 from reports.safe import truncate

@@ -15,7 +15,7 @@ import re
 from functools import cache
 from typing import Any
 
-from collector.errors import UserError
+from collector.core.errors import UserError
 from reports.model import ReportData
 from reports.render.html import render_html
 

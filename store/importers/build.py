@@ -12,17 +12,17 @@ import re
 from dataclasses import dataclass, field
 from functools import partial
 
-from collector.vocabulary import Status, status_from_text, status_from_word
+from collector.core.dates import TargetDraft, TargetKind, YearStyle, find_dates, parse_target, split_targets
+from collector.core.refs import parse_ref_cell, split_leading_ref
+from collector.core.vocabulary import Status, status_from_text, status_from_word
 
 from .cells import flat, paragraphs, unbullet
 from .columns import FALLBACK
-from .draft import ActionDraft, LeadDraft, ProgressDraft, TargetDraft, TargetKind
+from .draft import ActionDraft, LeadDraft, ProgressDraft
 from .items import Item, per_item_values, split_items
 from .layout import Column, Row
 from .leads import is_code, parse_leads
-from .refs import parse_ref_cell, split_leading_ref
 from .status_cells import row_status
-from .targets import YearStyle, find_dates, parse_target, split_targets
 
 CORE = {"ref", "action", "lead", "target", "status", "progress", "completed"}
 _DATE_LEAD = re.compile(r"^\s*(\S+[\s\-/']+\d{2,4})\b")

@@ -22,13 +22,13 @@ import re
 from dataclasses import dataclass
 from statistics import mean
 
-from collector.vocabulary import status_from_word
+from collector.core.dates import parse_target
+from collector.core.refs import parse_ref_cell
+from collector.core.vocabulary import status_from_word
 
 from .cells import flat, paragraphs, unbullet
 from .headers import is_exact_header, match_header, squash_header
 from .leads import is_code, is_team
-from .refs import parse_ref_cell
-from .targets import parse_target
 
 # A header naming one of these is a strong prior; the other fields are weaker (they carry less meaning
 # for the import when wrong).

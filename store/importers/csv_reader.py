@@ -18,7 +18,7 @@ import csv
 import io
 from pathlib import Path
 
-from collector.errors import ImportFileError
+from collector.core.errors import ImportFileError
 from store.importers.read import clean_cell
 from store.importers.source import SourceDoc, SourceLine
 

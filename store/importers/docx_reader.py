@@ -34,7 +34,7 @@ from docx.opc.exceptions import OpcError
 from docx.oxml.ns import nsmap, qn
 from lxml import etree
 
-from collector.errors import ImportFileError
+from collector.core.errors import ImportFileError
 from store.importers.read import clean_paragraph, join_paragraphs
 from store.importers.source import SourceDoc, SourceLine
 from store.importers.status_cells import hex_colour

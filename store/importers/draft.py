@@ -7,24 +7,9 @@ transaction. Nothing here touches the database.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
-from enum import StrEnum
 
-from collector.vocabulary import Status
-
-
-class TargetKind(StrEnum):
-    DATE = "date"  # a date was parsed (month-only targets mean the end of that month)
-    ONGOING = "ongoing"
-    TBC = "tbc"
-    TEXT = "text"  # free text ("Awaiting outcome of ... vote", "Pending outcome of pilot")
-
-
-@dataclass
-class TargetDraft:
-    text: str  # as printed, always kept
-    kind: TargetKind
-    date: date | None = None
+from collector.core.dates import TargetDraft
+from collector.core.vocabulary import Status
 
 
 @dataclass

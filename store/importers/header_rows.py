@@ -16,14 +16,14 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from collector.errors import ImportFileError
+from collector.core.dates import find_dates
+from collector.core.errors import ImportFileError
+from collector.core.refs import parse_ref_cell, split_leading_ref
 
 from .cells import flat
 from .columns import Column, Profile, decide, header_prior, is_value_of, profile, rank_same_kind
 from .headers import header_score, is_exact_header, match_header, squash_header
-from .refs import parse_ref_cell, split_leading_ref
 from .source import SourceDoc, SourceLine
-from .targets import find_dates
 
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 

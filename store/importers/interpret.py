@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from collector.errors import ImportFileError
+from collector.core.dates import YearStyle
+from collector.core.errors import ImportFileError
+from collector.core.refs import parse_ref_cell, split_leading_ref
 
 from .build import Context, action_from_outcome, action_from_row, add_detail
 from .cells import flat
@@ -18,8 +20,6 @@ from .items import split_items
 from .layout import Part, Row, Section, split_parts
 from .leads import parse_leads
 from .numbering import adopt, disambiguate, is_forgotten_number, number, successor
-from .refs import parse_ref_cell, split_leading_ref
-from .targets import YearStyle
 
 _PERIOD = re.compile(
     r"((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}\s*[-–]\s*"

@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from collector.vocabulary import Status
+from collector.core.refs import parse_ref_cell, split_leading_ref
+from collector.core.vocabulary import Status
 
 from .cells import is_bullet, paragraphs
 from .columns import Column, is_value_of
 from .header_rows import find_headers, row_width
 from .key import read_key
-from .refs import parse_ref_cell, split_leading_ref
 from .source import SourceDoc, SourceLine
 from .status_cells import read_colour_key
 

@@ -14,7 +14,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from collector.errors import ImportFileError
+from collector.core.errors import ImportFileError
 from store.importers.source import SourceDoc
 
 from .cells import normalise_cell

@@ -37,7 +37,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from collector.vocabulary import Status, status_from_text, status_from_word
+from collector.core.vocabulary import Status, status_from_text, status_from_word
 from store.importers.source import SourceLine
 
 # --- colours --------------------------------------------------------------------------------------------

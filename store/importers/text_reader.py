@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from collector.errors import ImportFileError
+from collector.core.errors import ImportFileError
 
 from .cells import normalise_cell
 from .source import SourceDoc, SourceLine

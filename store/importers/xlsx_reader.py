@@ -37,7 +37,7 @@ from openpyxl import load_workbook
 from openpyxl.styles.colors import COLOR_INDEX
 from openpyxl.utils.exceptions import InvalidFileException
 
-from collector.errors import ImportFileError
+from collector.core.errors import ImportFileError
 from store.importers.read import clean_cell
 from store.importers.source import SourceDoc, SourceLine
 from store.importers.status_cells import hex_colour

@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select
 
-from bot.app import build_app
 from bot.context import Bot
 from bot.server import EVENTS_PATH, SlackServer
-from collector.clock import FrozenClock
-from collector.settings import Settings
+from collector.cli.wiring import slack_app
+from collector.core.clock import FrozenClock
+from collector.core.settings import Settings
 from store.db import session_scope
 from store.models import Person
 from tests.bot import slack
@@ -121,7 +121,7 @@ def running(
 ) -> Iterator[Harness]:
     """The app built from `settings`, served on loopback (a test that needs other settings uses this);
     `kw` goes to SlackServer (workers, read_timeout, ...)."""
-    app, bot = build_app(settings, engine, clock)
+    app, bot = slack_app(settings, engine, clock)
     assert bot.link is not None
     bot.link.first_delay, bot.link.max_delay = 0.1, 0.4  # a Slack outage in a test is short
     server = SlackServer(

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot import blocks, limits
 from bot.channel import PARTS_EVENT, RESUME_WINDOW, slack_channel
 from bot.client import Pacer, make_client
-from collector.channels import AskedItem, ChannelError, PromptMessage, Recipient, Sent
+from collector.channels.protocol import AskedItem, ChannelError, PromptMessage, Recipient, Sent
 from store.db import session_scope
 from store.models import AuditEvent
 from tests.bot.conftest import SAM

@@ -14,8 +14,8 @@ import pytest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from sqlalchemy import func, select
 
-from bot.app import build_app
 from bot.context import Bot
+from collector.cli.wiring import slack_app
 from store.db import session_scope
 from store.models import InboundMessage, Update
 from tests.bot import slack
@@ -37,7 +37,7 @@ def socket_app(settings, engine, clock, api: SlackStandIn) -> Iterator[SocketApp
     socket = SocketModeStandIn().start()
     api.socket_url = lambda: socket.url
     settings.slack_app_token = APP_TOKEN
-    app, bot = build_app(settings, engine, clock)
+    app, bot = slack_app(settings, engine, clock)
     handler = SocketModeHandler(app, settings.slack_app_token)  # as collector/cli/serve.py builds it
     handler.connect()  # what handler.start() does before it blocks
     try:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from collector.vocabulary import Status
+from collector.core.vocabulary import Status
 from store.importers.draft import ActionDraft, PlanDraft
 
 # --- the model ---------------------------------------------------------------------------------------

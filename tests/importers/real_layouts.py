@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from collector.vocabulary import Status
+from collector.core.vocabulary import Status
 
 # --- printed blocks ------------------------------------------------------------------------------------
 

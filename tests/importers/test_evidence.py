@@ -203,7 +203,7 @@ def _shade(cell, hex_rgb: str) -> None:
 def test_a_status_shown_only_by_the_cells_colour_is_read_as_that_status(tmp_path):
     import docx
 
-    from collector.vocabulary import Status
+    from collector.core.vocabulary import Status
 
     document = docx.Document()
     document.add_paragraph("Access plan 2026")

@@ -9,8 +9,8 @@ from datetime import date
 
 import pytest
 
-from collector.errors import ImportFileError
-from collector.vocabulary import Status
+from collector.core.errors import ImportFileError
+from collector.core.vocabulary import Status
 from store.importers.pipeline import load_plan, load_plans
 
 NHS = [

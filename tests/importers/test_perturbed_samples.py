@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from collector.errors import ImportFileError
+from collector.core.errors import ImportFileError
 from store.importers.draft import ActionDraft, PlanDraft
 from store.importers.pipeline import load_plans
 

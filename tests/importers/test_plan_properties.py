@@ -27,7 +27,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, note, settings
 from hypothesis import strategies as st
 
-from collector.errors import ImportFileError
+from collector.core.errors import ImportFileError
 from store.importers.draft import PlanDraft
 from store.importers.pipeline import load_plans
 

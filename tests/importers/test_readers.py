@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 from openpyxl import Workbook
 
-from collector.errors import ImportFileError
+from collector.core.errors import ImportFileError
 from store.importers.read import OLE2_MAGIC, clean_cell, clean_paragraph, read_source
 from store.importers.source import SourceDoc, SourceLine
 from store.importers.xlsx_reader import format_date

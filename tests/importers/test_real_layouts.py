@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from store.importers.draft import ActionDraft, PlanDraft, TargetKind
+from collector.core.dates import TargetKind
+from store.importers.draft import ActionDraft, PlanDraft
 from store.importers.pipeline import load_plans
 
 from .real_layouts import (

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from store.importers.refs import NOT_A_CODE, is_ref_like, parse_ref_cell, ref_key, split_leading_ref
+from collector.core.refs import NOT_A_CODE, is_ref_like, parse_ref_cell, ref_key, split_leading_ref
 
 PRINTED = [
     ("1.1", "1.1"),

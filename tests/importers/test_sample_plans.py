@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from collector.vocabulary import Status
-from store.importers.draft import PlanDraft, TargetKind
+from collector.core.dates import TargetKind
+from collector.core.vocabulary import Status
+from store.importers.draft import PlanDraft
 from store.importers.pipeline import load_plans
 
 

@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 from openpyxl.styles.colors import Color
 
-from collector.vocabulary import Status, status_from_text, status_from_word
+from collector.core.vocabulary import Status, status_from_text, status_from_word
 from store.importers.docx_reader import read_docx
 from store.importers.source import SourceLine
 from store.importers.status_cells import (

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from store.importers.draft import TargetKind
-from store.importers.targets import (
+from collector.core.dates import (
     ACADEMIC,
     FINANCIAL,
     YEAR_STYLES,
+    TargetKind,
     find_dates,
     parse_target,
     split_targets,

@@ -12,13 +12,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from collector.errors import UserError
-from collector.intake import apply
-from collector.messages import prompt_message
-from collector.paper import record_paper_update
-from collector.replies import ParsedUpdate, Reply
-from collector.review import apply_item, pending, reject_item, replay
-from collector.vocabulary import Status
+from collector.channels.messages import prompt_message
+from collector.core.errors import UserError
+from collector.core.vocabulary import Status
+from collector.replies.intake import apply
+from collector.replies.paper import record_paper_update
+from collector.replies.review import apply_item, pending, reject_item, replay
+from collector.replies.types import ParsedUpdate, Reply
 from mailin.compose import Envelope, compose_prompt, compose_receipt
 from store.importers.draft import ActionDraft, LeadDraft, PlanDraft, ProgressDraft, SectionDraft
 from store.models import (

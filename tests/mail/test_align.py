@@ -1,4 +1,5 @@
-"""mailin.align: the lead's lines inside our own (unquoted) prompt, found by comparing with what we sent.
+"""mailin.inbound.align: the lead's lines inside our own (unquoted) prompt, found by comparing with what we
+sent.
 
 The prompts are rendered by the real composer from generated actions (refs, texts long enough to wrap,
 targets, last reports), so the copy is what a lead's client shows; the properties are checked for every
@@ -13,12 +14,12 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from collector.channels import AskedItem, PromptMessage, Recipient
-from collector.parsing import parse_reply
-from collector.replies import AskedAction
-from collector.vocabulary import Status
-from mailin.align import added_answers
+from collector.channels.protocol import AskedItem, PromptMessage, Recipient
+from collector.core.vocabulary import Status
+from collector.replies.parsing import parse_reply
+from collector.replies.types import AskedAction
 from mailin.compose import prompt_context, render
+from mailin.inbound.align import added_answers
 
 ACTIONS = [
     "Publish the workforce equality report",

@@ -6,14 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mailin.classify import (
+from mailin.inbound.classify import (
     AUTO_REPLY_PHRASES,
     AUTO_REPLY_WORDS,
     failed_recipients,
     is_auto_reply,
     is_bounce,
 )
-from mailin.extract import parse_message
+from mailin.inbound.extract import parse_message
 
 
 def headers(**values: str):
@@ -81,7 +81,7 @@ def test_a_reply_with_inline_status_words_is_not_a_bounce() -> None:
 
 
 def test_a_standard_dsn_names_its_failed_recipients_even_when_the_text_does_not():
-    from mailin.extract import parse_message
+    from mailin.inbound.extract import parse_message
 
     raw = (
         b"From: Mail Delivery System <MAILER-DAEMON@mx.riverside.example.gov.uk>\r\n"

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from collector.parsing import parse_reply, revised_due
-from collector.replies import AskedAction
-from mailin.extract import parse_message, visible_reply
+from collector.replies.parsing import parse_reply, revised_due
+from collector.replies.types import AskedAction
+from mailin.inbound.extract import parse_message, visible_reply
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "mail"
 LABELS: dict[str, dict] = json.loads((CORPUS / "labels.json").read_text(encoding="utf-8"))

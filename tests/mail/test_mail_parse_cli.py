@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from collector.cli.app import app
 from collector.cli.mail import parse_file
-from collector.errors import UserError
+from collector.core.errors import UserError
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "mail"
 

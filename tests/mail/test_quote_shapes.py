@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mailin.extract import parse_message
+from mailin.inbound.extract import parse_message
 
 NAME = "Action Plan Progress"
 ADDR = "reply+9f1c2a7e5b3d@progress.exampleshire.gov.uk"

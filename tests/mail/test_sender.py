@@ -1,10 +1,10 @@
-"""The sender rule (mailin/sender.py), case by case from its table; pure, no I/O."""
+"""The sender rule (mailin/inbound/sender.py), case by case from its table; pure, no I/O."""
 
 from __future__ import annotations
 
 import pytest
 
-from mailin.sender import auth_result, check
+from mailin.inbound.sender import auth_result, check
 
 JO = "jo.baker@harbourside.gov.uk"
 RELAY = "mx.harbourside.test"

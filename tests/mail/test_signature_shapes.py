@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mailin.extract import parse_message
+from mailin.inbound.extract import parse_message
 
 PROMPT_FROM = "Action Plan Progress <reply+9f1c2a7e5b3d@progress.exampleshire.gov.uk>"
 ATTRIBUTION = f"On 3 Mar 2027, at 09:12, {PROMPT_FROM} wrote:"

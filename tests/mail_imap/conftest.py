@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from collector.clock import FrozenClock
-from collector.settings import Settings
-from collector.tick import tick
-from mailin.imap_config import parse_mailbox_url
-from mailin.imap_reader import MailboxReader
+from collector.core.clock import FrozenClock
+from collector.core.settings import Settings
+from collector.rounds.tick import tick
+from mailin.inbound.imap_config import parse_mailbox_url
+from mailin.inbound.imap_reader import MailboxReader
 from store.db import session_scope
 from tests.mail_imap.dovecot import PASSWORD, USER, Dovecot
 from tests.mail_imap.token_server import TokenServer

@@ -9,9 +9,9 @@ import time
 from datetime import UTC, datetime
 from itertools import pairwise
 
-from collector.clock import FrozenClock
-from mailin.imap_config import parse_mailbox_url
-from mailin.imap_reader import MailboxReader
+from collector.core.clock import FrozenClock
+from mailin.inbound.imap_config import parse_mailbox_url
+from mailin.inbound.imap_reader import MailboxReader
 from tests.mail_imap.dovecot import free_port
 
 
@@ -20,7 +20,7 @@ def test_an_unreachable_server_is_retried_with_doubling_waits_until_stopped(capl
     clock = FrozenClock(datetime(2027, 3, 1, tzinfo=UTC))
     reader = MailboxReader(None, config, "council.test", clock, password="x", first_backoff=0.05)  # type: ignore[arg-type]
     thread = threading.Thread(target=reader.run, daemon=True)
-    with caplog.at_level(logging.WARNING, logger="mailin.imap_reader"):
+    with caplog.at_level(logging.WARNING, logger="mailin.inbound.imap_reader"):
         thread.start()
         time.sleep(1.2)
         reader.stop.set()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from collector.errors import UserError
-from mailin.imap_config import parse_mailbox_url
-from mailin.imap_filter import envelope_sender, progress_recipients
+from collector.core.errors import UserError
+from mailin.inbound.imap_config import parse_mailbox_url
+from mailin.inbound.imap_filter import envelope_sender, progress_recipients
 
 DOMAIN = "riverside.gov.uk"
 

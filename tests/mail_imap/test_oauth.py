@@ -11,11 +11,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from pydantic import SecretStr
 
-from collector.errors import UserError
-from collector.settings import Settings
-from mailin import imap_session
-from mailin.imap_auth import REFRESH_BEFORE, ClientCredentials, sign_in, token_source
-from mailin.imap_config import parse_mailbox_url
+from collector.core.errors import UserError
+from collector.core.settings import Settings
+from mailin.inbound import imap_session
+from mailin.inbound.imap_auth import REFRESH_BEFORE, ClientCredentials, sign_in, token_source
+from mailin.inbound.imap_config import parse_mailbox_url
 from tests.mail_imap.conftest import CLIENT_ID, CLIENT_SECRET, DOMAIN, JO
 from tests.mail_imap.dovecot import USER
 from tests.mail_imap.mail import reply

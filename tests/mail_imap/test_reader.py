@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from mailin import imap_session
-from mailin.imap_auth import sign_in
-from mailin.process import process_pending
+from mailin.inbound import imap_session
+from mailin.inbound.imap_auth import sign_in
+from mailin.inbound.process import process_pending
 from store.db import session_scope
 from store.models import InboundMessage, MailboxState, Update
 from tests.mail_imap.conftest import DOMAIN, JO

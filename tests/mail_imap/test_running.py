@@ -8,7 +8,7 @@ import time
 import pytest
 from sqlalchemy import select
 
-from mailin.process import process_pending
+from mailin.inbound.process import process_pending
 from store.db import session_scope
 from store.models import InboundMessage
 from tests.mail_imap.conftest import DOMAIN, JO, Running
@@ -111,7 +111,7 @@ def test_serve_mail_reads_the_mailbox_and_listens_for_smtp_in_one_process(
     import smtplib
     import threading
 
-    from mailin.imap_serve import serve_mail
+    from mailin.inbound.imap_serve import serve_mail
     from tests.mail_imap.dovecot import free_port
 
     port = free_port()

@@ -33,11 +33,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from collector.clock import FrozenClock
-from collector.parsing import revised_due
-from collector.settings import Settings
-from mailin.process import process_pending
-from mailin.server import MailHandler, ServerThread
+from collector.core.clock import FrozenClock
+from collector.core.settings import Settings
+from collector.replies.parsing import revised_due
+from mailin.inbound.process import process_pending
+from mailin.inbound.server import MailHandler, ServerThread
 from store.db import make_engine, session_scope, upgrade
 from store.models import Action, Delivery, InboundMessage, Person, Plan, Prompt, PromptAction, Round, Update
 from tests.databases import fresh_database

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from collector.clock import FrozenClock
-from mailin.server import MailHandler, ServerThread
-from mailin.store import GroupCommitter
+from collector.core.clock import FrozenClock
+from mailin.inbound.server import MailHandler, ServerThread
+from mailin.inbound.store import GroupCommitter
 from store.db import make_engine, session_scope, upgrade
 from store.models import InboundMessage
 from tests.mail_in.test_kill import DOMAIN, _free_port, _start, _wait_listening

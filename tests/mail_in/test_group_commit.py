@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import DataError, OperationalError
 
-from mailin.store import GroupCommitter
+from mailin.inbound.store import GroupCommitter
 from store.db import session_scope
 from store.models import InboundMessage
 
@@ -55,7 +55,7 @@ def test_a_message_sent_twice_in_one_batch_is_stored_once(engine, clock):
 def test_when_the_database_is_down_every_sender_of_the_batch_is_told_and_nothing_is_kept(
     engine, clock, monkeypatch
 ):
-    import mailin.store as store
+    import mailin.inbound.store as store
 
     def broken(*_args, **_kwargs):
         raise OperationalError("COMMIT", {}, Exception("database is locked"))
@@ -79,7 +79,7 @@ def test_a_message_the_database_refuses_fails_alone_and_the_rest_of_its_batch_is
 ):
     """One row the database refuses (here a stand-in DataError) sinks the batch's single transaction; the
     batch is then stored one message at a time, so only that sender is told 451, and never silently."""
-    import mailin.store as store
+    import mailin.inbound.store as store
 
     real_batch, real_one = store.store_batch, store.store_message
 
@@ -135,7 +135,7 @@ def test_a_closed_committer_answers_at_once_instead_of_never(engine, clock):
 def test_a_batch_that_races_another_process_stores_the_rest_and_reports_the_duplicate(
     engine, clock, monkeypatch
 ):
-    import mailin.store as store
+    import mailin.inbound.store as store
 
     first = store.store_batch(engine, [(_message(1, "<raced@x>"), {})], clock)[0]
     # The batch's look-up ran before the other process committed <raced@x>: its INSERT then meets the row.
@@ -150,7 +150,7 @@ def test_a_batch_that_races_another_process_stores_the_rest_and_reports_the_dupl
 def test_the_committer_says_it_is_busy_while_a_sender_waits(engine, clock, monkeypatch):
     import threading
 
-    import mailin.store as store
+    import mailin.inbound.store as store
 
     inside, release = threading.Event(), threading.Event()
     real = store.store_batch

@@ -13,12 +13,12 @@ import pytest
 from sqlalchemy import func, select
 
 from collector.cli import doctor
-from collector.clock import FrozenClock
-from collector.settings import Settings
-from collector.tick import tick
-from mailin.process import process_pending
-from mailin.server import MailHandler, ServerThread
-from mailin.store import GroupCommitter
+from collector.core.clock import FrozenClock
+from collector.core.settings import Settings
+from collector.rounds.tick import tick
+from mailin.inbound.process import process_pending
+from mailin.inbound.server import MailHandler, ServerThread
+from mailin.inbound.store import GroupCommitter
 from store.db import session_scope
 from store.models import AuditEvent, InboundMessage, Person
 from tests.mail_in.test_mail import DOMAIN, DSN, JO, MONDAY, EmailChannel, mail, rows, send, updates
@@ -221,7 +221,7 @@ def test_a_flood_of_forgeries_tells_the_lead_once_a_day(
 def test_a_held_reply_can_be_applied_by_a_coordinator(
     server, engine, email, channels, settings, clock, jo_prompt
 ):
-    from collector import review
+    from collector.replies import review
 
     to = f"progress+{jo_prompt.token}@{DOMAIN}"
     send(server.port, EVIL, to, mail(JO, to, "1.1 completed"))

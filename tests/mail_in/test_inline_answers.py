@@ -17,10 +17,10 @@ from email.utils import make_msgid
 import pytest
 from sqlalchemy import select
 
-from collector.vocabulary import Status
-from mailin.align import added_answers
+from collector.core.vocabulary import Status
 from mailin.compose import prompt_context, render
-from mailin.process import process_pending
+from mailin.inbound.align import added_answers
+from mailin.inbound.process import process_pending
 from store.db import session_scope
 from store.models import Action, InboundMessage, Update
 
@@ -203,7 +203,7 @@ def test_answers_in_another_colour_are_kept_with_their_action(
     if form == "html":
         send(server.port, JO, to, mail(JO, to, page, "html"))
     else:  # text/plain beside the HTML, as Outlook sends it: the plain part shows no colour
-        from mailin.html_text import html_to_text
+        from mailin.inbound.html_text import html_to_text
 
         message = EmailMessage()
         message["From"], message["To"], message["Subject"] = JO, to, "RE: Your update for the round"
@@ -220,7 +220,7 @@ def test_answers_in_another_colour_are_kept_with_their_action(
 
 def test_a_copy_restyled_as_a_whole_gives_no_style_signal(email, jo_prompt):
     """A client that puts all of our copy in its own font says nothing by style: the text alone is read."""
-    from mailin.html_text import marked_text
+    from mailin.inbound.html_text import marked_text
 
     ours = sent_html(email)
     restyled = ours.replace("<body ", '<body><div style="font-family:Calibri">', 1).replace(

@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from collector.clock import FrozenClock
-from collector.settings import Settings
-from collector.tick import tick
-from mailin import routing
-from mailin.process import process_pending
-from mailin.server import MailHandler, ServerThread
+from collector.core.clock import FrozenClock
+from collector.core.settings import Settings
+from collector.rounds.tick import tick
+from mailin.inbound import routing
+from mailin.inbound.process import process_pending
+from mailin.inbound.server import MailHandler, ServerThread
 from store.db import session_scope
 from store.models import Delivery, InboundMessage, Person, Update
 from tests.rounds import personas
@@ -324,12 +324,12 @@ def test_a_bounce_marks_the_address_failing_and_tells_the_coordinator(
 def test_a_poison_message_is_quarantined_after_three_attempts(
     server, engine, channels, settings, clock, monkeypatch
 ):
-    import mailin.extract
+    import mailin.inbound.extract
 
     def explode(raw):
         raise RuntimeError("parser bug")
 
-    monkeypatch.setattr(mailin.extract, "parse_message", explode)
+    monkeypatch.setattr(mailin.inbound.extract, "parse_message", explode)
     send(server.port, JO, f"progress@{DOMAIN}", mail(JO, f"progress@{DOMAIN}", "1.1 on track"))
     for _ in range(2):
         process_pending(engine, channels, settings, clock)
@@ -381,7 +381,7 @@ def test_two_processes_working_the_same_queue_apply_each_message_once(
 ):
     import threading
 
-    from mailin.store import store_batch
+    from mailin.inbound.store import store_batch
 
     to = f"progress+{jo_prompt.token}@{DOMAIN}"
     envelope = {"mail_from": "jo.baker@harbourside.gov.uk", "rcpt_tos": [to]}
@@ -408,8 +408,8 @@ def test_two_processes_working_the_same_queue_apply_each_message_once(
 def test_a_message_that_fails_while_decided_does_not_sink_the_rest_of_its_chunk(
     engine, email, channels, settings, clock, jo_prompt, monkeypatch
 ):
-    from collector import intake
-    from mailin.store import store_batch
+    from collector.replies import intake
+    from mailin.inbound.store import store_batch
 
     to = f"progress+{jo_prompt.token}@{DOMAIN}"
     envelope = {"mail_from": "jo.baker@harbourside.gov.uk", "rcpt_tos": [to]}
@@ -434,7 +434,7 @@ def test_a_message_that_fails_while_decided_does_not_sink_the_rest_of_its_chunk(
 def test_processing_steps_aside_while_senders_wait_but_is_never_starved(
     engine, email, channels, settings, clock, jo_prompt
 ):
-    from mailin.store import store_batch
+    from mailin.inbound.store import store_batch
 
     to = f"progress+{jo_prompt.token}@{DOMAIN}"
     envelope = {"mail_from": "jo.baker@harbourside.gov.uk", "rcpt_tos": [to]}

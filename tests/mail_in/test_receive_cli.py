@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from collector.cli.app import app
 from collector.cli.mail import not_an_email
-from collector.errors import UserError
+from collector.core.errors import UserError
 from store.db import make_engine, session_scope
 from store.models import InboundMessage
 
@@ -96,7 +96,7 @@ def test_a_real_message_is_recognised_as_one(raw):
 
 def test_the_envelope_sender_is_the_return_path_the_mailbox_recorded(tmp_path, monkeypatch):
     """A fetched message keeps its real envelope sender (Return-Path), so the sender check
-    (mailin/sender.py) compares From with it rather than with itself."""
+    (mailin/inbound/sender.py) compares From with it rather than with itself."""
     db = tmp_path / "var" / "collector.db"
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db}")
     monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))

@@ -13,12 +13,20 @@ from email.policy import default
 import pytest
 from aiosmtpd.controller import Controller
 
-from collector.channel_registry import channels_for, resolve
-from collector.channels import AskedItem, ChannelError, PromptMessage, ReceiptLine, ReceiptMessage, Recipient
-from collector.clock import FrozenClock
-from collector.settings import Settings
-from mailin.channel import EmailChannel
-from mailin.smtp import RelayConfig, SmtpSender, redact
+from collector.channels.protocol import (
+    AskedItem,
+    ChannelError,
+    PromptMessage,
+    ReceiptLine,
+    ReceiptMessage,
+    Recipient,
+)
+from collector.channels.registry import resolve
+from collector.cli.wiring import channels_for
+from collector.core.clock import FrozenClock
+from collector.core.settings import Settings
+from mailin.outbound.channel import EmailChannel
+from mailin.outbound.smtp import RelayConfig, SmtpSender, redact
 
 JO = Recipient(4, "Jo Baker", "jo.baker@harbourside.example.org")
 SAM = Recipient(1, "Sam Ortiz", "sam@harbourside.example.org")
@@ -257,7 +265,7 @@ def test_a_value_error_from_smtplib_is_caught_as_a_permanent_error(relay, email,
 
 
 def test_shutting_down_closes_the_relay_connection():
-    from collector.channel_registry import close_channels
+    from collector.channels.registry import close_channels
 
     class Holder:
         closed = False

@@ -10,7 +10,9 @@ from email.policy import SMTP, default
 
 import pytest
 
-from collector.channels import (
+from collector.channels.messages import intro_before
+from collector.channels.outbox import part_lines
+from collector.channels.protocol import (
     AskedItem,
     ChannelError,
     EscalationMessage,
@@ -21,13 +23,11 @@ from collector.channels import (
     ReceiptMessage,
     Recipient,
 )
-from collector.messages import intro_before
-from collector.outbox import part_lines
-from collector.parsing import parse_reply
-from collector.replies import AskedAction
-from mailin import compose
+from collector.replies.parsing import parse_reply
+from collector.replies.types import AskedAction
 from mailin.compose import Envelope
-from mailin.extract import parse_message
+from mailin.inbound.extract import parse_message
+from mailin.outbound import compose
 
 NOW = datetime(2027, 3, 1, 9, 30, tzinfo=UTC)
 JO = Recipient(4, "Dr Jo Baker", "jo.baker@harbourside.example.org")

@@ -12,8 +12,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from collector.channels import ChannelError
-from mailin.smtp import SmtpSender
+from collector.channels.protocol import ChannelError
+from mailin.outbound.smtp import SmtpSender
 from tests.mail_out.test_channel import RecordingRelay, free_port
 
 USER, PASSWORD = "progress@harbourside.example.org", "correct horse battery staple"

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from collector.parsing import parse_reply
-from collector.replies import AskedAction, ParseResult
+from collector.replies.parsing import parse_reply
+from collector.replies.types import AskedAction, ParseResult
 
 TODAY = date(2026, 4, 15)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from collector.vocabulary import Status
+from collector.core.vocabulary import Status
 
 TODAY = date(2026, 4, 15)
 C = Status.COMPLETED
@@ -23,7 +23,7 @@ OFF = Status.OFF_TRACK
 NS = Status.NOT_STARTED
 W = Status.WITHDRAWN
 NC = Status.NO_CHANGE
-UNSURE = 0.79  # below collector.replies.CONFIDENT: should go to a person
+UNSURE = 0.79  # below collector.replies.types.CONFIDENT: should go to a person
 SURE = 0.8
 
 

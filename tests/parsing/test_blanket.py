@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from collector.replies import CONFIDENT
-from collector.vocabulary import Status
+from collector.core.vocabulary import Status
+from collector.replies.types import CONFIDENT
 
 from .conftest import parse
 

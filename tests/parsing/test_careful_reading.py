@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from collector.parsing import due_string, parse_reply
-from collector.replies import AskedAction
-from collector.vocabulary import Status
+from collector.core.vocabulary import Status
+from collector.replies.parsing import due_string, parse_reply
+from collector.replies.types import AskedAction
 
 from .careful_phrasings import ROWS, Careful
 from .conftest import TODAY

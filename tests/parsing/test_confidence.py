@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collector.parsing.confidence import PENALTIES, score
-from collector.replies import CONFIDENT
+from collector.replies.parsing.confidence import PENALTIES, score
+from collector.replies.types import CONFIDENT
 
 from .conftest import parse
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from collector.parsing.courtesy import closing_start, opening_end
-from collector.parsing.evidence import find_links
+from collector.replies.parsing.courtesy import closing_start, opening_end
+from collector.replies.parsing.evidence import find_links
 
 from .conftest import parse
 

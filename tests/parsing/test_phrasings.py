@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from collector.parsing import parse_reply
-from collector.replies import AskedAction, ParsedUpdate
+from collector.replies.parsing import parse_reply
+from collector.replies.types import AskedAction, ParsedUpdate
 
 from .phrasings import ROWS, Row
 

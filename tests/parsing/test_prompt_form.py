@@ -3,8 +3,8 @@ and "Progress:" lines people fill in. An empty Status and Progress means that ac
 
 from __future__ import annotations
 
-from collector.replies import CONFIDENT
-from collector.vocabulary import Status
+from collector.core.vocabulary import Status
+from collector.replies.types import CONFIDENT
 
 from .conftest import parse
 

@@ -9,8 +9,8 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from collector.parsing import parse_reply, revised_due
-from collector.replies import AskedAction, ParseResult
+from collector.replies.parsing import parse_reply, revised_due
+from collector.replies.types import AskedAction, ParseResult
 
 REFS = ["1", "3", "1.1", "1.2", "1.3", "2.3a", "2.3b", "3.10", "3.1", "4.2", "10.3"]
 PIECES = [

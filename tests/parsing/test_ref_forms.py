@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from collector.parsing.refs import RefIndex, find_groups, norm_ref, resolve_typed_ref
-from collector.replies import AskedAction
+from collector.replies.parsing.refs import RefIndex, find_groups, norm_ref, resolve_typed_ref
+from collector.replies.types import AskedAction
 
 from .conftest import parse
 

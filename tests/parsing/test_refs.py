@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from collector.parsing.refs import RefIndex, find_groups, norm_ref
-from collector.parsing.starters import find_starters
-from collector.replies import AskedAction
+from collector.replies.parsing.refs import RefIndex, find_groups, norm_ref
+from collector.replies.parsing.starters import find_starters
+from collector.replies.types import AskedAction
 
 from .conftest import parse
 

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from collector.replies import CONFIDENT
-from collector.vocabulary import Status
+from collector.core.vocabulary import Status
+from collector.replies.types import CONFIDENT
 
 from .conftest import parse
 
@@ -78,7 +78,7 @@ def test_reasons_say_why_an_update_is_unsure_in_plain_words() -> None:
 
 
 def test_a_reply_to_no_asked_actions_has_no_updates() -> None:
-    from collector.parsing import parse_reply
+    from collector.replies.parsing import parse_reply
 
     result = parse_reply("1.1 done, all on track", [])
     assert result.updates == []

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from collector.parsing import revised_due
-from collector.parsing.targets import find_revised
-from collector.vocabulary import Status
+from collector.core.vocabulary import Status
+from collector.replies.parsing import revised_due
+from collector.replies.parsing.targets import find_revised
 
 from .conftest import TODAY, parse
 

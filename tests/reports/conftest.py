@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from collector.clock import FrozenClock
+from collector.core.clock import FrozenClock
 from reports.compile import compile_report
 from reports.model import ReportData
 from store.db import make_engine, session_scope, upgrade
@@ -89,7 +89,7 @@ def cli(engine, database_url: str, clock, tmp_path, monkeypatch):
 
     from collector.cli.app import app
     from collector.cli.context import Runtime
-    from collector.settings import Settings
+    from collector.core.settings import Settings
 
     monkeypatch.setenv("COLUMNS", "200")
     runtimes: list[Runtime] = []

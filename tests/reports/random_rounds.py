@@ -2,7 +2,8 @@
 
 A plan has a few actions, each with one or two leads from a pool of three people, an imported baseline
 status or none, a target in the past, the future or "Ongoing", and up to three lettered items (with leads of
-their own or their action's). A round opens (collector.rounds.open_round) and the leads answer through
+their own or their action's). A round opens (collector.rounds.lifecycle.open_round) and the leads answer
+through
 intake.apply, as replies do: an asked action with a status, without one, or "no change"; an action its
 items were asked through answered as a whole (a coordinator typing in what the lead said); a co-lead
 answering for both; a lead sending nothing at all.
@@ -17,11 +18,12 @@ from itertools import count
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from collector.intake import apply
-from collector.replies import ParsedUpdate, Reply
-from collector.rounds import open_round
-from collector.vocabulary import Status
-from store.importers.draft import ActionDraft, LeadDraft, PlanDraft, ProgressDraft, TargetDraft, TargetKind
+from collector.core.dates import TargetDraft, TargetKind
+from collector.core.vocabulary import Status
+from collector.replies.intake import apply
+from collector.replies.types import ParsedUpdate, Reply
+from collector.rounds.lifecycle import open_round
+from store.importers.draft import ActionDraft, LeadDraft, PlanDraft, ProgressDraft
 from store.models import Action, Person, Plan, Prompt, PromptAction
 from store.persist import save_plan
 
@@ -64,7 +66,7 @@ class Played:
 def play(engine, clock, spec: dict) -> Played | None:
     """Import the plan, open a round and give the answers; None when nobody is left to ask (every action
     closed in the baseline), which open_round refuses."""
-    from collector.errors import UserError
+    from collector.core.errors import UserError
     from store.db import session_scope
 
     n = next(_plans)

@@ -7,7 +7,7 @@ from email import policy
 
 from sqlalchemy import select
 
-from collector.errors import UserError
+from collector.core.errors import UserError
 from store.db import session_scope
 from store.models import AuditEvent, Report
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from collector.errors import NotFound
+from collector.core.errors import NotFound
 from reports.compile import compile_report
 from store.db import session_scope
 from store.importers.pipeline import load_plan

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from collector.errors import UserError
+from collector.core.errors import UserError
 from reports.build import build_files
 from reports.distribute import MAX_ATTACHMENTS, Built, compose, post_to_slack, send_email
 from reports.render.md import render_md

@@ -14,7 +14,7 @@ import zipfile
 import pytest
 from docx import Document
 
-from collector.errors import UserError
+from collector.core.errors import UserError
 from reports.model import ReportData
 from reports.render.docx_template import render_docx_template
 from reports.safe import TRUNCATED

@@ -2,7 +2,8 @@
 
 The report's status table, trend, rows, response figures and per-lead rates; each format's own rendering of
 them (HTML, Markdown, CSV, XLSX, and Word's text); `round status`; and the Slack Home tab. And they mean what
-collector/figures.py says: a lead's rate is their own answers, an action answered as a whole covers its items,
+collector/rounds/figures.py says: a lead's rate is their own answers, an action answered as a whole covers
+its items,
 "no change" with nothing to carry is an answer without a status.
 """
 
@@ -16,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, event, given, settings
 from sqlalchemy import select
 
-from collector.round_status import round_status
+from collector.rounds.status import round_status
 from reports.build import render
 from reports.compile import compile_report
 from reports.model import ReportData

@@ -22,7 +22,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from collector.rounds import open_round
+from collector.rounds.lifecycle import open_round
 from reports.build import render
 from reports.compile import compile_report
 from reports.render.html import render_html

@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
-from collector.rounds import close_round, open_round
+from collector.rounds.lifecycle import close_round, open_round
 from store.db import session_scope
 from store.models import Plan, Round, Update
 from tests.reports import bad_input

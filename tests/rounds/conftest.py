@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from collector.cli.app import app
 from collector.cli.context import Runtime
-from collector.clock import FrozenClock
-from collector.settings import Settings
+from collector.core.clock import FrozenClock
+from collector.core.settings import Settings
 from store.db import session_scope
 from tests.rounds import personas
 from tests.rounds.fakes import RecordingChannel

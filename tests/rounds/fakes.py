@@ -1,6 +1,7 @@
 """Channels for tests: one that records what it was asked to send, and ones that fail on purpose.
 
-The outbox (collector/outbox.py) is the shipped fake a person reads; these are for counting and failing.
+The outbox (collector/channels/outbox.py) is the shipped fake a person reads; these are for counting and
+failing.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from collector.channels import ChannelError, Sent
+from collector.channels.protocol import ChannelError, Sent
 
 
 @dataclass

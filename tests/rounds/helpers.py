@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from collector.rounds import RoundPlan, open_round
-from collector.tick import TickReport, tick
+from collector.rounds.lifecycle import RoundPlan, open_round
+from collector.rounds.tick import TickReport, tick
 from store.db import session_scope
 from store.models import Delivery, Prompt, Update
 from tests.rounds.personas import World, plan_of

@@ -9,11 +9,11 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 
-from collector.channels import NoticeMessage, Recipient
-from collector.clock import FrozenClock
-from collector.settings import Settings
-from collector.tick import Ticker, Work
-from mailin.channel import EmailChannel
+from collector.channels.protocol import NoticeMessage, Recipient
+from collector.core.clock import FrozenClock
+from collector.core.settings import Settings
+from collector.rounds.tick import Ticker, Work
+from mailin.outbound.channel import EmailChannel
 from store.db import make_engine
 
 

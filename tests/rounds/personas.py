@@ -27,17 +27,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collector.clock import Clock
-from collector.vocabulary import Status
-from store.importers.draft import (
-    ActionDraft,
-    LeadDraft,
-    PlanDraft,
-    ProgressDraft,
-    SectionDraft,
-    TargetDraft,
-    TargetKind,
-)
+from collector.core.clock import Clock
+from collector.core.dates import TargetDraft, TargetKind
+from collector.core.vocabulary import Status
+from store.importers.draft import ActionDraft, LeadDraft, PlanDraft, ProgressDraft, SectionDraft
 from store.models import Action, Delegation, Person, Plan, PlanCoordinator, Team, TeamMember
 from store.persist import save_plan
 

@@ -6,8 +6,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from collector.rounds import open_round
-from collector.tick import send_pending
+from collector.rounds.lifecycle import open_round
+from collector.rounds.tick import send_pending
 from store.db import session_scope
 from store.importers.draft import ActionDraft, LeadDraft, PlanDraft
 from store.models import Person, Plan

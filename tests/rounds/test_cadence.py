@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from collector.errors import UserError
-from collector.schedule import checked_cron, next_fire, set_schedule
-from collector.tick import tick
+from collector.core.errors import UserError
+from collector.rounds.schedule import checked_cron, next_fire, set_schedule
+from collector.rounds.tick import tick
 from store.db import make_engine, session_scope
 from store.models import AuditEvent, Person, Prompt, Round
 from tests.rounds.helpers import run

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from collector.errors import UserError
+from collector.core.errors import UserError
 
 
 def _flat(text: str) -> str:

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from collector.errors import NotFound, UserError
+from collector.core.errors import NotFound, UserError
 from store.db import session_scope
 from store.models import AuditEvent, InboundMessage, Prompt, Update
 

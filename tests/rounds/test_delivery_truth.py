@@ -14,12 +14,13 @@ import pytest
 from sqlalchemy import select
 
 from bot import blocks, home
-from collector.channel_registry import channels_for, close_channels
-from collector.channels import NoticeMessage, ReceiptLine, ReceiptMessage, Recipient
-from collector.outbox import OutboxChannel, sweep_partials, write_atomic
-from collector.round_status import delivery_line, round_status
-from collector.settings import Settings
-from collector.tick import DEFAULT_LEASE, Ticker, Work
+from collector.channels.outbox import OutboxChannel, sweep_partials, write_atomic
+from collector.channels.protocol import NoticeMessage, ReceiptLine, ReceiptMessage, Recipient
+from collector.channels.registry import close_channels
+from collector.cli.wiring import channels_for
+from collector.core.settings import Settings
+from collector.rounds.status import delivery_line, round_status
+from collector.rounds.tick import DEFAULT_LEASE, Ticker, Work
 from store.db import session_scope
 from store.models import Person, Prompt, Round
 from tests.rounds.fakes import RecordingChannel
@@ -156,7 +157,7 @@ def test_a_receipt_claimed_by_a_mail_process_that_died_is_sent_by_the_next_tick(
         "Jo Baker",
         lambda _s: receipt,
     )
-    with session_scope(engine) as s:  # what mailin.process does: claim with the reply's decision ...
+    with session_scope(engine) as s:  # what mailin.inbound.process does: claim with the reply's decision ...
         assert Ticker(engine, channels, clock).claim_in(s, work) is not None
     # ... and the process dies before sending
 

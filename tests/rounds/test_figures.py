@@ -13,12 +13,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from collector.figures import State
-from collector.intake import apply
-from collector.paper import record_paper_update
-from collector.replies import ParsedUpdate, Reply
-from collector.round_status import round_status
-from collector.vocabulary import Status
+from collector.core.vocabulary import Status
+from collector.replies.intake import apply
+from collector.replies.paper import record_paper_update
+from collector.replies.types import ParsedUpdate, Reply
+from collector.rounds.figures import State
+from collector.rounds.status import round_status
 from reports.compile import compile_report
 from reports.model import ReportData
 from reports.rows import target_move

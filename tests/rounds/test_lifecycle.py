@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from collector.errors import UserError
-from collector.rounds import close_round, find_round, reopen_round
+from collector.core.errors import UserError
+from collector.rounds.lifecycle import close_round, find_round, reopen_round
 from store.db import session_scope
 from store.models import AuditEvent, Round
 from tests.rounds.helpers import open_harbourside, run

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from collector.errors import UserError
-from collector.rounds import open_round
+from collector.core.errors import UserError
+from collector.rounds.lifecycle import open_round
 from store.db import session_scope
 from store.models import AuditEvent, Prompt, PromptAction, Round
 from tests.rounds.personas import plan_of
@@ -180,7 +180,7 @@ def test_the_imported_baseline_is_history_not_an_open_round(engine, world):
 
 
 def test_a_sub_action_asked_alone_carries_its_parents_words(engine, world, clock):
-    from collector.messages import prompt_message
+    from collector.channels.messages import prompt_message
     from tests.rounds.helpers import prompts
 
     result = _open(engine, world, clock)
@@ -192,7 +192,7 @@ def test_a_sub_action_asked_alone_carries_its_parents_words(engine, world, clock
 
 
 def test_messages_built_in_bulk_are_the_ones_built_one_by_one(engine, world, clock):
-    from collector.messages import prompt_message, prompt_messages
+    from collector.channels.messages import prompt_message, prompt_messages
 
     result = _open(engine, world, clock)
     with session_scope(engine, read_only=True) as s:

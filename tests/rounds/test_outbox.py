@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from collector.channels import (
+from collector.channels.outbox import OutboxChannel, shorten
+from collector.channels.protocol import (
     AskedItem,
     EscalationMessage,
     Missing,
@@ -17,7 +18,6 @@ from collector.channels import (
     ReceiptMessage,
     Recipient,
 )
-from collector.outbox import OutboxChannel, shorten
 from tests.rounds.helpers import open_harbourside, prompts, run
 from tests.rounds.personas import LONG_TEXT
 
@@ -170,6 +170,6 @@ def test_a_round_sent_through_the_outbox_leaves_one_file_per_lead_with_their_tok
 )
 def test_a_post_or_team_is_greeted_by_its_whole_name(name, greeted):
     """Leads are often posts ("Director of People"): "Hello Director," reads as a mistake."""
-    from collector.outbox import first_name
+    from collector.channels.outbox import first_name
 
     assert first_name(name) == greeted

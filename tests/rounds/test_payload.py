@@ -1,4 +1,5 @@
-"""A send's stored copy (collector/payload.py) gives back the very message it was made from, whatever the
+"""A send's stored copy (collector/channels/payload.py) gives back the very message it was made from,
+whatever the
 message holds: a re-send after a crash is the same message, field for field, nested ones included."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from collector.payload import MESSAGES, dump, load
+from collector.channels.payload import MESSAGES, dump, load
 
 
 @pytest.mark.parametrize("kind", sorted(MESSAGES))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from collector.policy import (
+from collector.core.workdays import (
     at_local,
     due_reminder,
     end_of_day,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from collector.remind import remind_now
+from collector.rounds.remind import remind_now
 from store.db import session_scope
 from store.models import Person, Prompt
 from tests.rounds.fakes import RecordingChannel, fail_for

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from collector.round_status import round_status
-from collector.tick import DEFAULT_LEASE, MAX_ATTEMPTS, Ticker, tick
+from collector.rounds.status import round_status
+from collector.rounds.tick import DEFAULT_LEASE, MAX_ATTEMPTS, Ticker, tick
 from store.db import make_engine, session_scope
 from store.models import Delivery, Round
 from tests.rounds.fakes import RecordingChannel, crash_on

@@ -14,8 +14,8 @@ from pathlib import Path
 from apscheduler.jobstores.memory import MemoryJobStore
 from sqlalchemy.exc import OperationalError
 
-from collector import lease
-from collector.scheduler import LEASE, MISFIRE_GRACE, SchedulerJob, build_scheduler
+from collector.rounds import lease
+from collector.rounds.scheduler import LEASE, MISFIRE_GRACE, SchedulerJob, build_scheduler
 from store.db import make_engine
 from tests.rounds.helpers import open_harbourside
 

@@ -20,12 +20,13 @@ from datetime import date, timedelta
 import pytest
 
 from bot import home
-from collector.channel_registry import channels_for, close_channels
-from collector.intake import apply
-from collector.replies import ParsedUpdate, Reply
-from collector.round_status import round_status
-from collector.settings import Settings
-from collector.vocabulary import Status
+from collector.channels.registry import close_channels
+from collector.cli.wiring import channels_for
+from collector.core.settings import Settings
+from collector.core.vocabulary import Status
+from collector.replies.intake import apply
+from collector.replies.types import ParsedUpdate, Reply
+from collector.rounds.status import round_status
 from store.db import session_scope
 from store.models import Action, Round
 from tests.reports import format_figures

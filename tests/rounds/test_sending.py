@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from collector.channel_registry import channels_for
-from collector.settings import Settings
-from collector.tick import send_pending
+from collector.cli.wiring import channels_for
+from collector.core.settings import Settings
+from collector.rounds.tick import send_pending
 from store.db import session_scope
 from store.models import AuditEvent, Delivery, Person
 from tests.rounds.fakes import RecordingChannel, fail_for
@@ -141,7 +141,7 @@ def test_an_unexpected_exception_in_a_channel_is_retried_like_a_temporary_error(
 
 
 def test_a_closed_round_sends_nothing(engine, world, clock, channels, channel):
-    from collector.rounds import close_round
+    from collector.rounds.lifecycle import close_round
     from store.models import Round
 
     opened = open_harbourside(engine, world, clock)

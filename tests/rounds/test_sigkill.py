@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from collector.tick import DEFAULT_LEASE
-from mailin.channel import message_id
+from collector.rounds.tick import DEFAULT_LEASE
+from mailin.outbound.channel import message_id
 from tests.rounds.helpers import deliveries
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from collector.errors import NotFound, UserError
-from collector.intake import apply
-from collector.replies import Reply
+from collector.core.errors import NotFound, UserError
+from collector.replies.intake import apply
+from collector.replies.types import Reply
 from store.db import session_scope
 from store.models import InboundMessage, Prompt, Update
 

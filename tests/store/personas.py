@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from collector.vocabulary import Status
+from collector.core.dates import TargetDraft, TargetKind
+from collector.core.vocabulary import Status
 from store.importers.draft import (
     ActionDraft,
     ColumnMapping,
@@ -16,8 +17,6 @@ from store.importers.draft import (
     PlanDraft,
     ProgressDraft,
     SectionDraft,
-    TargetDraft,
-    TargetKind,
 )
 
 TITLE = "Equality, Diversity & Inclusion Action Plan 2025–27"

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import event, func, select
 
-from collector.errors import UserError
+from collector.core.errors import UserError
 from store.db import describe_url, make_engine, session_scope, upgrade
 from store.models import AuditEvent
 

@@ -9,9 +9,10 @@ from alembic import command
 from openpyxl import Workbook
 from sqlalchemy import func, inspect, select
 
-from collector.errors import ImportFileError, UserError
+from collector.core.dates import TargetDraft, TargetKind
+from collector.core.errors import ImportFileError, UserError
 from store.db import _alembic_config, session_scope, upgrade
-from store.importers.draft import ActionDraft, PlanDraft, TargetDraft, TargetKind
+from store.importers.draft import ActionDraft, PlanDraft
 from store.importers.read import read_source
 from store.importers.xlsx_reader import read_xlsx
 from store.models import Action, Plan, Round, Update

@@ -9,7 +9,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from collector.errors import DatabaseNotReady
+from collector.core.errors import DatabaseNotReady
 from store.db import MIGRATIONS, current_revision, ensure_current, head_revision, make_engine
 from store.models import Base
 

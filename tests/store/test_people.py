@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from collector.errors import ImportFileError, NotFound, UserError
+from collector.core.errors import ImportFileError, NotFound, UserError
 from store.db import session_scope
 from store.models import ActionLead, AuditEvent, Delegation, Person, Team, TeamMember
 from store.people import find_person, list_people, normalise_name, set_person

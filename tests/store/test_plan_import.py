@@ -7,18 +7,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import event, func, select
 
-from collector.errors import NotFound, UserError
-from collector.vocabulary import Status
+from collector.core.dates import TargetDraft, TargetKind
+from collector.core.errors import NotFound, UserError
+from collector.core.vocabulary import Status
 from store.db import session_scope
-from store.importers.draft import (
-    ActionDraft,
-    LeadDraft,
-    PlanDraft,
-    ProgressDraft,
-    SectionDraft,
-    TargetDraft,
-    TargetKind,
-)
+from store.importers.draft import ActionDraft, LeadDraft, PlanDraft, ProgressDraft, SectionDraft
 from store.models import Action, AuditEvent, Person, Round, Team, Update
 from store.persist import save_plan, slugify
 from store.queries import find_plan, list_plans, plan_json

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from collector.errors import NotFound
+from collector.core.errors import NotFound
 from store.importers.draft import ActionDraft, LeadDraft, PlanDraft
 from store.models import Person, Team, TeamMember
 from store.people_csv import import_people

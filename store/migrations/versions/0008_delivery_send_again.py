@@ -4,7 +4,7 @@ Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-03
 
-At-least-once sending (collector/tick.py): a claim older than the lease is taken again and its message,
+At-least-once sending (collector/rounds/tick.py): a claim older than the lease is taken again and its message,
 kept in `payload`, is sent again with the id derived from `send_id` (an email's Message-ID), so the copy is
 the same message. Rows from before this revision have neither: a stale one is still abandoned (listed).
 Only ADD COLUMN, nullable: no SQLite table rebuild (see 0002).

@@ -4,7 +4,8 @@ Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-03
 
-A new table only: nothing existing is rebuilt. The mailbox reader (mailin/imap_reader.py) records here after
+A new table only: nothing existing is rebuilt. The mailbox reader (mailin/inbound/imap_reader.py) records
+here after
 each message it took is stored and marked in the mailbox, so a restart resumes where it stopped.
 """
 

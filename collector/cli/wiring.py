@@ -1,0 +1,38 @@
+"""The one place that builds the concrete channels (EmailChannel, SlackChannel, the outbox) and the Slack
+app, from settings. Everything below the CLI receives channels; nothing below it constructs one."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+from sqlalchemy import Engine
+
+from bot.app import build_app
+from bot.channel import slack_channel
+from bot.context import Bot
+from collector.channels.outbox import OutboxChannel, sweep_partials
+from collector.channels.protocol import Channel
+from collector.channels.registry import FALLBACK, OutboxStandIn
+from collector.core.clock import Clock
+from collector.core.settings import Settings
+from mailin.outbound.channel import EmailChannel
+
+
+def channels_for(settings: Settings, clock: Clock | None = None, *, slack: bool = True) -> dict[str, Channel]:
+    """Every channel these settings configure, by name; the outbox alone when none is. `slack=False`
+    leaves Slack out for a caller that builds it on its own client (`slack_app`)."""
+    channels: dict[str, Channel] = {}
+    if settings.smtp_url:
+        channels["email"] = EmailChannel(settings, clock)
+    if settings.slack_bot_token and slack:
+        channels["slack"] = slack_channel(settings, clock, fallback=channels.get("email"))
+    if not channels and not settings.slack_bot_token:
+        directory = settings.var_dir / "outbox"
+        sweep_partials(directory)  # a process starting: finish off what a crash left half-written
+        text = OutboxChannel(directory, clock=clock, sender=settings.sender, mail_domain=settings.mail_domain)
+        channels[FALLBACK] = OutboxStandIn(EmailChannel(settings, clock), text)
+    return channels
+
+
+def slack_app(settings: Settings, engine: Engine, clock: Clock) -> tuple[App, Bot]:
+    """The bolt App and its context, with every configured channel; Slack's on the app's own client."""
+    return build_app(settings, engine, clock, others=channels_for(settings, clock, slack=False))
