@@ -32,7 +32,7 @@ from collector.channels.protocol import (
 )
 from collector.core.clock import Clock, SystemClock
 from collector.core.settings import Settings
-from mailin.outbound import compose
+from mailin import compose
 from mailin.outbound.smtp import SmtpSender
 
 log = logging.getLogger(__name__)

@@ -25,9 +25,9 @@ from collector.channels.protocol import (
 )
 from collector.replies.parsing import parse_reply
 from collector.replies.types import AskedAction
+from mailin import compose
 from mailin.compose import Envelope
 from mailin.inbound.extract import parse_message
-from mailin.outbound import compose
 
 NOW = datetime(2027, 3, 1, 9, 30, tzinfo=UTC)
 JO = Recipient(4, "Dr Jo Baker", "jo.baker@harbourside.example.org")
