@@ -27,13 +27,21 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/collector demo
 
+# pytest runs in parallel (pytest-xdist): many tests wait on sockets, subprocesses and real servers, so more
+# workers than cores pays. --dist loadfile keeps each file's module fixtures in one worker.
+WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -lt 3 ] && n=3; echo $$n)
+
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+	$(BIN)/pytest -n $(WORKERS) --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format .
