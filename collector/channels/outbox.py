@@ -35,9 +35,9 @@ from collector.channels.protocol import (
     Sent,
 )
 from collector.core.clock import Clock, SystemClock
+from collector.core.names import is_post
 from collector.core.vocabulary import Status, label, status_from_word
 from collector.core.workdays import format_due
-from store.importers.leads import is_post
 
 log = logging.getLogger(__name__)
 

@@ -124,7 +124,11 @@ def split_leading_ref(text: str) -> tuple[str | None, str]:
     return "/".join(ref.text for ref in refs), stripped[after:].lstrip()
 
 
-def ref_key(ref: str) -> tuple:
+# (code prefix, one key per part of the number, which printed copy): compares as the refs should sort.
+RefKey = tuple[str, tuple[tuple[int, int, int, str], ...], int]
+
+
+def ref_key(ref: str) -> RefKey:
     """Natural sort key for any printed or normalised ref: '3.9' < '3.10' < '4'; '1.2' < '1.2a' < '1.3';
     'ii' < 'iv' < 'ix'; codes by prefix then number ('A-2' < 'A-10'); a duplicate '2.2 (2)' (or its normal
     form '2.2#2') just after '2.2'; synthetic '#1.2' as '1.2'. Never raises."""

@@ -17,11 +17,12 @@ from collector.core.refs import parse_ref_cell, split_leading_ref
 from collector.core.vocabulary import Status, status_from_text, status_from_word
 
 from .cells import flat, paragraphs, unbullet
-from .columns import FALLBACK
+from .columns import FALLBACK, Column
 from .draft import ActionDraft, LeadDraft, ProgressDraft
 from .items import Item, per_item_values, split_items
-from .layout import Column, Row
-from .leads import is_code, parse_leads
+from .lead_codes import is_code
+from .leads import parse_leads
+from .rows import Row
 from .status_cells import row_status
 
 CORE = {"ref", "action", "lead", "target", "status", "progress", "completed"}
@@ -144,7 +145,9 @@ def action_from_row(row: Row, ctx: Context) -> ActionDraft | None:
     action.leads = parse_leads(lead_cell, ctx.key, ctx.known_names)
     action.target = parse_target(flat(target_cell), year_style=ctx.year_style)
     if items:
-        leads = per_item_values(lead_cell, items) if len(action.leads) > 1 else [None] * len(items)
+        leads: list[str | None] = (
+            per_item_values(lead_cell, items) if len(action.leads) > 1 else [None] * len(items)
+        )
         targets = per_item_values(target_cell, items, partial(split_targets, year_style=ctx.year_style))
         if action.target and len({t for t in targets if t}) <= 1 and not lettered(target_cell):
             targets = [None] * len(items)  # one target for the whole action: keep it on the parent

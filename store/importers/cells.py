@@ -70,3 +70,14 @@ def unbullet(paragraph: str) -> str:
 def flat(cell: str) -> str:
     """A cell on one line, bullets dropped: for one-line displays and comparisons."""
     return " ".join(unbullet(p) for p in paragraphs(cell))
+
+
+_TERMINAL = re.compile(r"[.!?:;]\s*$")
+
+
+def ends_sentence(text: str) -> bool:
+    """Text closing with a full stop, colon and the like: a sentence finished, so what follows is new.
+
+    Shared by page-break merging (an unfinished sentence runs on over the break) and heading detection (a
+    heading has no closing stop)."""
+    return bool(_TERMINAL.search(text))

@@ -23,12 +23,13 @@ from dataclasses import dataclass
 from statistics import mean
 
 from collector.core.dates import parse_target
+from collector.core.names import is_team
 from collector.core.refs import parse_ref_cell
 from collector.core.vocabulary import status_from_word
 
 from .cells import flat, paragraphs, unbullet
 from .headers import is_exact_header, match_header, squash_header
-from .leads import is_code, is_team
+from .lead_codes import is_code
 
 # A header naming one of these is a strong prior; the other fields are weaker (they carry less meaning
 # for the import when wrong).

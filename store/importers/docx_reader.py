@@ -35,9 +35,9 @@ from docx.oxml.ns import nsmap, qn
 from lxml import etree
 
 from collector.core.errors import ImportFileError
+from store.importers.colours import hex_colour
 from store.importers.read import clean_paragraph, join_paragraphs
 from store.importers.source import SourceDoc, SourceLine
-from store.importers.status_cells import hex_colour
 
 _P, _TBL, _TR, _TC, _SDT = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:sdt")
 _SDT_CONTENT, _CUSTOM_XML = qn("w:sdtContent"), qn("w:customXml")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from collector.core.dates import find_dates
@@ -216,7 +217,9 @@ def _spanned(
     return best[1] if best else None
 
 
-def _layouts(cells: list[str], found: dict[int, str], width: int):
+def _layouts(
+    cells: list[str], found: dict[int, str], width: int
+) -> Iterator[tuple[list[str], dict[int, str]]]:
     """Candidate header layouts of another width: (header cells, recognised fields by position)."""
     extra = width - len(cells)
     if extra > 0:
@@ -234,6 +237,10 @@ def _layouts(cells: list[str], found: dict[int, str], width: int):
                 )
 
 
+# What the header says of a column before its content is read: (field, named exactly, given by --map).
+Prior = tuple[str | None, bool, bool]
+
+
 def _columns_for(
     cells: list[str],
     found: dict[int, str],
@@ -245,7 +252,7 @@ def _columns_for(
 ) -> list[Column]:
     same_width = previous is not None and len(previous) == len(cells)
     names: list[str] = []
-    priors: list[tuple[str | None, bool, bool]] = []  # field, exact, overridden
+    priors: list[Prior] = []
     for i, cell in enumerate(cells):
         header = " ".join(cell.split())
         if i in by_position:
@@ -283,7 +290,7 @@ def _columns_for(
     ]
 
 
-def _action_column(fields: list[str], profiles: list[Profile], priors: list) -> int | None:
+def _action_column(fields: list[str], profiles: list[Profile], priors: list[Prior]) -> int | None:
     """With no column named as the action, the leftmost well-filled column of prose is."""
     candidates = [
         i

@@ -17,9 +17,11 @@ from .build import Context, action_from_outcome, action_from_row, add_detail
 from .cells import flat
 from .draft import ActionDraft, ColumnMapping, PlanDraft, SectionDraft
 from .items import split_items
-from .layout import Part, Row, Section, split_parts
+from .layout import split_parts
 from .leads import parse_leads
 from .numbering import adopt, disambiguate, is_forgotten_number, number, successor
+from .rows import Part, Row, Section
+from .source import SourceDoc
 
 _PERIOD = re.compile(
     r"((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}\s*[-–]\s*"
@@ -31,7 +33,7 @@ _PERIOD = re.compile(
 )
 
 
-def interpret(doc, overrides: dict[str, str] | None = None) -> list[PlanDraft]:
+def interpret(doc: SourceDoc, overrides: dict[str, str] | None = None) -> list[PlanDraft]:
     parts = split_parts(doc, overrides)
     drafts = [_draft(doc, part) for part in parts if any(isinstance(i, Row) for i in part.items)]
     if not drafts:
@@ -48,7 +50,7 @@ def interpret(doc, overrides: dict[str, str] | None = None) -> list[PlanDraft]:
     return drafts
 
 
-def _title(doc, part: Part) -> tuple[str, str | None]:
+def _title(doc: SourceDoc, part: Part) -> tuple[str, str | None]:
     lines = [t.strip().strip("*#").strip() for t in part.title_lines if t.strip().strip("*#").strip()]
     title = lines[0] if lines else _title_from_file(doc.path)
     period = _PERIOD.search(title)
@@ -100,7 +102,7 @@ def _known_names(part: Part, key: dict[str, str]) -> set[str]:
     return names
 
 
-def _draft(doc, part: Part) -> PlanDraft:
+def _draft(doc: SourceDoc, part: Part) -> PlanDraft:
     title, period = _title(doc, part)
     headers: dict[str, str] = {}
     for column in part.columns:
@@ -209,7 +211,9 @@ def _note_reading(draft: PlanDraft, ctx: Context, adopted: int) -> None:
         )
 
 
-def _place(draft: PlanDraft, action: ActionDraft, section: SectionDraft | None, counters) -> None:
+def _place(
+    draft: PlanDraft, action: ActionDraft, section: SectionDraft | None, counters: dict[str | None, int]
+) -> None:
     """Attach to the plan with its section; number it when the plan prints no ref."""
     number(action, section.ref if section else None, counters)
     draft.actions.append(action)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .cells import is_bullet, paragraphs, unbullet
@@ -42,7 +43,7 @@ def split_items(text: str) -> tuple[str, list[Item]]:
     paras = paragraphs(text)
     if any(is_bullet(p) for p in paras):
         stem = " ".join(p for p in paras if not is_bullet(p) and paras.index(p) < _first_bullet(paras))
-        items = []
+        items: list[Item] = []
         for p in paras[_first_bullet(paras) :]:
             if is_bullet(p) or not items:
                 items.append(Item("", unbullet(p)))
@@ -90,7 +91,9 @@ def lettered_values(text: str) -> dict[str, str]:
     return values
 
 
-def per_item_values(cell: str, items: list[Item], splitter=None) -> list[str | None]:
+def per_item_values(
+    cell: str, items: list[Item], splitter: Callable[[str], list[str]] | None = None
+) -> list[str | None]:
     """One value per item from a target or lead cell, or Nones where the cell does not say.
 
     Lettered values go to the item with that letter; otherwise paragraphs (one per item, as exported

@@ -29,32 +29,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from collector.core.names import JOINERS, POST_WORDS, TEAM_ACRONYMS, TEAM_WORDS, is_team
+
 from .cells import paragraphs, unbullet
 from .draft import LeadDraft
-from .key import (
-    TEAM_ACRONYMS,
-    inline_key,
-    is_code,
-    is_key_header,
-    is_key_heading,
-    key_name,
-    key_pairs,
-    norm_code,
-)
-
-__all__ = [
-    "TEAM_ACRONYMS",
-    "inline_key",
-    "is_code",
-    "is_key_header",
-    "is_key_heading",
-    "is_team",
-    "key_name",
-    "key_pairs",
-    "norm_code",
-    "parse_leads",
-    "split_lead_cell",
-]
+from .lead_codes import is_code, key_name, norm_code
 
 # --- decision data ------------------------------------------------------------------------------------
 
@@ -72,27 +51,12 @@ _SOFT = re.compile(
 )
 _PAREN = re.compile(r"\([^)]*\)")
 _EDGE_PUNCT = " .:-–—,*"
-_TEAM_WORDS = re.compile(
-    r"\b(team|teams|unit|group|department|dept|directorate|division|services?|board|panel|committee|forum|"
-    r"network|office|section|partnership|all staff|managers|staff|officers|working party|hr|ict|it|"
-    r"human resources|finance|communications|comms|facilities|estates|governance)\b",
-    re.I,
-)
 # Job nouns: a capitalised phrase containing one is a whole role ("Head of HR", "Chief Nurse").
 _ROLE_NOUNS = frozenset(
     {"chief", "head", "director", "manager", "officer", "lead", "leader", "nurse", "executive", "deputy"}
     | {"coordinator", "co-ordinator", "adviser", "advisor", "chair", "secretary", "clerk", "administrator"}
     | {"analyst", "consultant", "trustee", "representative", "supervisor", "specialist", "champion"}
     | {"governor", "owner", "sponsor", "assistant", "president"}
-)
-# Job nouns and an organisation's vocabulary: two capitalised words containing one are a role or a team
-# ("Chief Nurse", "Safety Manager", "Equality Officer"), not a person.
-_ROLE_WORDS = _ROLE_NOUNS | frozenset(
-    {"senior", "principal", "partner", "member", "members", "support", "project", "programme", "policy"}
-    | {"equality", "equalities", "diversity", "inclusion", "health", "safety", "learning", "development"}
-    | {"people", "workforce", "training", "council", "trust", "practice", "operations", "strategy"}
-    | {"planning", "quality", "customer", "customers", "housing", "legal", "payroll", "procurement"}
-    | {"marketing", "engagement", "all"}
 )
 # A phrase ending in one of these names a whole team ("Estates team", "Customer Services").
 _TEAM_END = re.compile(
@@ -102,36 +66,8 @@ _TEAM_END = re.compile(
 )
 _HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "cllr", "sir", "dame", "rev"})
 _PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "du", "del", "la", "le", "bin", "ibn"})
-# Small words a role or team may contain in lower case ("Head of HR").
-_JOINERS = frozenset({"of", "and", "&", "for", "the", "in", "to", "at"})
 # What a lead cell prints when there is no lead yet: no lead, rather than a person called "TBC".
 _NO_LEAD = frozenset({"tbc", "tba", "tbd", "n/a", "na", "none", "nil", "-", "–", "—", "?", "to be confirmed"})
-
-
-def is_team(name: str) -> bool:
-    return name.upper() in TEAM_ACRONYMS or bool(_TEAM_WORDS.search(name))
-
-
-# Words that make a lead a post rather than a person ("Director of People", "Trust Secretary").
-_ROLE_WORDS = frozenset(
-    {
-        "director", "head", "manager", "officer", "chief", "lead", "secretary", "guardian", "coordinator",
-        "co-ordinator", "adviser", "advisor", "executive", "chair", "chairman", "chairperson", "dean",
-        "registrar", "clerk", "controller", "partner", "champion", "specialist", "analyst", "administrator",
-        "principal", "president", "governor", "superintendent", "nurse", "matron", "consultant", "deputy",
-        "assistant", "associate", "vice", "senior",
-    }
-)  # fmt: skip
-
-
-def is_post(name: str) -> bool:
-    """A role, post or team rather than a person's name: greet it by its whole name, not a first word."""
-    words = name.replace("/", " ").split()
-    return (
-        is_team(name)
-        or any(w.casefold().strip(".,()") in _ROLE_WORDS for w in words)
-        or any(w in _JOINERS for w in words[1:])
-    )
 
 
 # --- looking codes and names up ---------------------------------------------------------------------------
@@ -194,7 +130,7 @@ def _person(text: str) -> bool:
     if not 2 <= len(words) <= 4 or is_team(text):
         return False
     for n, word in enumerate(words):
-        if word.casefold() in _ROLE_WORDS:
+        if word.casefold() in POST_WORDS:
             return False
         if 0 < n < len(words) - 1 and word.casefold() in _PARTICLES:
             continue
@@ -210,7 +146,7 @@ def _role_or_team(text: str) -> bool:
     words = text.split()
     if not 1 <= len(words) <= 6 or not words[0][:1].isupper():
         return False
-    if not all(w[:1].isupper() or w.casefold() in _JOINERS or _TEAM_WORDS.fullmatch(w) for w in words):
+    if not all(w[:1].isupper() or w.casefold() in JOINERS or TEAM_WORDS.fullmatch(w) for w in words):
         return False
     return bool(_TEAM_END.search(text)) or any(w.casefold() in _ROLE_NOUNS for w in words)
 

@@ -30,7 +30,7 @@ class SourceLine:
     merged_above: tuple[int, ...] = ()
     # Each cell's fill colour, as "RRGGBB" (upper case), or None for no fill, white or "auto". Same
     # positions as `cells`; () when no cell of the line is filled (most lines), so callers index with a
-    # bounds check. A status shown only as a cell's colour is still a status (see status_cells.py).
+    # bounds check. A status shown only as a cell's colour is still a status (see colours.py).
     fills: tuple[str | None, ...] = ()
 
     @property

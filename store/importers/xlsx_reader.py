@@ -15,7 +15,7 @@ than a cell object per cell. Decisions:
   * Until the first row with two or more filled cells, a row with one filled cell is a title line
     (in_table=False), so the interpreter can take the plan's title from it. Its fill is its text cell's,
     or else the first fill in the row: a legend row "[green swatch] On track" keeps its colour.
-  * Fills: a cell's solid fill as "RRGGBB" (see status_cells.py for what colours mean). Read-only cells
+  * Fills: a cell's solid fill as "RRGGBB" (see colours.py for what colours mean). Read-only cells
     carry a style id; the colour is worked out once per style id, so thousands of cells cost a dict
     lookup each. RGB, indexed (the workbook's palette, else Excel's default) and theme colours (the
     workbook's theme, with Excel's tint applied) are read; pattern fills other than solid, gradients and
@@ -38,9 +38,9 @@ from openpyxl.styles.colors import COLOR_INDEX
 from openpyxl.utils.exceptions import InvalidFileException
 
 from collector.core.errors import ImportFileError
+from store.importers.colours import hex_colour
 from store.importers.read import clean_cell
 from store.importers.source import SourceDoc, SourceLine
-from store.importers.status_cells import hex_colour
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 

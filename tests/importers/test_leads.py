@@ -9,7 +9,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from store.importers.key import NOT_CODES, norm_code, read_key
+from store.importers.key import read_key
+from store.importers.lead_codes import NOT_CODES, norm_code
 from store.importers.leads import parse_leads, split_lead_cell
 from store.importers.source import SourceDoc, SourceLine
 

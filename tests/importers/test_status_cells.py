@@ -21,16 +21,11 @@ from openpyxl.styles import PatternFill
 from openpyxl.styles.colors import Color
 
 from collector.core.vocabulary import Status, status_from_text, status_from_word
+from store.importers.colour_key import read_colour_key
+from store.importers.colours import NAMED_COLOURS, colour_status, hex_colour
 from store.importers.docx_reader import read_docx
 from store.importers.source import SourceLine
-from store.importers.status_cells import (
-    NAMED_COLOURS,
-    colour_status,
-    hex_colour,
-    leading_status,
-    read_colour_key,
-    row_status,
-)
+from store.importers.status_cells import leading_status, row_status
 from store.importers.xlsx_reader import apply_tint, read_xlsx
 
 DONE, ON, RISK, OFF, IDLE, GONE = (
