@@ -1,1 +1,3 @@
-"""Email channel (aiosmtpd inbound, SMTP outbound): arrives with its own issue."""
+"""Email, both ways: inbound (our SMTP server and the mailbox reader, storing each reply raw before reading
+it) and outbound (the EmailChannel and the relay). The two never import each other; both use compose, which
+words the messages we send and is what a reply is compared with."""

@@ -1,5 +1,5 @@
-"""The `collector` command: one typer app; each noun (db, plan, people, round, update, review, serve) lives
-in its own module.
+"""The `collector` command: one typer app; each noun (db, plan, people, round, update, review, mail, report,
+serve) lives in its own module, beside two single commands (demo, doctor).
 
 Errors the user can fix (UserError) are printed as one line on stderr with exit code 1; usage errors exit
 with 2 (click's convention); anything else is a bug and keeps its traceback.
