@@ -24,7 +24,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine, select
 
-from bot import blocks
+from bot.blocks.messages import escalation_message, notice_message, receipt_message
+from bot.blocks.prompt import PromptView, prompt_messages
 from bot.client import Pacer, make_client, scrub
 from bot.ids import Posted, parse_posted
 from bot.people import SlackDirectory
@@ -91,18 +92,18 @@ class SlackChannel:
 
     def send_escalation(self, message: EscalationMessage) -> Sent:
         return self._guarded(
-            "escalation", message, lambda: self._post(message.recipient, blocks.escalation_message(message))
+            "escalation", message, lambda: self._post(message.recipient, escalation_message(message))
         )
 
     def send_receipt(self, message: ReceiptMessage) -> Sent:
-        body = blocks.receipt_message(message)
+        body = receipt_message(message)
         return self._guarded(
             "receipt", message, lambda: self._post(message.recipient, body, thread=message.thread_ref)
         )
 
     def send_notice(self, message: NoticeMessage) -> Sent:
         return self._guarded(
-            "notice", message, lambda: self._post(message.recipient, blocks.notice_message(message))
+            "notice", message, lambda: self._post(message.recipient, notice_message(message))
         )
 
     # -- posting -------------------------------------------------------------------------------------------
@@ -113,13 +114,13 @@ class SlackChannel:
             view = view_of(s, prompt, message) if prompt is not None else None
             prompt_id = prompt.id if prompt is not None else None
         if view is None:
-            view = blocks.PromptView(
+            view = PromptView(
                 message.kind, message.reply_token or "", message.recipient.name, message.plan_title,
                 message.round_name, message.due, message.items,
             )  # fmt: skip
         thread = message.thread_ref if message.kind == "reminder" else None
         key = {"kind": message.kind, "token": message.reply_token or "", "thread": thread}
-        parts = blocks.prompt_messages(view)
+        parts = prompt_messages(view)
         posted = resumed = self._parts_sent(key)
         if resumed is not None:
             log.info(

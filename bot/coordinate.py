@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.blocks import md
+from bot.blocks.common import md
 from bot.context import Bot
 from collector.core.errors import UserError
 from collector.core.workdays import local_date, zone

@@ -14,8 +14,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from bot import blocks
-from bot.blocks import PromptView, Recorded
+from bot.blocks.prompt import PromptView, Recorded, prompt_messages
 from bot.ids import parse_posted
 from collector.channels import messages
 from collector.channels.protocol import PromptMessage
@@ -87,7 +86,7 @@ def refresh(engine: Engine, client: WebClient, prompt_id: int) -> int:
     if posted is None or view is None:
         return 0
     done = 0
-    for ts, message in zip(posted.ts, blocks.prompt_messages(view), strict=False):
+    for ts, message in zip(posted.ts, prompt_messages(view), strict=False):
         try:
             client.chat_update(channel=posted.channel, ts=ts, text=message["text"], blocks=message["blocks"])
             done += 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.blocks import md
+from bot.blocks.common import md
 from bot.context import Bot
 from collector.core.errors import UserError
 

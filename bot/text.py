@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import blocks, ingest, prompts
-from bot.blocks import Understood
+from bot import ingest, prompts
+from bot.blocks.messages import Understood, understood_blocks
 from bot.context import Bot
 from collector.channels import messages
 from collector.replies import intake
@@ -61,7 +61,7 @@ def handle(bot: Bot, inbound_id: int) -> None:
                 Understood(ref, u.status.value if u.status else None, u.progress, u.revised_target_text)
                 for ref, u in parsed
             ]
-            shown = blocks.understood_blocks(lines, labels, str(msg.id))
+            shown = understood_blocks(lines, labels, str(msg.id))
             result, prompt_id = None, prompt.id
         else:
             reply = Reply(
