@@ -23,11 +23,12 @@ from bot.blocks.messages import Understood, understood_blocks
 from bot.context import Bot
 from collector.channels import messages
 from collector.replies import intake
+from collector.replies.answerers import principals
 from collector.replies.parsing import parse_reply
 from collector.replies.review import parsed_updates
 from collector.replies.types import CONFIDENT, AskedAction, ParsedUpdate, Reply
 from store.db import session_scope
-from store.models import Action, Delegation, InboundMessage, Plan, Prompt, PromptAction, Round
+from store.models import Action, InboundMessage, Plan, Prompt, PromptAction, Round
 
 log = logging.getLogger(__name__)
 
@@ -87,13 +88,11 @@ def _open_prompt(s: Session, person_id: int | None) -> Prompt | None:
     """The one open prompt this person answers (theirs, or as a delegate); None when none or several."""
     if person_id is None:
         return None
-    principals = list(s.scalars(select(Delegation.person_id).where(Delegation.delegate_id == person_id)))
+    answers_for = [person_id, *principals(s, person_id)]
     query = (
         select(Prompt)
         .join(Round, Prompt.round_id == Round.id)
-        .where(
-            Prompt.person_id.in_([person_id, *principals]), Round.kind == "collection", Round.state == "open"
-        )
+        .where(Prompt.person_id.in_(answers_for), Round.kind == "collection", Round.state == "open")
     )
     found = list(s.scalars(query))
     return found[0] if len({p.person_id for p in found}) == 1 and len(found) == 1 else None
