@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -132,11 +133,17 @@ class SlackChannel:
                     message.recipient, part, thread=thread if posted is None else None, to=posted
                 )
                 got = parse_posted(sent.external_id)
-                posted = got if posted is None else Posted(posted.channel, (*posted.ts, *got.ts))
+                if got is None:  # _post always answers with a Posted id
+                    raise ChannelError(f"Slack's answer named no message: {sent.external_id!r}")
+                if posted is not None:
+                    got = Posted(posted.channel, (*posted.ts, *got.ts))
+                posted = got
         except Exception:
             if posted is not None and posted != resumed:  # part of it is in the DM: never send that again
                 self._record_parts(key, posted, len(parts), prompt_id)
             raise
+        if posted is None:  # prompt_messages always gives at least one part, so one was posted
+            raise ChannelError("the prompt had no message to post", permanent=True)
         if resumed is not None:
             self._record_parts(key, posted, len(parts), prompt_id, complete=True)
         return Sent(posted.external_id)
@@ -209,7 +216,7 @@ class SlackChannel:
 
     # -- errors and the email fallback -------------------------------------------------------------------
 
-    def _guarded(self, kind: str, message: Any, send) -> Sent:
+    def _guarded(self, kind: str, message: Any, send: Callable[[], Sent]) -> Sent:
         try:
             return send()
         except SlackApiError as exc:

@@ -51,7 +51,9 @@ def _lead(s: Session, person_id: int) -> list[LeadAction]:
     )
     for prompt in open_prompts:
         view = prompts.view_of(s, prompt)
-        for item in view.items if view else ():
+        if view is None:
+            continue
+        for item in view.items:
             recorded = view.recorded.get(item.action_id)
             status = recorded.status if recorded else item.last_status
             out.append(
@@ -103,11 +105,8 @@ def _rounds(s: Session) -> list[RoundLine]:
 def _review(s: Session) -> list[ReviewLine]:
     out = []
     for item in review.pending(s)[:HOME_REVIEW_ITEMS]:
-        who = (
-            s.get(Person, item.person_id).display
-            if item.person_id and s.get(Person, item.person_id)
-            else "unknown sender"
-        )
+        sender = s.get(Person, item.person_id) if item.person_id else None
+        who = sender.display if sender else "unknown sender"
         text = (item.parsed or {}).get("text", "")
         can = bool(review.parsed_updates(item)) and item.prompt_id is not None
         out.append(ReviewLine(item.id, who, item.reason or "", text, can))

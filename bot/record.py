@@ -79,7 +79,8 @@ def record(
     prompt, why = check(session, token, person_id)
     if prompt is not None:
         inbound.prompt_id, inbound.round_id = prompt.id, prompt.round_id
-    if why is not None:
+    if why is not None or prompt is None:  # check() gives a reason whenever it finds no prompt
+        why = why or "This message is no longer linked to a round."
         inbound.state, inbound.reason, inbound.processed_at = "rejected", why, clock.now()
         _refused(session, clock, inbound, prompt, why)
         return Outcome(prompt.id if prompt else None, refused=why)

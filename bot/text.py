@@ -46,6 +46,7 @@ def handle(bot: Bot, inbound_id: int) -> None:
     user, text = event.get("user", ""), (event.get("text") or "").strip()
     person = bot.directory.person_for(user) if user else None
     reply_to = event.get("channel") or user
+    prompt_id: int | None
     with session_scope(bot.engine) as s:
         msg = s.get_one(InboundMessage, inbound_id)
         if msg.state != "new" or msg.processed_at is not None:
@@ -53,7 +54,7 @@ def handle(bot: Bot, inbound_id: int) -> None:
         msg.person_id = person
         prompt = _open_prompt(s, person)
         parsed = _confident(s, prompt, text, bot.clock.now().date()) if prompt is not None else None
-        if parsed:
+        if parsed and prompt is not None:
             msg.prompt_id, msg.round_id = prompt.id, prompt.round_id
             msg.parsed = {"text": text, "updates": [u.as_json() for _, u in parsed], "unknown_refs": []}
             msg.processed_at, msg.reason = bot.clock.now(), AWAITING

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -183,7 +184,7 @@ def _post(slack: SlackClient, channel: str, data: ReportData, built: list[Built]
     except UserError:
         raise
     except Exception as exc:  # slack_sdk's SlackApiError or a connection error: one line for the user
-        response = getattr(exc, "response", None)
+        response: Any = getattr(exc, "response", None)  # a SlackResponse, when Slack answered at all
         reason = str(response.get("error") if hasattr(response, "get") else exc)
         log.warning("posting the report to %s failed: %s", channel, reason)
         if emailed:

@@ -33,7 +33,8 @@ def _ack(ack: Ack) -> None:
 
 
 def _first(body: dict[str, Any]) -> dict[str, Any]:
-    return (body.get("actions") or [{}])[0]
+    first: dict[str, Any] = (body.get("actions") or [{}])[0]
+    return first
 
 
 def register(app: App, bot: Bot) -> None:
@@ -175,7 +176,7 @@ def _edit(bot: Bot, body: dict[str, Any], client: Any) -> None:
     person = bot.directory.person_for((body.get("user") or {}).get("id", ""))
     with session_scope(bot.engine, read_only=True) as s:
         msg, why = text.held(s, int(_first(body).get("value") or 0), person)
-        if msg is None:
+        if msg is None or msg.prompt_id is None:  # a held reading always names its prompt
             return _show(client, body, notice_modal("Cannot edit", why or "Nothing to edit."))
         token = s.get_one(Prompt, msg.prompt_id).token
         by_ref = prompts.action_ids_by_ref(s, msg.prompt_id)
