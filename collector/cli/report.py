@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from slack_sdk import WebClient
 
     from mailin.outbound.smtp import SmtpSender
+    from reports.build import Built
+    from reports.model import ReportData
+    from store.models import Plan
 
 app = typer.Typer(help="The committee's progress report: build, send, committee, list.", no_args_is_help=True)
 
@@ -39,13 +42,13 @@ EXCEPTIONS = typer.Option(
 )
 
 
-def _zone(rt: Runtime, plan) -> ZoneInfo:
+def _zone(rt: Runtime, plan: Plan) -> ZoneInfo:
     from collector.core.workdays import zone
 
     return zone(plan.timezone, rt.settings.timezone)
 
 
-def _compile(rt: Runtime, plan_ident: str, round_ref: str | None, exceptions: bool):
+def _compile(rt: Runtime, plan_ident: str, round_ref: str | None, exceptions: bool) -> ReportData:
     from reports.compile import compile_report
     from store.queries import find_plan
 
@@ -56,7 +59,9 @@ def _compile(rt: Runtime, plan_ident: str, round_ref: str | None, exceptions: bo
         return compile_report(s, plan, round_ref, today=today, tz=tz, exceptions=exceptions)
 
 
-def _build(rt: Runtime, data, formats: list[str], out: Path, docx_template: Path | None):
+def _build(
+    rt: Runtime, data: ReportData, formats: list[str], out: Path, docx_template: Path | None
+) -> tuple[list[Built], list[int]]:
     from reports.build import build_files, record
 
     if docx_template is not None and not docx_template.is_file():
@@ -97,7 +102,7 @@ def build(
     _say_built(data, built)
 
 
-def _say_built(data, built) -> None:
+def _say_built(data: ReportData, built: list[Built]) -> None:
     s = data.summary
     console.print(
         f"[bold]{data.plan_title}[/]: {data.title} — {s.total} actions, {len(s.not_answered)} leads without "
