@@ -22,6 +22,7 @@ from bot.context import Bot
 from bot.record import Choice, Outcome, record
 from collector.rounds.tick import Ticker, Work
 from store.db import session_scope
+from store.inbound import Stored
 from store.models import Person, Prompt
 from store.people import contact_channel
 
@@ -31,9 +32,7 @@ T = TypeVar("T")
 PATIENCE = 30.0  # seconds a busy database is waited out before the person is told
 
 
-def store_once(
-    bot: Bot, body: dict[str, Any], external_id: str, *, kind: str = "action"
-) -> ingest.Stored | None:
+def store_once(bot: Bot, body: dict[str, Any], external_id: str, *, kind: str = "action") -> Stored | None:
     """Store the payload raw before anything acts on it (waiting out a busy database); None when it is a
     redelivery already stored, so the caller does nothing more."""
     user = (body.get("user") or {}).get("id", "")

@@ -119,7 +119,8 @@ def _store_first(bot: Bot) -> Callable[..., Any]:
     ) -> BoltResponse | None:
         if not isinstance(body, dict) or not _is_dm(body):
             return next()
-        retry = (request.headers.get("x-slack-retry-num") or [None])[0]
+        retries = request.headers.get("x-slack-retry-num") or []
+        retry = retries[0] if retries else None
         try:
             stored = ingest.store(
                 bot.engine,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -24,7 +25,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine, select
 
-from bot import blocks
+from bot.blocks.messages import escalation_message, notice_message, receipt_message
+from bot.blocks.prompt import PromptView, prompt_messages
 from bot.client import Pacer, make_client, scrub
 from bot.ids import Posted, parse_posted
 from bot.people import SlackDirectory
@@ -91,18 +93,18 @@ class SlackChannel:
 
     def send_escalation(self, message: EscalationMessage) -> Sent:
         return self._guarded(
-            "escalation", message, lambda: self._post(message.recipient, blocks.escalation_message(message))
+            "escalation", message, lambda: self._post(message.recipient, escalation_message(message))
         )
 
     def send_receipt(self, message: ReceiptMessage) -> Sent:
-        body = blocks.receipt_message(message)
+        body = receipt_message(message)
         return self._guarded(
             "receipt", message, lambda: self._post(message.recipient, body, thread=message.thread_ref)
         )
 
     def send_notice(self, message: NoticeMessage) -> Sent:
         return self._guarded(
-            "notice", message, lambda: self._post(message.recipient, blocks.notice_message(message))
+            "notice", message, lambda: self._post(message.recipient, notice_message(message))
         )
 
     # -- posting -------------------------------------------------------------------------------------------
@@ -113,13 +115,13 @@ class SlackChannel:
             view = view_of(s, prompt, message) if prompt is not None else None
             prompt_id = prompt.id if prompt is not None else None
         if view is None:
-            view = blocks.PromptView(
+            view = PromptView(
                 message.kind, message.reply_token or "", message.recipient.name, message.plan_title,
                 message.round_name, message.due, message.items,
             )  # fmt: skip
         thread = message.thread_ref if message.kind == "reminder" else None
         key = {"kind": message.kind, "token": message.reply_token or "", "thread": thread}
-        parts = blocks.prompt_messages(view)
+        parts = prompt_messages(view)
         posted = resumed = self._parts_sent(key)
         if resumed is not None:
             log.info(
@@ -131,11 +133,17 @@ class SlackChannel:
                     message.recipient, part, thread=thread if posted is None else None, to=posted
                 )
                 got = parse_posted(sent.external_id)
-                posted = got if posted is None else Posted(posted.channel, (*posted.ts, *got.ts))
+                if got is None:  # _post always answers with a Posted id
+                    raise ChannelError(f"Slack's answer named no message: {sent.external_id!r}")
+                if posted is not None:
+                    got = Posted(posted.channel, (*posted.ts, *got.ts))
+                posted = got
         except Exception:
             if posted is not None and posted != resumed:  # part of it is in the DM: never send that again
                 self._record_parts(key, posted, len(parts), prompt_id)
             raise
+        if posted is None:  # prompt_messages always gives at least one part, so one was posted
+            raise ChannelError("the prompt had no message to post", permanent=True)
         if resumed is not None:
             self._record_parts(key, posted, len(parts), prompt_id, complete=True)
         return Sent(posted.external_id)
@@ -208,7 +216,7 @@ class SlackChannel:
 
     # -- errors and the email fallback -------------------------------------------------------------------
 
-    def _guarded(self, kind: str, message: Any, send) -> Sent:
+    def _guarded(self, kind: str, message: Any, send: Callable[[], Sent]) -> Sent:
         try:
             return send()
         except SlackApiError as exc:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.blocks import md
+from bot.blocks.common import md
 from bot.context import Bot
 from collector.core.errors import UserError
 from collector.core.workdays import local_date, zone
@@ -117,6 +117,8 @@ def start(bot: Bot, args: list[str], *, actor: str, say: Say) -> None:
             via="slack",
             default_tz=bot.settings.timezone,
         )
+        if opened.round is None:  # only a dry run opens no round, and this is not one
+            raise UserError("the round was not opened")
         round_id, name, asks = opened.round.id, opened.name, len(opened.asks)
         actions, unreachable = opened.actions, [u.lead for u in opened.unreachable]
     say(
@@ -148,7 +150,7 @@ def _slack_leads_without_id(s: Session, plan_id: int) -> list[tuple[int, str]]:
         .where(Person.preferred_channel == "slack")
         .distinct()
     )
-    return [(pid, email) for pid, email in s.execute(query)]
+    return [(pid, email) for pid, email in s.execute(query) if email is not None]  # the query's own filter
 
 
 def status(bot: Bot, args: list[str], *, actor: str, say: Say) -> None:

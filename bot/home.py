@@ -13,7 +13,9 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import blocks, prompts
+from bot import prompts
+from bot.blocks.common import item_value
+from bot.blocks.home import HOME_REVIEW_ITEMS, LeadAction, ReviewLine, RoundLine, home_view
 from bot.context import Bot
 from collector.replies import review
 from collector.rounds.status import delivery_line, round_status
@@ -31,15 +33,15 @@ def publish(bot: Bot, user: str) -> None:
         rounds = _rounds(s) if coordinator else None
         queue = _review(s) if coordinator else None
         total = len(review.pending(s)) if coordinator else 0
-    view = blocks.home_view(lead, rounds, queue, review_total=total)
+    view = home_view(lead, rounds, queue, review_total=total)
     try:
         bot.client.views_publish(user_id=user, view=view)
     except SlackApiError as exc:
         log.warning("views.publish for %s failed: %s", user, exc.response.get("error"))
 
 
-def _lead(s: Session, person_id: int) -> list[blocks.LeadAction]:
-    out: list[blocks.LeadAction] = []
+def _lead(s: Session, person_id: int) -> list[LeadAction]:
+    out: list[LeadAction] = []
     seen: set[int] = set()
     open_prompts = s.scalars(
         select(Prompt)
@@ -49,13 +51,13 @@ def _lead(s: Session, person_id: int) -> list[blocks.LeadAction]:
     )
     for prompt in open_prompts:
         view = prompts.view_of(s, prompt)
-        for item in view.items if view else ():
+        if view is None:
+            continue
+        for item in view.items:
             recorded = view.recorded.get(item.action_id)
             status = recorded.status if recorded else item.last_status
             out.append(
-                blocks.LeadAction(
-                    item.ref, item.text, status, item.target, blocks.item_value(prompt.token, item.action_id)
-                )
+                LeadAction(item.ref, item.text, status, item.target, item_value(prompt.token, item.action_id))
             )
             seen.add(item.action_id)
     led = s.scalars(
@@ -73,11 +75,11 @@ def _lead(s: Session, person_id: int) -> list[blocks.LeadAction]:
             .order_by(Update.created_at.desc(), Update.id.desc())
             .limit(1)
         )
-        out.append(blocks.LeadAction(action.ref, action.text, latest, action.target_text, None))
+        out.append(LeadAction(action.ref, action.text, latest, action.target_text, None))
     return out
 
 
-def _rounds(s: Session) -> list[blocks.RoundLine]:
+def _rounds(s: Session) -> list[RoundLine]:
     out = []
     query = select(Round, Plan).join(Plan, Round.plan_id == Plan.id)
     for round_, plan in s.execute(
@@ -86,7 +88,7 @@ def _rounds(s: Session) -> list[blocks.RoundLine]:
         st = round_status(s, round_)
         t = st.totals
         out.append(
-            blocks.RoundLine(
+            RoundLine(
                 round_.name,
                 plan.title,
                 round_.due_date,
@@ -100,15 +102,12 @@ def _rounds(s: Session) -> list[blocks.RoundLine]:
     return out
 
 
-def _review(s: Session) -> list[blocks.ReviewLine]:
+def _review(s: Session) -> list[ReviewLine]:
     out = []
-    for item in review.pending(s)[: blocks.HOME_REVIEW_ITEMS]:
-        who = (
-            s.get(Person, item.person_id).display
-            if item.person_id and s.get(Person, item.person_id)
-            else "unknown sender"
-        )
+    for item in review.pending(s)[:HOME_REVIEW_ITEMS]:
+        sender = s.get(Person, item.person_id) if item.person_id else None
+        who = sender.display if sender else "unknown sender"
         text = (item.parsed or {}).get("text", "")
         can = bool(review.parsed_updates(item)) and item.prompt_id is not None
-        out.append(blocks.ReviewLine(item.id, who, item.reason or "", text, can))
+        out.append(ReviewLine(item.id, who, item.reason or "", text, can))
     return out

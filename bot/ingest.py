@@ -113,4 +113,5 @@ def bounded(engine: Engine, seconds: float) -> Iterator[Connection]:
 
 
 def payload(message: InboundMessage) -> dict[str, Any]:
-    return json.loads(bytes(message.raw).decode("utf-8"))
+    data: dict[str, Any] = json.loads(bytes(message.raw).decode("utf-8"))
+    return data

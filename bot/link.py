@@ -79,6 +79,7 @@ class SlackLink:
     def check(self) -> float | None:
         """One auth.test. None when it succeeded; otherwise the least wait Slack asked for (0 if none)."""
         wait: float | None = 0.0
+        reason: str | None
         try:
             answer = self._client.auth_test()
         except SlackApiError as exc:

@@ -18,6 +18,7 @@ from datetime import timedelta
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
 
 from collector.core.clock import Clock
 from store.db import session_scope
@@ -144,7 +145,7 @@ class SlackDirectory:
         with self._lock:
             self._people.pop(user_id, None)
 
-    def _audit(self, s, person_id: int, event: str, **detail: str) -> None:
+    def _audit(self, s: Session, person_id: int, event: str, **detail: str) -> None:
         s.add(
             AuditEvent(
                 at=self.clock.now(),

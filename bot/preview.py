@@ -1,6 +1,6 @@
 """Block Kit messages as a plain HTML page, close to how Slack lays them out: for reading what a lead will see
-without a workspace (docs screenshots, reviewing a change to bot/blocks.py). Not Slack's renderer: it knows
-the handful of block types bot/blocks.py builds (header, section with an accessory, context, actions,
+without a workspace (docs screenshots, reviewing a change to bot/blocks/). Not Slack's renderer: it knows
+the handful of block types bot/blocks/ builds (header, section with an accessory, context, actions,
 divider) and Slack's basic mrkdwn (*bold*, _italic_, <url|label>), and escapes everything else.
 """
 

@@ -14,8 +14,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from bot import blocks
-from bot.blocks import PromptView, Recorded
+from bot.blocks.prompt import PromptView, Recorded, prompt_messages
 from bot.ids import parse_posted
 from collector.channels import messages
 from collector.channels.protocol import PromptMessage
@@ -50,7 +49,9 @@ def recorded(session: Session, prompt: Prompt) -> dict[int, Recorded]:
             progress=u.progress or "",
             revised_target=u.revised_target_text,
             evidence=tuple(u.evidence or ()),
-            by=names.get(u.submitted_by_id) if u.submitted_by_id != prompt.person_id else None,
+            by=names.get(u.submitted_by_id)
+            if u.submitted_by_id is not None and u.submitted_by_id != prompt.person_id
+            else None,
         )
         for action_id, u in latest.items()
     }
@@ -83,11 +84,11 @@ def refresh(engine: Engine, client: WebClient, prompt_id: int) -> int:
     with session_scope(engine, read_only=True) as s:
         prompt = s.get(Prompt, prompt_id)
         posted = parse_posted(prompt.message_id) if prompt else None
-        view = view_of(s, prompt) if posted else None
+        view = view_of(s, prompt) if posted and prompt else None
     if posted is None or view is None:
         return 0
     done = 0
-    for ts, message in zip(posted.ts, blocks.prompt_messages(view), strict=False):
+    for ts, message in zip(posted.ts, prompt_messages(view), strict=False):
         try:
             client.chat_update(channel=posted.channel, ts=ts, text=message["text"], blocks=message["blocks"])
             done += 1

@@ -2,9 +2,10 @@
 
 Slack's answers arrive structured (a status picked, a modal's fields), so they skip the parser but nothing
 else: intake still authorises the sender and records or routes to review. Here we only add what a button
-needs before that: the prompt the button names must be the acting person's (or their principal's), the
-round must be open, and fields left empty keep what this round already holds. An answer identical to the
-one on record is not recorded again (a double-click, or Save pressed twice on the same values).
+needs before that: the acting person must be allowed to answer the prompt the button names (intake's own
+rule, collector/replies/answerers.py), the round must be open, and fields left empty keep what this round
+already holds. An answer identical to the one on record is not recorded again (a double-click, or Save
+pressed twice on the same values).
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from bot import prompts
 from collector.core.clock import Clock
 from collector.core.vocabulary import Status
 from collector.replies import intake
+from collector.replies.answerers import may_answer
 from collector.replies.types import ParsedUpdate, Reply
-from store.models import Action, AuditEvent, Delegation, InboundMessage, Prompt, PromptAction, Round, Update
+from store.models import Action, AuditEvent, InboundMessage, Prompt, PromptAction, Round, Update
 
 log = logging.getLogger(__name__)
 
@@ -47,25 +49,12 @@ class Outcome:
     receipt: object | None = None
 
 
-def allowed(session: Session, prompt: Prompt, person_id: int | None) -> bool:
-    """The acting person is the prompt's lead or one of their delegates (anyone who can see a message can
-    click it: RELIABILITY.md section 3)."""
-    if person_id is None:
-        return False
-    if person_id == prompt.person_id:
-        return True
-    query = select(Delegation).where(
-        Delegation.person_id == prompt.person_id, Delegation.delegate_id == person_id
-    )
-    return session.scalar(query) is not None
-
-
 def check(session: Session, token: str, person_id: int | None) -> tuple[Prompt | None, str | None]:
     """The prompt a button names and whether this person may answer it now: (prompt, why not)."""
     prompt = prompts.by_token(session, token)
     if prompt is None:
         return None, "This message is no longer linked to a round."
-    if not allowed(session, prompt, person_id):
+    if not may_answer(session, prompt, person_id):
         return prompt, "These actions belong to someone else, so you cannot answer for them."
     round_ = session.get_one(Round, prompt.round_id)
     if round_.state != "open":
@@ -90,7 +79,8 @@ def record(
     prompt, why = check(session, token, person_id)
     if prompt is not None:
         inbound.prompt_id, inbound.round_id = prompt.id, prompt.round_id
-    if why is not None:
+    if why is not None or prompt is None:  # check() gives a reason whenever it finds no prompt
+        why = why or "This message is no longer linked to a round."
         inbound.state, inbound.reason, inbound.processed_at = "rejected", why, clock.now()
         _refused(session, clock, inbound, prompt, why)
         return Outcome(prompt.id if prompt else None, refused=why)

@@ -1,46 +1,27 @@
-"""`/progress report`: build the latest round's report with the report compiler and post it to the
-committee channel. Building and posting are reports/' own (reports.build.build_for_slack and
-reports.distribute.post_to_slack), so `report send` and Slack put the same report in the same shape.
+"""`/progress report`: send the latest round's report to the committee's Slack channel and say how it went.
+
+The sending itself is the report service `collector report send` uses (reports/send.py), reached through
+the ReportSender the CLI's wiring put on the Bot: the bot may not import reports, and one service means
+both paths post to the same channel and record the same recipients.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
-from slack_sdk.errors import SlackApiError
-
-from bot.blocks import md
+from bot.blocks.common import md
 from bot.context import Bot
 from collector.core.errors import UserError
-
-log = logging.getLogger(__name__)
 
 
 def build_and_post(bot: Bot, plan: str | None, *, actor: str, say: Callable[[str], None]) -> None:
     """Runs after the ack (a lazy listener): building a PDF takes seconds."""
-    from reports.build import build_for_slack  # WeasyPrint is heavy: imported when a report is asked for
-    from reports.distribute import post_to_slack
-
-    channel = bot.settings.slack_committee_channel
-    if not channel:
-        say("No committee channel is set (SLACK_COMMITTEE_CHANNEL), so there is nowhere to post the report.")
+    if bot.send_report is None:
+        say("Reports are not set up in this app, so there is nothing to post.")
         return
     try:
-        summary, files = build_for_slack(
-            bot.engine,
-            plan,
-            actor=actor,
-            clock=bot.clock,
-            out_dir=bot.settings.var_dir / "reports",
-            default_tz=bot.settings.timezone,
-        )
-        post_to_slack(bot.client, channel, summary, files)
+        posted = bot.send_report(plan, actor=actor)
     except UserError as exc:
-        say(f"Could not build the report: {md(str(exc))}")
+        say(f"Could not send the report: {md(str(exc))}")
         return
-    except SlackApiError as exc:
-        log.warning("posting the report to %s failed: %s", channel, exc.response.get("error"))
-        say(f"The report was built but Slack refused the post ({md(str(exc.response.get('error')))}).")
-        return
-    say(f"Posted the report to <#{md(channel)}> with {len(files)} files.")
+    say(f"Posted the report to <#{md(posted.channel)}> with {posted.files} files.")

@@ -23,6 +23,7 @@ import json
 import logging
 import socket
 import threading
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -81,9 +82,9 @@ async def _linger(reader: asyncio.StreamReader) -> None:
                 dropped += len(chunk)
 
 
-def _error(status: int, message: str, *, close: bool = False, **headers: str) -> Reply:
+def _error(status: int, message: str, *, close: bool = False, headers: dict[str, str] | None = None) -> Reply:
     body = json.dumps({"error": message}).encode()
-    return Reply(status, body, "application/json", dict(headers), close)
+    return Reply(status, body, "application/json", dict(headers or {}), close)
 
 
 @dataclass
@@ -182,7 +183,9 @@ class SlackServer:
 
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         if self._connections >= self.max_connections:
-            writer.write(_error(503, "too many connections", close=True, **{"Retry-After": "1"}).encode())
+            writer.write(
+                _error(503, "too many connections", close=True, headers={"Retry-After": "1"}).encode()
+            )
             writer.close()
             return
         self._connections += 1
@@ -270,12 +273,12 @@ class SlackServer:
         if request.path != EVENTS_PATH:
             return _error(404, "not found")
         if request.method != "POST":
-            return _error(405, "POST only", Allow="POST")
+            return _error(405, "POST only", headers={"Allow": "POST"})
         if self.app is None:
             return _error(503, "Slack is not configured here", close=True)
         if self._pending >= self.workers + self.backlog:
             log.warning("busy: %d requests in hand; answering 503 so Slack retries", self._pending)
-            return _error(503, "busy", **{"Retry-After": "1"})
+            return _error(503, "busy", headers={"Retry-After": "1"})
         self._pending += 1
         try:
             return await loop.run_in_executor(self._pool, self._dispatch, request)
@@ -292,7 +295,8 @@ class SlackServer:
             return _error(refused.status, "invalid request")
         try:
             body = request.body.decode("utf-8")
-            bolt = BoltRequest(body=body, query=request.query, headers=request.raw_headers)
+            headers: dict[str, str | Sequence[str]] = dict(request.raw_headers)
+            bolt = BoltRequest(body=body, query=request.query, headers=headers)
             response = self.app.dispatch(bolt)
         except Exception:
             log.exception("bolt failed on a signed request")

@@ -18,16 +18,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import blocks, ingest, prompts
-from bot.blocks import Understood
+from bot import ingest, prompts
+from bot.blocks.messages import Understood, understood_blocks
 from bot.context import Bot
 from collector.channels import messages
 from collector.replies import intake
+from collector.replies.answerers import principals
 from collector.replies.parsing import parse_reply
 from collector.replies.review import parsed_updates
 from collector.replies.types import CONFIDENT, AskedAction, ParsedUpdate, Reply
 from store.db import session_scope
-from store.models import Action, Delegation, InboundMessage, Plan, Prompt, PromptAction, Round
+from store.models import Action, InboundMessage, Plan, Prompt, PromptAction, Round
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ def handle(bot: Bot, inbound_id: int) -> None:
     user, text = event.get("user", ""), (event.get("text") or "").strip()
     person = bot.directory.person_for(user) if user else None
     reply_to = event.get("channel") or user
+    prompt_id: int | None
     with session_scope(bot.engine) as s:
         msg = s.get_one(InboundMessage, inbound_id)
         if msg.state != "new" or msg.processed_at is not None:
@@ -52,7 +54,7 @@ def handle(bot: Bot, inbound_id: int) -> None:
         msg.person_id = person
         prompt = _open_prompt(s, person)
         parsed = _confident(s, prompt, text, bot.clock.now().date()) if prompt is not None else None
-        if parsed:
+        if parsed and prompt is not None:
             msg.prompt_id, msg.round_id = prompt.id, prompt.round_id
             msg.parsed = {"text": text, "updates": [u.as_json() for _, u in parsed], "unknown_refs": []}
             msg.processed_at, msg.reason = bot.clock.now(), AWAITING
@@ -61,7 +63,7 @@ def handle(bot: Bot, inbound_id: int) -> None:
                 Understood(ref, u.status.value if u.status else None, u.progress, u.revised_target_text)
                 for ref, u in parsed
             ]
-            shown = blocks.understood_blocks(lines, labels, str(msg.id))
+            shown = understood_blocks(lines, labels, str(msg.id))
             result, prompt_id = None, prompt.id
         else:
             reply = Reply(
@@ -87,13 +89,11 @@ def _open_prompt(s: Session, person_id: int | None) -> Prompt | None:
     """The one open prompt this person answers (theirs, or as a delegate); None when none or several."""
     if person_id is None:
         return None
-    principals = list(s.scalars(select(Delegation.person_id).where(Delegation.delegate_id == person_id)))
+    answers_for = [person_id, *principals(s, person_id)]
     query = (
         select(Prompt)
         .join(Round, Prompt.round_id == Round.id)
-        .where(
-            Prompt.person_id.in_([person_id, *principals]), Round.kind == "collection", Round.state == "open"
-        )
+        .where(Prompt.person_id.in_(answers_for), Round.kind == "collection", Round.state == "open")
     )
     found = list(s.scalars(query))
     return found[0] if len({p.person_id for p in found}) == 1 and len(found) == 1 else None

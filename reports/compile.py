@@ -9,6 +9,7 @@ same figures `round status` and the Slack Home tab show. A plan is read in a fix
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,7 @@ from reports import summary as summarising
 from reports.model import ReportData, Row, Section
 from reports.rows import RowContext, build_row
 from reports.safe import one_line
-from store.models import Action, Person, Plan, Round
+from store.models import Action, Person, Plan, Round, Update
 from store.queries import PlanTree, lead_name, load_tree, qualified_ref
 
 OTHER_SECTION = "Other actions"
@@ -145,7 +146,7 @@ def _sections(
     return found
 
 
-def _people(session: Session, updates) -> dict[int, str]:
+def _people(session: Session, updates: Iterable[Update]) -> dict[int, str]:
     ids: set[int] = set()
     for update in updates:
         ids.update(i for i in (update.submitted_by_id, update.submitted_for_id) if i)

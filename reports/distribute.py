@@ -41,9 +41,24 @@ class Relay(Protocol):
 class SlackClient(Protocol):
     """The two slack_sdk WebClient methods a committee post needs."""
 
-    def chat_postMessage(self, **kwargs: Any) -> Any: ...
+    def chat_postMessage(
+        self,
+        *,
+        channel: str,
+        text: str | None = ...,
+        unfurl_links: bool | None = ...,
+        unfurl_media: bool | None = ...,
+        **kwargs: Any,
+    ) -> Any: ...
 
-    def files_upload_v2(self, **kwargs: Any) -> Any: ...
+    def files_upload_v2(
+        self,
+        *,
+        file_uploads: list[dict[str, Any]] | None = ...,
+        channel: str | None = ...,
+        thread_ts: str | None = ...,
+        **kwargs: Any,
+    ) -> Any: ...
 
 
 def check_addresses(addresses: Sequence[str]) -> list[str]:

@@ -12,8 +12,12 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk.errors import SlackApiError
 
-from bot import blocks, ids, ingest, prompts, text
+from bot import ids, ingest, prompts, text
 from bot.answers import answer, responder, store_once
+from bot.blocks.common import parse_item_value
+from bot.blocks.messages import outcome_blocks
+from bot.blocks.modals import detail_modal, notice_modal, update_all_modal
+from bot.blocks.prompt import PromptView, Recorded
 from bot.context import Bot
 from bot.record import Choice, check
 from collector.core.vocabulary import Status
@@ -29,14 +33,15 @@ def _ack(ack: Ack) -> None:
 
 
 def _first(body: dict[str, Any]) -> dict[str, Any]:
-    return (body.get("actions") or [{}])[0]
+    first: dict[str, Any] = (body.get("actions") or [{}])[0]
+    return first
 
 
 def register(app: App, bot: Bot) -> None:
     def on_status(body: dict[str, Any], respond: Any) -> None:
         action = _first(body)
         try:
-            token, action_id = blocks.parse_item_value(action.get("block_id", ""))
+            token, action_id = parse_item_value(action.get("block_id", ""))
             status = Status(((action.get("selected_option") or {}).get("value")) or "")
         except ValueError:
             log.warning("status select with a block or value that is not ours: ignored")
@@ -66,7 +71,7 @@ def register(app: App, bot: Bot) -> None:
 
     def open_detail(body: dict[str, Any], client: Any) -> None:
         try:
-            token, action_id = blocks.parse_item_value(_first(body).get("value", ""))
+            token, action_id = parse_item_value(_first(body).get("value", ""))
         except ValueError:
             return
         _open(bot, body, client, token, [action_id], source=_source(body))
@@ -102,7 +107,7 @@ def _open(
     *,
     source: str,
     held: int | None = None,
-    overlay: dict[int, blocks.Recorded] | None = None,
+    overlay: dict[int, Recorded] | None = None,
 ) -> None:
     """Open the detail modal (one action) or the update-all modal, or a notice saying why not."""
     person = bot.directory.person_for((body.get("user") or {}).get("id", ""))
@@ -110,18 +115,18 @@ def _open(
         prompt, why = check(s, token, person)
         view = prompts.view_of(s, prompt) if prompt is not None and why is None else None
     if view is None:
-        return _show(client, body, blocks.notice_modal("Cannot update", why or "Nothing to update."))
+        return _show(client, body, notice_modal("Cannot update", why or "Nothing to update."))
     if overlay:
-        view = blocks.PromptView(**{**view.__dict__, "recorded": {**view.recorded, **overlay}})
+        view = PromptView(**{**view.__dict__, "recorded": {**view.recorded, **overlay}})
     items = [i for i in view.items if only is None or i.action_id in only]
     if not items:
-        return _show(client, body, blocks.notice_modal("Cannot update", "That action is no longer asked."))
+        return _show(client, body, notice_modal("Cannot update", "That action is no longer asked."))
     meta = {"t": token, "src": source, **({"i": held} if held else {})}
     if only is not None and len(items) == 1:
-        modal = blocks.detail_modal(view, items[0], ids.sign({**meta, "a": [items[0].action_id]}, bot.secret))
+        modal = detail_modal(view, items[0], ids.sign({**meta, "a": [items[0].action_id]}, bot.secret))
     else:
-        shown = blocks.PromptView(**{**view.__dict__, "items": tuple(items)})
-        modal, n = blocks.update_all_modal(shown, "")
+        shown = PromptView(**{**view.__dict__, "items": tuple(items)})
+        modal, n = update_all_modal(shown, "")
         modal["private_metadata"] = ids.sign({**meta, "a": [i.action_id for i in items[:n]]}, bot.secret)
     _show(client, body, modal)
 
@@ -159,7 +164,7 @@ def _confirm(bot: Bot, body: dict[str, Any], respond: Any) -> None:
     if result.review:
         done += " A coordinator will look at: " + "; ".join(result.review)[:2000]
     try:
-        respond(text=done, replace_original=True, blocks=blocks.outcome_blocks(f":white_check_mark: {done}"))
+        respond(text=done, replace_original=True, blocks=outcome_blocks(f":white_check_mark: {done}"))
     except Exception:
         log.warning("could not update the confirmation message", exc_info=True)
     if prompt_id is not None:
@@ -171,14 +176,12 @@ def _edit(bot: Bot, body: dict[str, Any], client: Any) -> None:
     person = bot.directory.person_for((body.get("user") or {}).get("id", ""))
     with session_scope(bot.engine, read_only=True) as s:
         msg, why = text.held(s, int(_first(body).get("value") or 0), person)
-        if msg is None:
-            return _show(client, body, blocks.notice_modal("Cannot edit", why or "Nothing to edit."))
+        if msg is None or msg.prompt_id is None:  # a held reading always names its prompt
+            return _show(client, body, notice_modal("Cannot edit", why or "Nothing to edit."))
         token = s.get_one(Prompt, msg.prompt_id).token
         by_ref = prompts.action_ids_by_ref(s, msg.prompt_id)
         overlay = {
-            by_ref[u.ref]: blocks.Recorded(
-                u.status.value if u.status else None, u.progress, u.revised_target_text
-            )
+            by_ref[u.ref]: Recorded(u.status.value if u.status else None, u.progress, u.revised_target_text)
             for u in parsed_updates(msg)
             if u.ref in by_ref
         }

@@ -48,7 +48,8 @@ def _review(bot: Bot, body: dict[str, Any]) -> None:
     with session_scope(bot.engine) as s:
         mine = s.get_one(InboundMessage, stored.id)
         mine.person_id, mine.processed_at = person, bot.clock.now()
-        who = s.get(Person, person).display if person else f"slack:{user}"
+        known = s.get(Person, person) if person else None
+        who = known.display if known else f"slack:{user}"
         item_id = int(action.get("value") or 0) if str(action.get("value") or "").isdigit() else 0
         try:
             if not allowed:

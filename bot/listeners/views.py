@@ -77,7 +77,7 @@ def _get(values: dict[str, Any], block: str, action: str, key: str) -> Any:
 def _first_input(view: dict[str, Any]) -> str:
     for block in view.get("blocks") or []:
         if isinstance(block, dict) and block.get("type") == "input" and block.get("block_id"):
-            return block["block_id"]
+            return str(block["block_id"])
     return "status"
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import typer
@@ -22,6 +23,14 @@ from rich.table import Table
 from collector.core.errors import UserError
 
 from .context import Runtime, console, runtime
+
+if TYPE_CHECKING:
+    from slack_sdk import WebClient
+
+    from mailin.outbound.smtp import SmtpSender
+    from reports.build import Built
+    from reports.model import ReportData
+    from store.models import Plan
 
 app = typer.Typer(help="The committee's progress report: build, send, committee, list.", no_args_is_help=True)
 
@@ -33,13 +42,13 @@ EXCEPTIONS = typer.Option(
 )
 
 
-def _zone(rt: Runtime, plan) -> ZoneInfo:
+def _zone(rt: Runtime, plan: Plan) -> ZoneInfo:
     from collector.core.workdays import zone
 
     return zone(plan.timezone, rt.settings.timezone)
 
 
-def _compile(rt: Runtime, plan_ident: str, round_ref: str | None, exceptions: bool):
+def _compile(rt: Runtime, plan_ident: str, round_ref: str | None, exceptions: bool) -> ReportData:
     from reports.compile import compile_report
     from store.queries import find_plan
 
@@ -50,7 +59,9 @@ def _compile(rt: Runtime, plan_ident: str, round_ref: str | None, exceptions: bo
         return compile_report(s, plan, round_ref, today=today, tz=tz, exceptions=exceptions)
 
 
-def _build(rt: Runtime, data, formats: list[str], out: Path, docx_template: Path | None):
+def _build(
+    rt: Runtime, data: ReportData, formats: list[str], out: Path, docx_template: Path | None
+) -> tuple[list[Built], list[int]]:
     from reports.build import build_files, record
 
     if docx_template is not None and not docx_template.is_file():
@@ -91,7 +102,7 @@ def build(
     _say_built(data, built)
 
 
-def _say_built(data, built) -> None:
+def _say_built(data: ReportData, built: list[Built]) -> None:
     s = data.summary
     console.print(
         f"[bold]{data.plan_title}[/]: {data.title} — {s.total} actions, {len(s.not_answered)} leads without "
@@ -119,87 +130,56 @@ def send(
     """Email the report to the committee (summary in the body, files attached) and post it to the
     committee's Slack channel when one is set and Slack is configured."""
     from reports.build import parse_formats
-    from reports.distribute import check_addresses
+    from reports.send import SendRequest, send_report
 
     rt = runtime(ctx)
-    chosen = parse_formats(formats)
-    addresses, slack_channel = _recipients(rt, plan, to)
-    addresses = check_addresses(addresses)
-    data = _compile(rt, plan, round_ref, exceptions)
-    built, ids = _build(rt, data, chosen, out or Path(rt.settings.var_dir) / "reports", None)
-    slack = _slack_client(rt) if slack_channel else None
-    planned = [f"email:{a}" for a in addresses] + ([f"slack:{slack_channel}"] if slack is not None else [])
-    _mark(rt, ids, planned, sent=False)  # the attempt is on record before anything goes out
-    where = _send_email(rt, data, built, addresses)
-    console.print(f"[green]Emailed[/] {', '.join(addresses)}: {where}", highlight=False)
-    if slack is not None and slack_channel:
-        _post_slack(slack, slack_channel, data, built)
-        console.print(f"[green]Posted[/] to Slack channel {slack_channel}.", highlight=False)
-    elif slack_channel:
-        console.print(
-            f"[yellow]Slack channel {slack_channel} is set but Slack is not configured:[/] not posted."
-        )
-    _mark(rt, ids, planned, sent=True)
-
-
-def _recipients(rt: Runtime, plan_ident: str, to: str) -> tuple[list[str], str | None]:
-    from store.queries import find_plan
-
-    parts = [p.strip() for p in to.split(",") if p.strip()]
-    with rt.session(read_only=True) as s:
-        plan = find_plan(s, plan_ident)
-        committee = list(plan.committee_emails or [])
-        # The plan's own committee channel, else the installation's (SLACK_COMMITTEE_CHANNEL).
-        channel = plan.committee_slack_channel or getattr(rt.settings, "slack_committee_channel", None)
-        name = plan.name
-    addresses = [p for p in parts if p.casefold() != "committee"]
-    if any(p.casefold() == "committee" for p in parts):
-        if not committee:
-            raise UserError(
-                f"plan {name} has no committee list: add one with "
-                f"`collector report committee --plan {name} --add clerk@example.org`, or give --to addresses"
-            )
-        addresses = committee + addresses
-    else:
-        channel = None  # a send to named people is not a post to the committee's channel
-    if not addresses:
-        raise UserError("nobody to send the report to: give --to committee or email addresses")
-    return addresses, channel
-
-
-def _send_email(rt: Runtime, data, built, addresses: list[str]) -> str:
-    from collector.channels.protocol import ChannelError
-    from reports.distribute import compose, send_email
-
-    relay = None
-    if rt.settings.smtp_url:
-        from mailin.outbound.smtp import SmtpSender
-
-        relay = SmtpSender(rt.settings.smtp_url)
-    msg = compose(
-        data,
-        built,
-        sender=rt.settings.sender,
-        to=addresses,
-        now=rt.clock.now(),
-        domain=rt.settings.mail_domain,
+    request = SendRequest(
+        plan,
+        round_ref,
+        exceptions,
+        to=tuple(to.split(",")),
+        formats=tuple(parse_formats(formats)),
+        out_dir=out,
     )
+    relay = _relay(rt)
     try:
-        with console.status("Sending the email…"):
-            delivered = send_email(
-                msg, relay=relay, outbox=Path(rt.settings.var_dir) / "outbox", now=rt.clock.now()
+        with console.status("Building the report…") as status:
+            sent = send_report(
+                rt.engine,
+                request,
+                settings=rt.settings,
+                clock=rt.clock,
+                actor=rt.actor,
+                relay=relay,
+                slack=_slack_client(rt),
+                progress=status.update,
             )
-    except ChannelError as exc:
-        raise UserError(f"the report was not emailed: {exc}") from exc
     finally:
         if relay is not None:
             relay.close()
-    return (
-        "through the relay" if delivered.where == "relay" else f"no SMTP_URL, so written to {delivered.where}"
-    )
+    if sent.emailed is not None:
+        where = (
+            "through the relay" if sent.emailed == "relay" else f"no SMTP_URL, so written to {sent.emailed}"
+        )
+        console.print(f"[green]Emailed[/] {', '.join(sent.addresses)}: {where}", highlight=False)
+    if sent.posted:
+        console.print(f"[green]Posted[/] to Slack channel {sent.posted}.", highlight=False)
+    elif sent.not_posted:
+        console.print(
+            f"[yellow]Slack channel {sent.not_posted} is set but Slack is not configured:[/] not posted."
+        )
 
 
-def _slack_client(rt: Runtime):
+def _relay(rt: Runtime) -> SmtpSender | None:
+    """The SMTP relay when SMTP_URL is set; without it the email is written to var/outbox/."""
+    if not rt.settings.smtp_url:
+        return None
+    from mailin.outbound.smtp import SmtpSender
+
+    return SmtpSender(rt.settings.smtp_url)
+
+
+def _slack_client(rt: Runtime) -> WebClient | None:
     if not rt.settings.slack_bot_token:
         return None
     try:
@@ -208,28 +188,6 @@ def _slack_client(rt: Runtime):
         console.print("[yellow]slack_sdk is not installed: the report is not posted to Slack.[/]")
         return None
     return WebClient(token=rt.settings.slack_bot_token, base_url=rt.settings.slack_api_url)
-
-
-def _post_slack(client, channel: str, data, built) -> None:
-    from reports.distribute import post_to_slack
-    from reports.render.md import render_md
-
-    try:
-        post_to_slack(client, channel, render_md(data, "slack"), [b.path for b in built])
-    except UserError:
-        raise
-    except Exception as exc:  # slack_sdk's SlackApiError or a connection error: one line, exit 1
-        raise UserError(f"the email went, but posting to Slack channel {channel} failed: {exc}") from exc
-
-
-def _mark(rt: Runtime, ids: list[int], recipients: list[str], *, sent: bool) -> None:
-    from store.models import Report
-
-    with rt.session() as s:
-        for row in s.query(Report).filter(Report.id.in_(ids)):
-            row.recipients = list(recipients)
-            if sent:
-                row.sent_at = rt.clock.now()
 
 
 @app.command("committee")

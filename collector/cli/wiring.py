@@ -1,18 +1,24 @@
 """The one place that builds the concrete channels (EmailChannel, SlackChannel, the outbox) and the Slack
-app, from settings. Everything below the CLI receives channels; nothing below it constructs one."""
+app, from settings. Everything below the CLI receives channels; nothing below it constructs one.
+
+It is also the one place the bot is joined to reports (siblings that may not import each other): the Slack
+app's `/progress report` gets a ReportSender that calls reports.send on the bot's own client.
+"""
 
 from __future__ import annotations
 
 from slack_bolt import App
+from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from bot.app import build_app
 from bot.channel import slack_channel
-from bot.context import Bot
+from bot.context import Bot, Posted, ReportSender
 from collector.channels.outbox import OutboxChannel, sweep_partials
 from collector.channels.protocol import Channel
 from collector.channels.registry import FALLBACK, OutboxStandIn
 from collector.core.clock import Clock
+from collector.core.errors import UserError
 from collector.core.settings import Settings
 from mailin.outbound.channel import EmailChannel
 
@@ -35,4 +41,23 @@ def channels_for(settings: Settings, clock: Clock | None = None, *, slack: bool 
 
 def slack_app(settings: Settings, engine: Engine, clock: Clock) -> tuple[App, Bot]:
     """The bolt App and its context, with every configured channel; Slack's on the app's own client."""
-    return build_app(settings, engine, clock, others=channels_for(settings, clock, slack=False))
+    app, bot = build_app(settings, engine, clock, others=channels_for(settings, clock, slack=False))
+    bot.send_report = report_sender(settings, engine, clock, bot.client)
+    return app, bot
+
+
+def report_sender(settings: Settings, engine: Engine, clock: Clock, client: WebClient) -> ReportSender:
+    """Slack's `/progress report`: reports.send_report posting (not emailing) to the committee channel."""
+
+    def send(plan: str | None, *, actor: str) -> Posted:
+        # WeasyPrint is heavy: reports are loaded when one is asked for
+        from reports.send import SendRequest, send_report
+
+        sent = send_report(
+            engine, SendRequest(plan, email=False), settings=settings, clock=clock, actor=actor, slack=client
+        )
+        if sent.posted is None:  # cannot happen: a Slack-only send with a client posts or raises
+            raise UserError("the report was built but not posted")
+        return Posted(sent.posted, len(sent.files))
+
+    return send

@@ -22,12 +22,12 @@ from collector.channels.protocol import ReceiptLine, ReceiptMessage, Recipient
 from collector.core.clock import Clock
 from collector.core.vocabulary import Status, label
 from collector.replies import corrections
+from collector.replies.answerers import may_answer, principals
 from collector.replies.parsing.refs import dup_base, norm_ref, resolve_typed_ref
 from collector.replies.types import CONFIDENT, AskedAction, ParsedUpdate, ParseResult, Reply
 from store.models import (
     Action,
     AuditEvent,
-    Delegation,
     InboundMessage,
     Person,
     Plan,
@@ -129,11 +129,11 @@ def _route(session: Session, reply: Reply) -> Prompt:
         return prompt
     if reply.sender_person_id is None:
         raise _Stop(f"sender {reply.sender_address or 'unknown'} is not in the people directory")
-    principals = [reply.sender_person_id, *_principals(session, reply.sender_person_id)]
+    answers_for = [reply.sender_person_id, *principals(session, reply.sender_person_id)]
     query = (
         select(Prompt)
         .join(Round, Prompt.round_id == Round.id)
-        .where(Prompt.person_id.in_(principals), Round.kind == "collection", Round.closed_at.is_(None))
+        .where(Prompt.person_id.in_(answers_for), Round.kind == "collection", Round.closed_at.is_(None))
         .order_by(Round.opened_at.desc(), Prompt.id)
     )
     if reply.round_id is not None:
@@ -146,20 +146,15 @@ def _route(session: Session, reply: Reply) -> Prompt:
     return prompts[0]
 
 
-def _principals(session: Session, person_id: int) -> list[int]:
-    """The leads this person may answer for (they are those leads' delegate)."""
-    return list(session.scalars(select(Delegation.person_id).where(Delegation.delegate_id == person_id)))
-
-
 def _authorise(session: Session, reply: Reply, prompt: Prompt, *, vouched: bool) -> Person | None:
     """The person the update is recorded as submitted by. A token names a prompt; the sender must be its
-    lead or their delegate, or a coordinator must vouch for it in the review queue."""
+    lead or their delegate (answerers.may_answer), or a coordinator must vouch for it in the review queue."""
     sender = session.get(Person, reply.sender_person_id) if reply.sender_person_id else None
     if vouched:
         return sender
     if sender is None:
         raise _Stop(f"sender {reply.sender_address or 'unknown'} is not in the people directory")
-    if sender.id == prompt.person_id or prompt.person_id in _principals(session, sender.id):
+    if may_answer(session, prompt, sender.id):
         return sender
     raise _Stop(f"sent by {sender.name or sender.email}, who is not this prompt's lead or their delegate")
 

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import io
 import struct
+from collections.abc import Sequence
+from datetime import date
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.shared import Mm, Pt, RGBColor
+from docx.table import Table, _Cell
 
 from reports import charts
-from reports.model import CHANGE_LABELS, ReportData, Row, StatusView
+from reports.model import CHANGE_LABELS, ReportData, Row, StatusView, Summary
 from reports.render.chart_png import chart_png
 from reports.render.docx_parts import (
     ACCENT,
@@ -68,7 +72,7 @@ def render_docx(data: ReportData) -> bytes:
     return out.getvalue()
 
 
-def _styles(document) -> None:
+def _styles(document: DocxDocument) -> None:
     normal = document.styles["Normal"]
     normal.font.name = "Arial"
     normal.font.size = Pt(10)
@@ -85,7 +89,7 @@ def _styles(document) -> None:
     document.styles["Heading 2"].paragraph_format.space_before = Pt(12)
 
 
-def _title_block(document, data: ReportData) -> None:
+def _title_block(document: DocxDocument, data: ReportData) -> None:
     kicker = document.add_paragraph()
     run = kicker.add_run("EXCEPTIONS REPORT" if data.exceptions else "PROGRESS REPORT")
     run.bold, run.font.size, run.font.color.rgb = True, Pt(9), MUTED
@@ -116,7 +120,7 @@ def _title_block(document, data: ReportData) -> None:
         ).italic = True
 
 
-def _summary(document, data: ReportData) -> None:
+def _summary(document: DocxDocument, data: ReportData) -> None:
     s = data.summary
     document.add_heading("Summary", level=1)
     if s.total == 0:
@@ -155,12 +159,12 @@ def _summary(document, data: ReportData) -> None:
     _responses(document, data)
 
 
-def _received(s) -> str:
+def _received(s: Summary) -> str:
     note = f" ({s.without_status})" if s.without_status else ""
     return f"of {s.expected} updates due were received{note}"
 
 
-def _responses(document, data: ReportData) -> None:
+def _responses(document: DocxDocument, data: ReportData) -> None:
     s = data.summary
     if not s.by_lead:
         return
@@ -179,19 +183,19 @@ def _responses(document, data: ReportData) -> None:
     repeat_header(table)
     document.add_heading("Leads who did not answer", level=2)
     if s.not_answered:
-        for lead in s.not_answered:
-            document.add_paragraph(lead, style="List Bullet")
+        for name in s.not_answered:
+            document.add_paragraph(name, style="List Bullet")
     else:
         document.add_paragraph("Every lead who was asked sent an update.")
     if s.unreachable:
         document.add_heading("Leads who could not be asked", level=2)
-        for lead in s.unreachable:
-            document.add_paragraph(lead, style="List Bullet")
+        for name in s.unreachable:
+            document.add_paragraph(name, style="List Bullet")
     if s.late:
         document.add_paragraph(f"{s.late} update{'s' if s.late != 1 else ''} arrived after the due date.")
 
 
-def _changes(document, data: ReportData) -> None:
+def _changes(document: DocxDocument, data: ReportData) -> None:
     if not data.previous_round_name:
         return
     document.add_heading("Changes since the last report", level=1).paragraph_format.keep_with_next = True
@@ -213,7 +217,7 @@ def _changes(document, data: ReportData) -> None:
     repeat_header(table)
 
 
-def _action_table(document, rows: list[Row]) -> None:
+def _action_table(document: DocxDocument, rows: list[Row]) -> None:
     table = document.add_table(rows=1, cols=len(ACTION_COLUMNS))
     table.style = "Table Grid"
     _header(table, ACTION_COLUMNS)
@@ -227,7 +231,7 @@ def _action_table(document, rows: list[Row]) -> None:
     repeat_header(table)
 
 
-def _action_row(cells, row: Row) -> None:
+def _action_row(cells: Sequence[_Cell], row: Row) -> None:
     indent = "  " * min(row.depth, 2)
     write(cells[0], indent + hold(row.ref), bold=row.depth == 0, size=8.5)
     write(cells[1], truncate(row.text, 900, "…"), size=8.5)
@@ -266,14 +270,14 @@ def _action_row(cells, row: Row) -> None:
         write(cells[6], "—", size=8.5)
 
 
-def _status_cell(cell, view: StatusView) -> None:
+def _status_cell(cell: _Cell, view: StatusView) -> None:
     """The RAG chip: the cell's first paragraph is the status word on its colour (never colour alone)."""
     fill, ink = charts.PALETTE[view.value]
     paragraph = write(cell, view.label, bold=True, size=8.5, colour=hex_colour(ink))
     shade_paragraph(paragraph, fill)
 
 
-def _header(table, titles) -> None:
+def _header(table: Table, titles: Sequence[str]) -> None:
     for cell, title in zip(table.rows[0].cells, titles, strict=True):
         shade(cell, "#1D4F91")
         write(cell, title, bold=True, size=8.5, colour=RGBColor(0xFF, 0xFF, 0xFF))
@@ -283,8 +287,8 @@ def _chart_width(png: bytes) -> float:
     """The chart's width in mm: as wide as the page allows, but never taller than CHART_HEIGHT (a trend chart
     placed 23 cm wide is 10 cm tall, and pushed itself and everything after it off a long-titled page 1)."""
     width, height = struct.unpack(">II", png[16:24])  # the PNG's IHDR
-    return min(CHART_WIDTH, CHART_HEIGHT * width / height)
+    return float(min(CHART_WIDTH, CHART_HEIGHT * width / height))
 
 
-def _day(value) -> str:
+def _day(value: date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else "—"

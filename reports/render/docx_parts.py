@@ -6,13 +6,16 @@ goes through python-docx's own setters (which escape it), never into XML by hand
 
 from __future__ import annotations
 
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
-from docx.table import Table, _Cell
+from docx.styles.style import BaseStyle
+from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 ACCENT = RGBColor(0x1D, 0x4F, 0x91)
 CELL_STYLE = "Report Cell"
@@ -21,7 +24,7 @@ CELL_SIZE = 8.5
 MUTED = RGBColor(0x5F, 0x66, 0x70)
 
 
-def complex_script(owner, *, bold: bool = False) -> None:
+def complex_script(owner: Run | BaseStyle, *, bold: bool = False) -> None:
     """Give Arabic and Hebrew the size, font and weight the Latin text has.
 
     Word sizes and styles "complex script" text by separate properties (w:szCs, w:rFonts/@w:cs, w:bCs),
@@ -30,15 +33,15 @@ def complex_script(owner, *, bold: bool = False) -> None:
     element = owner.element if hasattr(owner, "style_id") else owner._r
     properties = element.get_or_add_rPr()
     fonts = properties.find(qn("w:rFonts"))
-    if fonts is not None and fonts.get(qn("w:ascii")):
-        fonts.set(qn("w:cs"), fonts.get(qn("w:ascii")))
+    if fonts is not None and (latin := fonts.get(qn("w:ascii"))):
+        fonts.set(qn("w:cs"), latin)
     size = properties.find(qn("w:sz"))
-    if size is not None:
+    if size is not None and (points := size.get(qn("w:val"))) is not None:
         size_cs = properties.find(qn("w:szCs"))
         if size_cs is None:
             size_cs = OxmlElement("w:szCs")
             size.addnext(size_cs)  # schema order: w:szCs follows w:sz
-        size_cs.set(qn("w:val"), size.get(qn("w:val")))
+        size_cs.set(qn("w:val"), points)
     weight = properties.find(qn("w:b"))
     if bold and weight is not None and properties.find(qn("w:bCs")) is None:
         weight.addnext(OxmlElement("w:bCs"))
@@ -48,7 +51,7 @@ def hex_colour(value: str) -> RGBColor:
     return RGBColor.from_string(value.lstrip("#").upper())
 
 
-def landscape_a4(document) -> None:
+def landscape_a4(document: DocxDocument) -> None:
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Mm(297), Mm(210)
@@ -89,7 +92,7 @@ def repeat_header(table: Table) -> None:
     properties.append(no_split)
 
 
-def keep_row_together(row) -> None:
+def keep_row_together(row: _Row) -> None:
     properties = row._tr.get_or_add_trPr()
     no_split = OxmlElement("w:cantSplit")
     no_split.set(qn("w:val"), "true")
@@ -142,7 +145,7 @@ def field(paragraph: Paragraph, code: str, size: float = 8) -> None:
         run._r.append(element)
 
 
-def footer(document, text: str) -> None:
+def footer(document: DocxDocument, text: str) -> None:
     """The running footer: the plan and round on the left, "Page n of m" on the right."""
     style = document.styles["Footer"]
     style.font.size = Pt(8)
@@ -176,7 +179,7 @@ def write(
     new_paragraph: bool = False,
 ) -> Paragraph:
     """Text into a cell: the first call fills its empty paragraph, later ones (new_paragraph) add one."""
-    paragraph = cell.add_paragraph() if new_paragraph else cell.paragraphs[0]
+    paragraph: Paragraph = cell.add_paragraph() if new_paragraph else cell.paragraphs[0]
     paragraph._p.style = CELL_STYLE_ID  # by id: python-docx's lookup by name scans every style, every time
     if align_right:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -195,7 +198,7 @@ def write(
     return paragraph
 
 
-def cell_style(document) -> None:
+def cell_style(document: DocxDocument) -> None:
     """The paragraph style every table cell uses: small type, no space before, a point after."""
     from docx.enum.style import WD_STYLE_TYPE
 

@@ -77,7 +77,8 @@ def template_context(data: ReportData) -> dict[str, Any]:
         "changes": [{"kind": c.kind, "ref": c.ref, "text": c.text, "detail": c.detail} for c in data.changes],
         "sections": [{"heading": sec.heading, "rows": [row(r) for r in sec.rows]} for sec in data.sections],
     }
-    return _kept_literal(context)
+    kept: dict[str, Any] = _kept_literal(context)
+    return kept
 
 
 # After rendering, docxtpl turns "{_{", "}_}", "{_%" and "%_}" anywhere in the XML into "{{", "}}", "{%", "%}"

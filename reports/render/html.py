@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cache
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -46,7 +47,7 @@ def _day(value: date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else "—"
 
 
-def context(data: ReportData) -> dict:
+def context(data: ReportData) -> dict[str, Any]:
     """What the template reads: the report in the committee's words, and chart geometry (charts.py)."""
     data = committee_words(data)
     mix = {c.status.value: c.count for c in data.summary.counts}

@@ -10,6 +10,7 @@ a zero-width space, which breaks the pairs that would make bold, italic, strike 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from reports.model import ReportData, Row
 from reports.render.words import committee_words
@@ -33,9 +34,16 @@ def render_md(data: ReportData, flavour: str = "markdown") -> str:
     if flavour not in FLAVOURS:
         raise ValueError(f"unknown Markdown flavour {flavour!r}")
     data = committee_words(data)
-    e = lambda text: escape(text, flavour)  # noqa: E731
-    bold = (lambda t: f"*{t}*") if flavour == "slack" else (lambda t: f"**{t}**")
-    heading = (lambda t: bold(t)) if flavour == "slack" else (lambda t: f"## {t}")
+
+    def e(text: str) -> str:
+        return escape(text, flavour)
+
+    def bold(text: str) -> str:
+        return f"*{text}*" if flavour == "slack" else f"**{text}**"
+
+    def heading(text: str) -> str:
+        return bold(text) if flavour == "slack" else f"## {text}"
+
     s = data.summary
     lines = [
         bold(e(data.plan_title)) if flavour == "slack" else f"# {e(data.plan_title)}",
@@ -76,7 +84,7 @@ def render_md(data: ReportData, flavour: str = "markdown") -> str:
     return "\n".join(lines) + "\n"
 
 
-def _attention(row: Row, e) -> str:
+def _attention(row: Row, e: Callable[[str], str]) -> str:
     why = [row.status.label] + [f for f in row.flags if f in ("Overdue", "Slipped")]
     lead = f" ({e(', '.join(row.leads))})" if row.leads else ""
     return f"- {e(row.ref)} {e(truncate(row.text, 90, '…'))}{lead}: {e(', '.join(why))}"

@@ -20,11 +20,11 @@ from reports.model import ReportData
 from reports.render.html import render_html
 
 
-def _no_fetch(url: str, *args: object, **kwargs: object) -> dict:
+def _no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, Any]:
     raise ValueError(f"the report fetches nothing: refused {url[:80]!r}")
 
 
-def pdf_document(data: ReportData):
+def pdf_document(data: ReportData) -> Any:
     """The laid-out WeasyPrint document (its .pages are the PDF's pages)."""
     try:
         from weasyprint import HTML
@@ -37,7 +37,8 @@ def pdf_document(data: ReportData):
 
 
 def render_pdf(data: ReportData) -> bytes:
-    return pdf_document(data).write_pdf()
+    pdf: bytes = pdf_document(data).write_pdf()
+    return pdf
 
 
 # WeasyPrint's default stylesheet styles `::marker` and five footnote pseudo-elements for *every* element, and
@@ -70,8 +71,8 @@ def report_html_class(html_class: type) -> type:
     if not callable(getattr(html_class, "_ua_stylesheets", None)):
         return html_class
 
-    class ReportHTML(html_class):
-        def _ua_stylesheets(self, forms: bool = False) -> list:
-            return [lean_ua_stylesheet()]
+    def _ua_stylesheets(self: object, forms: bool = False) -> list[Any]:
+        return [lean_ua_stylesheet()]
 
-    return ReportHTML
+    # made with type(): html_class is only known at run time (WeasyPrint ships no types)
+    return type("ReportHTML", (html_class,), {"_ua_stylesheets": _ua_stylesheets})

@@ -94,7 +94,7 @@ def committee_words(data: ReportData) -> ReportData:
         data,
         round_name=round_label(data.round_name) or data.round_name,
         previous_round_name=round_label(data.previous_round_name),
-        trend=[replace(p, round_name=round_label(p.round_name)) for p in data.trend],
+        trend=[replace(p, round_name=round_label(p.round_name) or p.round_name) for p in data.trend],
         sections=sections,
     )
 

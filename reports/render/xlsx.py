@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from reports import charts
 from reports.model import ReportData, Section
@@ -46,7 +48,7 @@ def render_xlsx(data: ReportData) -> bytes:
     return out.getvalue()
 
 
-def text_cell(sheet, value: str, *, font: Font | None = None, wrap: bool = False) -> WriteOnlyCell:
+def text_cell(sheet: WriteOnlyWorksheet, value: str, *, font: Font | None = None, wrap: bool = False) -> Cell:
     """A cell that is text whatever it starts with: neutralised, then typed "s" so it is never a formula."""
     cell = WriteOnlyCell(
         sheet, value=neutralise_cell(truncate(value, CELL_LIMIT, " … [cut at Excel's cell limit]"))
@@ -58,7 +60,9 @@ def text_cell(sheet, value: str, *, font: Font | None = None, wrap: bool = False
     return cell
 
 
-def _cell(sheet, value: str | float | int | datetime | None, wrap: bool = False) -> WriteOnlyCell | None:
+def _cell(
+    sheet: WriteOnlyWorksheet, value: str | float | int | datetime | None, wrap: bool = False
+) -> Cell | None:
     if value is None:
         return None
     if isinstance(value, str):
@@ -70,7 +74,7 @@ def _cell(sheet, value: str | float | int | datetime | None, wrap: bool = False)
     return cell
 
 
-def _header_row(sheet, titles: list[str]) -> list[WriteOnlyCell]:
+def _header_row(sheet: WriteOnlyWorksheet, titles: list[str]) -> list[Cell]:
     row = []
     for title in titles:
         cell = text_cell(sheet, title, font=HEADER_FONT)
@@ -102,10 +106,11 @@ def _section_sheet(book: Workbook, data: ReportData, section: Section, name: str
     for row in section.rows:
         cells = [_cell(sheet, v, wrap=i in wrapped) for i, v in enumerate(values(data, section, row))]
         status_at = titles.index("Status")
-        if cells[status_at] is not None:
+        status_cell = cells[status_at]
+        if status_cell is not None:
             fill, ink = charts.PALETTE[row.status.value]
-            cells[status_at].fill = PatternFill("solid", fgColor=fill.lstrip("#").upper())
-            cells[status_at].font = Font(bold=True, color=ink.lstrip("#").upper())
+            status_cell.fill = PatternFill("solid", fgColor=fill.lstrip("#").upper())
+            status_cell.font = Font(bold=True, color=ink.lstrip("#").upper())
         sheet.append(cells)
 
 
@@ -157,13 +162,13 @@ def _summary_sheet(book: Workbook, data: ReportData) -> None:
         sheet.append([text_cell(sheet, lead.lead), lead.expected, lead.answered, share])
     sheet.append([])
     sheet.append(_header_row(sheet, ["Leads who did not answer"]))
-    for lead in s.not_answered:
-        sheet.append([text_cell(sheet, lead)])
+    for name in s.not_answered:
+        sheet.append([text_cell(sheet, name)])
     if s.unreachable:
         sheet.append([])
         sheet.append(_header_row(sheet, ["Leads who could not be asked"]))
-        for lead in s.unreachable:
-            sheet.append([text_cell(sheet, lead)])
+        for name in s.unreachable:
+            sheet.append([text_cell(sheet, name)])
 
 
 def _changes_sheet(book: Workbook, data: ReportData) -> None:
@@ -184,5 +189,5 @@ def _changes_sheet(book: Workbook, data: ReportData) -> None:
         )
 
 
-def _day(value) -> str:
+def _day(value: date | None) -> str:
     return value.isoformat() if value else ""

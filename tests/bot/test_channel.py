@@ -10,7 +10,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot import blocks, limits
+from bot import limits
+from bot.blocks.home import LeadAction, ReviewLine, RoundLine, home_view
+from bot.blocks.modals import detail_modal, update_all_modal
+from bot.blocks.prompt import PromptView, Recorded, prompt_messages
 from bot.channel import PARTS_EVENT, RESUME_WINDOW, slack_channel
 from bot.client import Pacer, make_client
 from collector.channels.protocol import AskedItem, ChannelError, PromptMessage, Recipient, Sent
@@ -111,27 +114,27 @@ def test_a_lead_without_a_slack_id_is_found_by_email_and_recorded(api, channel, 
 
 
 def test_every_surface_stays_within_block_kit_limits_with_long_odd_text():
-    recorded = {1: blocks.Recorded("at_risk", LONG, LONG, ("https://x.example/" + "a" * 50,), LONG)}
-    view = blocks.PromptView(
+    recorded = {1: Recorded("at_risk", LONG, LONG, ("https://x.example/" + "a" * 50,), LONG)}
+    view = PromptView(
         "prompt", "tok", "Sam " * 100, LONG, LONG, date(2027, 3, 31), _prompt(60).items, recorded
     )
-    for message in blocks.prompt_messages(view):
+    for message in prompt_messages(view):
         assert limits.problems(message["blocks"]) == []
-    assert limits.problems(blocks.detail_modal(view, view.items[0], "m" * 100), kind="modal") == []
-    modal, shown = blocks.update_all_modal(view, "m")
+    assert limits.problems(detail_modal(view, view.items[0], "m" * 100), kind="modal") == []
+    modal, shown = update_all_modal(view, "m")
     assert limits.problems(modal, kind="modal") == [] and shown == 32
-    lead = [blocks.LeadAction(i.ref, LONG, "on_track", LONG[:200], "tok:1") for i in view.items] * 3
-    review = [blocks.ReviewLine(n, LONG, LONG, LONG, True) for n in range(40)]
-    rounds = [blocks.RoundLine(LONG[:300], LONG, None, 1, 2, 3, 4)] * 20
-    assert limits.problems(blocks.home_view(lead, rounds, review, review_total=40), kind="home") == []
+    lead = [LeadAction(i.ref, LONG, "on_track", LONG[:200], "tok:1") for i in view.items] * 3
+    review = [ReviewLine(n, LONG, LONG, LONG, True) for n in range(40)]
+    rounds = [RoundLine(LONG[:300], LONG, None, 1, 2, 3, 4)] * 20
+    assert limits.problems(home_view(lead, rounds, review, review_total=40), kind="home") == []
 
 
 def test_a_sub_action_says_what_it_is_part_of():
     item = AskedItem(
         7, "2.3 b)", "Publish the results", "Dec 2026", part_of="2.3 Review the complaints process"
     )
-    view = blocks.PromptView("prompt", "tok", "Sam", "Plan", "Spring 2027", date(2027, 3, 31), (item,))
-    first = blocks.prompt_messages(view)[0]["blocks"]
+    view = PromptView("prompt", "tok", "Sam", "Plan", "Spring 2027", date(2027, 3, 31), (item,))
+    first = prompt_messages(view)[0]["blocks"]
     texts = [b["text"]["text"] for b in first if b.get("type") == "section"]
     assert any("*2.3 b)*  Publish the results\nPart of 2.3 Review the complaints process" in t for t in texts)
 
@@ -198,7 +201,7 @@ def test_the_preview_shows_a_prompt_as_a_lead_reads_it_and_escapes_what_it_must(
     from bot.preview import page
 
     item = AskedItem(7, "2.3 b)", "Publish <the> results", "Dec 2026", "on_track", part_of="2.3 Review")
-    view = blocks.PromptView("prompt", "tok", "Sam", "Plan & Co", "Spring 2027", date(2027, 3, 31), (item,))
-    shown = page(blocks.prompt_messages(view))
+    view = PromptView("prompt", "tok", "Sam", "Plan & Co", "Spring 2027", date(2027, 3, 31), (item,))
+    shown = page(prompt_messages(view))
     assert "<b>2.3 b)</b>  Publish &lt;the&gt; results" in shown and "Plan &amp; Co" in shown
     assert "Choose a status ▾" in shown and "No change to all" in shown and "<script" not in shown

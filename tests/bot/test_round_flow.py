@@ -253,3 +253,25 @@ def test_report_builds_the_rounds_report_and_posts_it_with_its_files_to_the_comm
     assert done.args["channel_id"] == "C0COMMITTEE" and done.args.get("thread_ts")
     uploaded = [body for body in harness.api.state.uploads.values() if body]
     assert len(uploaded) == 3 and any(body.startswith(b"%PDF") for body in uploaded)
+
+
+def test_report_goes_to_the_plans_own_committee_channel_and_its_recipients_are_recorded(
+    harness, world, engine
+):
+    from store.models import Plan, Report
+
+    with session_scope(engine) as s:
+        s.scalar(select(Plan)).committee_slack_channel = "C0PLANS"
+    harness.bot.settings.slack_committee_channel = "C0COMMITTEE"  # the installation's: the plan's comes first
+    assert harness.command(PRIYA, "report harbourside").status == 200
+    said = wait_for(
+        lambda: [r["text"] for r in harness.api.state.responses if "Posted the report" in r.get("text", "")],
+        timeout=120,
+    )
+    assert "<#C0PLANS>" in said[0]
+    posts = [c.args.get("channel") for c in harness.api.calls("chat.postMessage")]
+    assert "C0PLANS" in posts and "C0COMMITTEE" not in posts
+    with session_scope(engine, read_only=True) as s:
+        rows = list(s.scalars(select(Report)))
+        assert len(rows) == 3
+        assert all(r.recipients == ["slack:C0PLANS"] and r.sent_at is not None for r in rows)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 from email import policy
 
+import pytest
 from sqlalchemy import select
 
 from collector.core.errors import UserError
@@ -122,13 +123,53 @@ def test_a_committee_channel_without_slack_configured_is_said_not_posted(cli, co
     assert "Slack channel C0COMMITTEE is set but Slack is not configured: not posted." in result.output
 
 
-def test_the_slack_bot_builds_through_build_for_slack_and_each_file_is_recorded(
+def test_the_slack_bot_sends_through_send_report_and_each_file_is_recorded(
     engine, committee, clock, tmp_path
 ):
-    from reports.build import build_for_slack
+    from collector.core.settings import Settings
+    from reports.send import SendRequest, send_report
+    from tests.reports.test_distribute import FakeSlack
 
-    summary, files = build_for_slack(engine, None, actor="slack:U0PRIYA", formats=("md", "csv"),
-                                     out_dir=tmp_path / "r", clock=clock)  # fmt: skip
+    settings = Settings(var_dir=tmp_path / "var", slack_committee_channel="C0COMMITTEE")
+    slack = FakeSlack()
+    request = SendRequest(None, email=False, formats=("md", "csv"), out_dir=tmp_path / "r")
+    sent = send_report(engine, request, settings=settings, clock=clock, actor="slack:U0PRIYA", slack=slack)
+    summary, files = slack.calls[0][1]["text"], [b.path for b in sent.files]
     assert summary.startswith("*Equality Action Plan 2026–28*") and "&lt;" not in summary[:200]
     assert [f.name for f in files] == ["harbourside-summer-2027.md", "harbourside-summer-2027.csv"]
     assert [r.actor for r in _reports(engine)] == ["slack:U0PRIYA", "slack:U0PRIYA"]
+
+
+def test_a_slack_send_posts_to_the_plans_own_committee_channel_and_records_it(
+    cli, engine, committee, clock, tmp_path
+):
+    from collector.core.settings import Settings
+    from reports.send import SendRequest, send_report
+    from tests.reports.test_distribute import FakeSlack
+
+    cli("report", "committee", "--plan", "harbourside", "--slack-channel", "C0PLANS")
+    settings = Settings(var_dir=tmp_path / "var", slack_committee_channel="C0INSTALL")
+    slack = FakeSlack()
+    request = SendRequest("harbourside", email=False, formats=("md",), out_dir=tmp_path / "r")
+    sent = send_report(engine, request, settings=settings, clock=clock, actor="slack:U0PRIYA", slack=slack)
+    assert sent.posted == "C0PLANS" and sent.emailed is None
+    assert {c[1]["channel"] for c in slack.calls} == {"C0PLANS"}
+    [row] = _reports(engine)
+    assert row.recipients == ["slack:C0PLANS"] and row.sent_at is not None
+
+
+def test_a_refused_slack_post_leaves_the_recipients_on_record_unconfirmed(engine, committee, clock, tmp_path):
+    from collector.core.settings import Settings
+    from reports.send import NotPosted, SendRequest, send_report
+    from tests.reports.test_distribute import FakeSlack
+
+    class Refusing(FakeSlack):
+        def chat_postMessage(self, **kwargs):
+            raise RuntimeError("channel_not_found")
+
+    settings = Settings(var_dir=tmp_path / "var", slack_committee_channel="C0INSTALL")
+    request = SendRequest(None, email=False, formats=("md",), out_dir=tmp_path / "r")
+    with pytest.raises(NotPosted, match=r"Slack refused the post \(channel_not_found\)"):
+        send_report(engine, request, settings=settings, clock=clock, actor="slack:U0PRIYA", slack=Refusing())
+    [row] = _reports(engine)
+    assert row.recipients == ["slack:C0INSTALL"] and row.sent_at is None

@@ -13,7 +13,8 @@ from email.policy import default
 import pytest
 from sqlalchemy import select
 
-from bot import blocks, home
+from bot import home
+from bot.blocks.home import home_view
 from collector.channels.outbox import OutboxChannel, sweep_partials, write_atomic
 from collector.channels.protocol import NoticeMessage, ReceiptLine, ReceiptMessage, Recipient
 from collector.channels.registry import close_channels
@@ -112,7 +113,7 @@ def test_an_installation_with_no_channel_reports_every_message_as_written_not_se
     assert len(list((tmp_path / "var" / "outbox").glob("*-prompt-*"))) == 4
     with session_scope(engine, read_only=True) as s:  # the coordinator's Slack Home tab says the same
         (line,) = home._rounds(s)
-    text = str(blocks.home_view(None, [line], []))
+    text = str(home_view(None, [line], []))
     assert "Prompts: 4 written to var/outbox/ (not sent)" in text
 
 
