@@ -6,7 +6,8 @@ import html as htmllib
 import re
 
 from .html_style import Palette, Style
-from .quotes import dated_or_addressed, from_line, header_block
+from .quote_heads import from_line, header_block
+from .quote_shapes import dated_or_addressed
 
 # Marks around a run whose colour or font our own message never used (marked_text): private-use characters,
 # which no client sends and which survive the layout's whitespace rules.

@@ -21,7 +21,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .quotes import EMAIL_ADDRESS, attribution_at, hard_cut, is_quoted
+from .attributions import attribution_at
+from .quote_shapes import EMAIL_ADDRESS, is_quoted
+from .quotes import hard_cut
 
 _DELIMITER = re.compile(r"^--\s*$")
 # Device lines, by shape rather than by brand: "Sent from my iPhone", "Sent with BlackBerry Work", "Envoyé de
@@ -82,7 +84,7 @@ _RAG = re.compile(r"(?i)^\W*(?:rag\W*)?(?:red|amber|green|blue)(?:\s*[/-]\s*(?:r
 
 # --- what a signature line is made of ----------------------------------------------------------------------
 
-_EMAIL = EMAIL_ADDRESS  # one definition of an address (quotes.py), bounded to stay linear on long lines
+_EMAIL = EMAIL_ADDRESS  # one definition of an address (quote_shapes.py), bounded to stay linear on long lines
 _URL = re.compile(
     r"(?i)\b(?:https?://|www\.)\S+"
     r"|\b[\w-]+(?:\.[\w-]+)*\.(?:gov|nhs|org|co|ac|sch|police|ltd|plc|me)\.uk\b\S*"
