@@ -4,9 +4,8 @@ A greeting only proves the event loop runs. Issue 13's listener greeted, took MA
 never answered, because the thread that commits every message had died. So `collector doctor` sends this
 probe and calls the listener healthy only when it is answered 250, which the server writes only after the
 probe's commit (mailin.inbound.server). The probe is marked (PROBE_HEADER, and Auto-Submitted so that
-anything not
-knowing the marker still treats it as automatic): processing stores it as a probe and never reads it as a
-reply (mailin.inbound.process).
+anything not knowing the marker still treats it as automatic): processing stores it as a probe and never
+reads it as a reply (mailin.inbound.decision).
 """
 
 from __future__ import annotations
