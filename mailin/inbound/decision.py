@@ -36,6 +36,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from collector.channels.protocol import ReceiptMessage
+from collector.channels.reply_address import LOCAL, reply_address
 from collector.core.clock import Clock
 from collector.core.settings import Settings
 from collector.replies import intake
@@ -77,7 +78,7 @@ def decide_message(
     parts = parse(bytes(msg.raw))
     envelope = msg.envelope or {}
     mail_from = (envelope.get("mail_from") or "").strip("<>").casefold()
-    ours = {f"{routing.LOCAL}@{settings.mail_domain}".casefold()}
+    ours = {reply_address(settings.mail_domain).casefold()}
     now = clock.now()
     msg.parsed = {"subject": parts.subject, "from": parts.from_address, "defects": list(parts.defects)[:20]}
     head = _headers(bytes(msg.raw))
@@ -161,7 +162,7 @@ def _with_inline_answers(s: Session, parts: MailParts, prompt: Prompt | None) ->
     if message is None:
         return body
     subject, sent, sent_html = render("prompt", prompt_context(message))
-    markers = [subject, f"{routing.LOCAL}@", *(parts.to or [])]
+    markers = [subject, f"{LOCAL}@", *(parts.to or [])]
     body = before_copy(body, [sent], markers)
     # In HTML, the colour or font of the lead's words is a second signal beside their text.
     whole = (marked_text(parts.html, sent_html) if parts.html else None) or parts.whole or parts.text

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-from mailin.inbound.routing import LOCAL
+from collector.channels.reply_address import LOCAL, reply_address
 
 PROBE_HEADER = "X-Progress-Collector-Probe"
 
@@ -23,7 +23,7 @@ PROBE_HEADER = "X-Progress-Collector-Probe"
 def probe_message(domain: str, now: datetime | None = None) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = f"collector doctor <{LOCAL}-probe@{domain}>"
-    msg["To"] = f"{LOCAL}@{domain}"
+    msg["To"] = reply_address(domain)
     msg["Subject"] = "Health probe (collector doctor)"
     msg["Date"] = format_datetime(now or datetime.now(UTC))
     msg["Message-ID"] = make_msgid("probe", domain=domain)
@@ -43,7 +43,7 @@ def send_probe(host: str, port: int, domain: str, timeout: float = 10) -> str:
     msg = probe_message(domain)
     with smtplib.SMTP(host, port, timeout=timeout) as client:
         client.ehlo("collector-doctor")
-        for code, text in (client.mail(""), client.rcpt(f"{LOCAL}@{domain}")):
+        for code, text in (client.mail(""), client.rcpt(reply_address(domain))):
             if code != 250:
                 raise smtplib.SMTPResponseException(code, text)
         code, text = client.data(msg.as_bytes())

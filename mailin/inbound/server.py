@@ -33,6 +33,7 @@ from typing import Any
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from sqlalchemy import Engine
 
+from collector.channels.reply_address import read_reply_address
 from collector.core.clock import Clock
 from mailin.inbound import routing
 from mailin.inbound.store import Stored, store_message
@@ -89,7 +90,7 @@ class MailHandler:
             return BAD_MAILBOX
         if len(envelope.rcpt_tos) >= MAX_RECIPIENTS:
             return "452 4.5.3 Too many recipients"
-        recipient = routing.parse_recipient(address, self.domain)
+        recipient = read_reply_address(address, self.domain)
         if not recipient.ours or recipient.malformed:
             log.info("refused RCPT TO %r from %s", address[:80], session.peer)
             return BAD_MAILBOX
