@@ -12,6 +12,7 @@ decode of the bytes still gives best-effort text.
 from __future__ import annotations
 
 import re
+from email.utils import collapse_rfc2231_value
 
 from . import classify
 from .html_text import html_to_text
@@ -119,7 +120,10 @@ def _parse_message(raw: bytes, defects: list[str]) -> MailParts:
     text = _clean_text(text).strip("\n")
     reply, style = remove_quotes(text)
     ctype = msg.get_content_type()
-    bounce = classify.is_bounce(ctype, msg.get_param("report-type"), from_address, subject)
+    report_type = msg.get_param("report-type")
+    if isinstance(report_type, tuple):  # RFC 2231 report-type*=, which compat32 leaves to us to collapse
+        report_type = collapse_rfc2231_value(report_type)
+    bounce = classify.is_bounce(ctype, report_type, from_address, subject)
     bounced = classify.failed_recipients(status) if status else []
     if bounce and not bounced:
         bounced = [a for a in classify.failed_in_text(text) if a != from_address]

@@ -96,7 +96,7 @@ def _part_text(part: Message, defects: list[str]) -> str:
     except Exception as exc:
         defects.append(f"part could not be decoded ({type(exc).__name__})")
         data = None
-    if data is None:
+    if not isinstance(data, bytes):  # None for a multipart; bytes for every leaf
         payload = part.get_payload()
         data = payload.encode("utf-8", "replace") if isinstance(payload, str) else b""
     try:
