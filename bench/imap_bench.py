@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import func, select
 
 from bench.mail_bench import _message, _Quiet, ours
+from collector.channels.reply_address import reply_address
 from collector.core.clock import FrozenClock
 from collector.core.settings import Settings
 from collector.rounds.tick import tick
@@ -66,7 +67,7 @@ def mailbox(messages: int, backend: str) -> tuple[float, float]:
                 world = personas.build(s, clock)
             opened = open_harbourside(engine, world, clock)
             tick(engine, channels, clock)
-            to = f"progress+{prompts(engine, opened.round.id)['Jo'].token}@{DOMAIN}"
+            to = reply_address(DOMAIN, prompts(engine, opened.round.id)["Jo"].token)
             with imaplib.IMAP4("127.0.0.1", dovecot.port) as client:
                 client.login(USER, PASSWORD)
                 for n in range(messages):

@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, select
 
+from collector.channels.reply_address import reply_address
 from collector.core.clock import FrozenClock
 from collector.core.settings import Settings
 from collector.rounds.tick import tick
@@ -96,7 +97,7 @@ def _blast(port: int, to: str, clients: int, messages: int) -> float:
 
 def bare(clients: int, messages: int) -> float:
     with ServerThread(_Bare(), hostname="bench", max_sessions=clients + 10) as server:  # type: ignore[arg-type]
-        return messages / _blast(server.port, f"progress@{DOMAIN}", clients, messages)
+        return messages / _blast(server.port, reply_address(DOMAIN), clients, messages)
 
 
 def ours(
@@ -115,7 +116,7 @@ def ours(
             world = personas.build(s, clock)
         opened = open_harbourside(engine, world, clock)
         tick(engine, channels, clock)
-        to = f"progress+{prompts(engine, opened.round.id)['Jo'].token}@{DOMAIN}"
+        to = reply_address(DOMAIN, prompts(engine, opened.round.id)["Jo"].token)
         stop, wake = threading.Event(), threading.Event()
 
         def work() -> None:

@@ -47,13 +47,13 @@ from collector.channels.protocol import (
     ReceiptMessage,
     Recipient,
 )
+from collector.channels.reply_address import reply_address
 from collector.core.vocabulary import Status, label, status_from_word
 from collector.core.workdays import format_due
 
 _BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 # One addr-spec: a local part and a domain, nothing that could end the header or start another address.
 _ADDRESS = re.compile(r"^[^@\s<>,;:\"()\[\]\\]+@[^@\s<>,;:\"()\[\]\\]+$")
-_TOKEN = re.compile(r"^[A-Za-z0-9._=-]{1,64}$")  # fits a 64-character local part (STYLE.md 3)
 KINDS = ("prompt", "reminder", "escalation", "receipt", "notice")
 
 
@@ -226,10 +226,8 @@ def compose(template: str, context: dict[str, Any], to: Recipient, envelope: Env
     msg["Subject"] = subject
     msg["Date"] = format_datetime(envelope.now)
     msg["Message-ID"] = make_msgid(domain=domain)
-    if envelope.reply_token:
-        if not _TOKEN.match(envelope.reply_token):  # ours, from collector/tokens.py: anything else is a bug
-            raise ValueError(f"reply token {envelope.reply_token!r} cannot go into an address")
-        msg["Reply-To"] = check_address(f"progress+{envelope.reply_token}@{domain}")
+    if envelope.reply_token:  # a token that cannot go into an address is a bug: ValueError
+        msg["Reply-To"] = check_address(reply_address(domain, envelope.reply_token))
     if envelope.thread_ref:
         ref = clean_header(envelope.thread_ref, 250).replace(" ", "")
         msg["In-Reply-To"] = ref

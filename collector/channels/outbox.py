@@ -34,6 +34,7 @@ from collector.channels.protocol import (
     Recipient,
     Sent,
 )
+from collector.channels.reply_address import reply_address
 from collector.core.clock import Clock, SystemClock
 from collector.core.names import is_post
 from collector.core.vocabulary import Status, label, status_from_word
@@ -296,7 +297,7 @@ class OutboxChannel:
         headers = []
         if message.reply_token:
             headers += [
-                ("Reply-To", f"progress+{message.reply_token}@{self.mail_domain}"),
+                ("Reply-To", reply_address(self.mail_domain, message.reply_token)),
                 ("Reply-Token", message.reply_token),
             ]
         if message.thread_ref:

@@ -24,6 +24,7 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select
 
 from collector.channels.messages import prompt_message
+from collector.channels.reply_address import reply_address
 from collector.cli.wiring import channels_for
 from collector.core.clock import Clock
 from collector.core.settings import Settings
@@ -225,9 +226,7 @@ def write_replies(
     replies = []
     for lead, who, writer, with_token in plan:
         a = asked[lead]
-        to = (
-            f"progress+{a.token}@{settings.mail_domain}" if with_token else f"progress@{settings.mail_domain}"
-        )
+        to = reply_address(settings.mail_domain, a.token if with_token else None)
         name, address = pa if writer is from_the_pa and pa else (a.name, a.email or "")
         msg = writer(a, to, clock.now(), f"{name} <{address}>")
         replies.append(DemoReply(who, msg.as_bytes(policy=SMTP), address, to))  # CRLF, as clients send

@@ -59,7 +59,8 @@ def _norm(line: str) -> str:
 def _by_style(line: str, inside: bool) -> tuple[str, str, bool]:
     """(the line without its marked runs, the marked runs joined, whether a run is still open at the end):
     a run may go on over a line break."""
-    ours, lead = [], []
+    ours: list[str] = []
+    lead: list[str] = []
     for piece in re.split(f"([{OPEN}{CLOSE}])", line):
         if piece in (OPEN, CLOSE):
             inside = piece == OPEN

@@ -26,6 +26,7 @@ from email.message import Message
 from email.policy import compat32
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from collector.channels.protocol import NoticeMessage, Recipient
 from collector.rounds.tick import Work
@@ -59,14 +60,14 @@ def original_ids(raw: bytes) -> list[str]:
 def _payload_text(part: Message) -> str:
     payload = part.get_payload()
     if isinstance(payload, list):  # message/rfc822: the attached message, parsed
-        return "\n".join(f"{k}: {v}" for sub in payload for k, v in sub.items())
+        return "\n".join(f"{k}: {v}" for sub in payload if isinstance(sub, Message) for k, v in sub.items())
     data = part.get_payload(decode=True)
     if isinstance(data, bytes):
         return data.decode("utf-8", "replace")
     return str(payload or "")
 
 
-def who_bounced(s, message_ids: list[str], addresses: list[str]) -> tuple[list[Person], str]:
+def who_bounced(s: Session, message_ids: list[str], addresses: list[str]) -> tuple[list[Person], str]:
     """(the people to mark failing, why), by the table above."""
     if not message_ids:
         return [], "ignored: it refers to no message we sent"
@@ -94,7 +95,7 @@ def who_bounced(s, message_ids: list[str], addresses: list[str]) -> tuple[list[P
     return failing, "bounced"
 
 
-def notices(s, inbound_id: int, failing: list[Person]) -> list[Work]:
+def notices(s: Session, inbound_id: int, failing: list[Person]) -> list[Work]:
     """One notice per coordinator of the plans that prompt the failing people."""
     plans = _plans_of(s, [p.id for p in failing])
     by_coordinator: dict[int, list[str]] = {}
@@ -136,7 +137,7 @@ def notices(s, inbound_id: int, failing: list[Person]) -> list[Work]:
     return work
 
 
-def _plans_of(s, person_ids: list[int]) -> list[Plan]:
+def _plans_of(s: Session, person_ids: list[int]) -> list[Plan]:
     """The plans that prompted these people: open rounds first; any round if none is open."""
     base = select(Round.plan_id).join(Prompt, Prompt.round_id == Round.id)
     base = base.where(Prompt.person_id.in_(person_ids)).distinct()  # ids: PostgreSQL cannot DISTINCT json

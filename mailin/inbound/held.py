@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.orm import Session
+
 from collector.channels.protocol import NoticeMessage, Recipient
 from collector.core.clock import Clock
 from collector.rounds.tick import Work
@@ -22,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 def hold(
-    s,
+    s: Session,
     clock: Clock,
     msg: InboundMessage,
     text: str,
@@ -59,7 +61,7 @@ def hold(
     return [_notice(s, clock, lead, prompt)] if lead is not None else []
 
 
-def _notice(s, clock: Clock, lead: Person, prompt: Prompt | None) -> Work:
+def _notice(s: Session, clock: Clock, lead: Person, prompt: Prompt | None) -> Work:
     """At most one a day per person (the key): a flood of forgeries must not become a flood of notices."""
     plan_title = None
     if prompt is not None:

@@ -15,6 +15,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # lxml is imported when first needed
+    from lxml.etree import _Element
 
 _COLOUR_DECL = re.compile(r"(?:^|;)\s*color\s*:\s*([^;!]+)", re.IGNORECASE)
 _FAMILY_DECL = re.compile(r"(?:^|;)\s*font-family\s*:\s*([^;!]+)", re.IGNORECASE)
@@ -73,7 +77,7 @@ class Style:
     family: str | None = None
 
     @staticmethod
-    def of(el, parent: Style) -> Style:
+    def of(el: _Element, parent: Style) -> Style:
         """The style a run inside `el` shows: the element's own declarations over what it inherits."""
         c, f = parent.colour, parent.family
         tag = el.tag.lower() if isinstance(el.tag, str) else ""

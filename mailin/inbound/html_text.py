@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+from typing import TYPE_CHECKING
 
 from .html_style import Palette, Style
-from .quotes import dated_or_addressed, from_line, header_block
+from .quote_heads import from_line, header_block
+from .quote_shapes import dated_or_addressed
+
+if TYPE_CHECKING:  # lxml is imported when first needed: most mail has a text part
+    from lxml.etree import _Element
+    from lxml.html import HtmlElement
 
 # Marks around a run whose colour or font our own message never used (marked_text): private-use characters,
 # which no client sends and which survive the layout's whitespace rules.
@@ -42,7 +48,15 @@ _RULE_STYLES = {"solid", "dotted", "dashed", "double", "groove", "ridge", "inset
 _LABEL_VALUE = re.compile(r"^\W{0,3}[^\W\d_][\w-]{0,24}(?: [\w-]{1,12})?\s?[:：]")
 
 
-def _remove(el) -> None:
+def _elements(root: _Element, xpath: str) -> list[_Element]:
+    """The elements an XPath selects (comments and processing instructions are elements in lxml too)."""
+    from lxml import etree
+
+    found = root.xpath(xpath)
+    return [el for el in found if isinstance(el, etree._Element)] if isinstance(found, list) else []
+
+
+def _remove(el: _Element) -> None:
     """Drop an element but keep its tail text, which belongs to the parent."""
     parent = el.getparent()
     if parent is None:
@@ -57,7 +71,7 @@ def _remove(el) -> None:
     parent.remove(el)
 
 
-def _replace_with_break(el) -> None:
+def _replace_with_break(el: _Element) -> None:
     """Drop a quoted part but leave a paragraph break where it was, so the answers written above and
     below it stay apart as the reader saw them."""
     parent = el.getparent()
@@ -68,20 +82,20 @@ def _replace_with_break(el) -> None:
     parent.replace(el, gap)
 
 
-def _cut_from(el) -> None:
+def _cut_from(el: _Element) -> None:
     """Remove `el` and everything after it in document order."""
     node = el
-    while node is not None and node.getparent() is not None:
+    while (parent := node.getparent()) is not None:
         for sib in list(node.itersiblings()):
-            node.getparent().remove(sib)
+            parent.remove(sib)
         node.tail = None
-        node = node.getparent()
+        node = parent
     _remove(el)
 
 
 def _top_border(style: str) -> bool:
     """Whether a style draws a rule above the element, in shorthand or long-hand."""
-    decls = {}
+    decls: dict[str, str] = {}
     for decl in style.lower().split(";"):
         name, _, value = decl.partition(":")
         decls[name.strip()] = value.strip()
@@ -89,30 +103,30 @@ def _top_border(style: str) -> bool:
     return bool(shorthand & _RULE_STYLES) or decls.get("border-top-style", "") in _RULE_STYLES
 
 
-def _header_inside(el) -> bool:
+def _header_inside(el: _Element) -> bool:
     """Whether an element (or, when it is empty, the element after it) reads like the header of a quoted
     original: two "Label: value" lines in any language, with an address or a date among them."""
     text = _INVISIBLE.sub("", _layout(el, tail=False))
-    if not text.strip() and el.getnext() is not None:
-        text = _INVISIBLE.sub("", _layout(el.getnext(), tail=False))
+    if not text.strip() and (nxt := el.getnext()) is not None:
+        text = _INVISIBLE.sub("", _layout(nxt, tail=False))
     lines = [line for line in text.split("\n")[:12] if line.strip()]
     labelled = sum(1 for line in lines if _LABEL_VALUE.match(line))
     return labelled >= 2 and dated_or_addressed("\n".join(lines))
 
 
-def strip_quotes(root) -> None:
+def strip_quotes(root: _Element) -> None:
     for xp in _CUT_AFTER_XPATHS:
-        found = root.xpath(xp)
+        found = _elements(root, xp)
         if found:
             _cut_from(found[0])
     # Outlook draws a rule above the original's header block with a top border; other clients and
     # templates write it long-hand. A bordered box without a header (a signature's rule) is left alone.
-    for el in root.xpath("//div[@style]|//p[@style]"):
+    for el in _elements(root, "//div[@style]|//p[@style]"):
         if el.getparent() is not None and _top_border(el.get("style", "")) and _header_inside(el):
             _cut_from(el)
             break
     for xp in _QUOTE_XPATHS:
-        for el in root.xpath(xp):
+        for el in _elements(root, xp):
             if el.getparent() is not None:
                 _replace_with_break(el)
 
@@ -161,7 +175,7 @@ class _Layout:
         self.block(1)
 
 
-def _layout(root, *, tail: bool = True, palette: Palette | None = None) -> str:
+def _layout(root: _Element, *, tail: bool = True, palette: Palette | None = None) -> str:
     """The text of `root` as laid out; with a palette, runs in a style it does not hold are wrapped in
     OPEN...CLOSE marks."""
     from lxml import etree
@@ -236,7 +250,7 @@ def _crude(html: str) -> str:
     return tidy_lines(htmllib.unescape(html))
 
 
-def _visible_tree(html: str):
+def _visible_tree(html: str) -> HtmlElement | None:
     """The parsed document with what a reader never sees removed; None for an empty one."""
     import lxml.html
 
@@ -244,9 +258,9 @@ def _visible_tree(html: str):
     if not cleaned.strip():
         return None
     root = lxml.html.document_fromstring(cleaned)
-    for bad in root.xpath("//style|//script|//head|//title|//comment()|//processing-instruction()"):
+    for bad in _elements(root, "//style|//script|//head|//title|//comment()|//processing-instruction()"):
         _remove(bad)
-    for hidden in root.xpath("//*[@hidden]|//*[@style]"):
+    for hidden in _elements(root, "//*[@hidden]|//*[@style]"):
         style = (hidden.get("style") or "").lower().replace(" ", "")
         if (hidden.get("hidden") is not None or "display:none" in style) and hidden.getparent() is not None:
             _remove(hidden)

@@ -17,7 +17,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypedDict
 
 from collector.core.errors import UserError
 from collector.core.settings import Settings
@@ -33,6 +33,24 @@ REFRESH_BEFORE = 300  # seconds: a token this close to expiry is replaced before
 class AccessToken:
     value: str
     expires_at: float  # epoch seconds
+
+
+class TokenResponse(TypedDict, total=False):
+    """What a token endpoint answers (RFC 6749 5.1 and 5.2), as far as we read it."""
+
+    access_token: str
+    expires_in: float | str
+    expires_at: float
+    error: str
+
+
+class ServiceAccountKey(TypedDict, total=False):
+    """The fields of a Google service account's JSON key that signing in reads."""
+
+    client_email: str
+    private_key: str
+    private_key_id: str
+    token_uri: str
 
 
 class TokenSource(Protocol):
@@ -56,7 +74,7 @@ class _Cached:
         raise NotImplementedError
 
 
-def _access_token(raw: dict) -> AccessToken:
+def _access_token(raw: TokenResponse) -> AccessToken:
     value = raw.get("access_token")
     if not value:
         raise UserError(f"the token endpoint answered without an access token: {raw.get('error', '?')}")
@@ -86,13 +104,14 @@ class ClientCredentials(_Cached):
             token_endpoint_auth_method="client_secret_post",
             timeout=30,
         ) as client:
-            return _access_token(dict(client.fetch_token(self.token_url, grant_type="client_credentials")))
+            answer: TokenResponse = client.fetch_token(self.token_url, grant_type="client_credentials")
+            return _access_token(answer)
 
 
 class ServiceAccount(_Cached):
     """Google: a service account's signed JWT, acting for the mailbox user (domain-wide delegation)."""
 
-    def __init__(self, token_url: str, key: dict, subject: str, scope: str):
+    def __init__(self, token_url: str, key: ServiceAccountKey, subject: str, scope: str):
         super().__init__()
         self.token_url, self.key, self.subject, self.scope = token_url, key, subject, scope
 
@@ -110,7 +129,8 @@ class ServiceAccount(_Cached):
             header={"alg": "RS256", "kid": self.key.get("private_key_id", "")},
             timeout=30,
         ) as client:
-            return _access_token(dict(client.refresh_token()))
+            answer: TokenResponse = client.refresh_token()
+            return _access_token(answer)
 
 
 def token_source(settings: Settings, user: str) -> TokenSource | None:

@@ -9,33 +9,24 @@ unread state included. Pure: header bytes in, addresses out; never raises on a m
 
 from __future__ import annotations
 
-import re
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 from email.utils import getaddresses, parseaddr
 
-from mailin.inbound import routing
+from collector.channels.reply_address import find_reply_addresses
 
 RECIPIENT_FIELDS = ("to", "cc", "delivered-to", "x-original-to")
 _PARSER = BytesHeaderParser(policy=compat32)  # compat32: a malformed header is kept as text, never raised
 
 
-def _address(domain: str) -> re.Pattern[str]:
-    return re.compile(
-        rf"(?<![\w.+-]){re.escape(routing.LOCAL)}(?:\+[A-Za-z0-9_-]{{1,64}})?@{re.escape(domain)}(?![\w-]|\.\w)",
-        re.IGNORECASE,
-    )
-
-
 def progress_recipients(headers: bytes, domain: str) -> list[str]:
     """The progress addresses the recipient fields name, in order, without repeats (empty: not ours)."""
     message = _PARSER.parsebytes(headers)
-    pattern = _address(domain)
     found: dict[str, None] = {}
     for field in RECIPIENT_FIELDS:
         for value in message.get_all(field) or []:
-            for match in pattern.finditer(str(value)):
-                found[match.group(0)] = None
+            for address in find_reply_addresses(str(value), domain):
+                found[address] = None
     return list(found)
 
 

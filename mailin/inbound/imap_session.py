@@ -13,6 +13,7 @@ import select
 import ssl
 import threading
 import time
+from collections.abc import Sequence
 
 from collector.core.errors import UserError
 from mailin.inbound.imap_config import MailboxConfig
@@ -163,11 +164,11 @@ def _set(uids: list[int]) -> str:
     return ",".join(str(uid) for uid in uids)
 
 
-def _ok(result: tuple[str, list], what: str) -> None:
+def _ok(result: tuple[str, Sequence[object]], what: str) -> None:
     typ, data = result
     if typ != "OK":
         raise imaplib.IMAP4.error(f"{what} failed: {_text(data)}")
 
 
-def _text(data: list) -> str:
+def _text(data: Sequence[object]) -> str:
     return b" ".join(d for d in data if isinstance(d, bytes)).decode("utf-8", "replace")[:300]

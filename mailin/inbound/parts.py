@@ -1,6 +1,6 @@
 """What the pure extraction makes of one received message: the contract between mailin/inbound/extract.py
-(which
-builds it from raw bytes, never raising) and mailin/inbound/process.py (which routes and applies it)."""
+(which builds it from raw bytes, never raising) and mailin/inbound/decision.py (which routes and applies
+it)."""
 
 from __future__ import annotations
 

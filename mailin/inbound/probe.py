@@ -4,9 +4,8 @@ A greeting only proves the event loop runs. Issue 13's listener greeted, took MA
 never answered, because the thread that commits every message had died. So `collector doctor` sends this
 probe and calls the listener healthy only when it is answered 250, which the server writes only after the
 probe's commit (mailin.inbound.server). The probe is marked (PROBE_HEADER, and Auto-Submitted so that
-anything not
-knowing the marker still treats it as automatic): processing stores it as a probe and never reads it as a
-reply (mailin.inbound.process).
+anything not knowing the marker still treats it as automatic): processing stores it as a probe and never
+reads it as a reply (mailin.inbound.decision).
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-from mailin.inbound.routing import LOCAL
+from collector.channels.reply_address import LOCAL, reply_address
 
 PROBE_HEADER = "X-Progress-Collector-Probe"
 
@@ -24,7 +23,7 @@ PROBE_HEADER = "X-Progress-Collector-Probe"
 def probe_message(domain: str, now: datetime | None = None) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = f"collector doctor <{LOCAL}-probe@{domain}>"
-    msg["To"] = f"{LOCAL}@{domain}"
+    msg["To"] = reply_address(domain)
     msg["Subject"] = "Health probe (collector doctor)"
     msg["Date"] = format_datetime(now or datetime.now(UTC))
     msg["Message-ID"] = make_msgid("probe", domain=domain)
@@ -44,7 +43,7 @@ def send_probe(host: str, port: int, domain: str, timeout: float = 10) -> str:
     msg = probe_message(domain)
     with smtplib.SMTP(host, port, timeout=timeout) as client:
         client.ehlo("collector-doctor")
-        for code, text in (client.mail(""), client.rcpt(f"{LOCAL}@{domain}")):
+        for code, text in (client.mail(""), client.rcpt(reply_address(domain))):
             if code != 250:
                 raise smtplib.SMTPResponseException(code, text)
         code, text = client.data(msg.as_bytes())

@@ -10,21 +10,9 @@ Per chunk of CLAIM_CHUNK messages:
   2. parse   parse_message(raw) (pure, never raises), never while holding SQLite's write lock.
   3. decide  on PostgreSQL the whole chunk in one transaction; on SQLite, whose write lock is database-wide,
              one transaction per message, so the DATA stores of waiting senders get in between. A
-             savepoint per message (one that fails is retried later without sinking the others), each
-             message row locked while it is decided (several processes may share the queue):
-               probe       (mailin.inbound.probe: collector doctor's) state "rejected", never read as a reply
-               bounce      state "bounce"; only when it refers to a message we sent (mailin.inbound.bounces)
-               is
-                           that person's email_failing_since set and audited and the plan coordinators
-                           told; a bounce tied to nothing is kept and ignored
-               auto_reply  (or a null sender, or mail from our own address: loops) state "auto_reply":
-                           never parsed, never answered
-               otherwise   route (token, thread, else the sender's open prompt in intake); the sender
-                           check (mailin.inbound.sender: envelope, token/thread, Authentication-Results)
-                           either
-                           holds it for review and tells the lead (mailin.inbound.held), or intake.apply,
-                           which
-                           sets applied / needs_review itself.
+             savepoint per message (one that fails is retried later without sinking the others); what each
+             message becomes (probe, bounce, auto-reply, held, or a reply for intake) is
+             mailin.inbound.decision's rule.
              The receipts and notices these call for are claimed (Delivery rows keyed "receipt:{inbound
              id}") in the same transaction.
   4. answer  after the commit, through the Ticker; the sends are recorded in one more commit. At most one
@@ -33,12 +21,6 @@ Per chunk of CLAIM_CHUNK messages:
              the next run here) sends them again from the copy each Delivery keeps (at least once).
 On PostgreSQL three commits a chunk instead of three a message (each a round trip: most of the cost of
 applying a reply); on SQLite one a message plus two a chunk.
-
-Forged From (issue 13): a From header alone never applies an update. A message whose envelope sender or
-authentication results do not bear out its From is held (mailin.inbound.sender, mailin.inbound.held), and the
-person it
-claims to be is told at their directory address; the forger hears nothing. A verified sender who is not
-the prompt's lead or delegate goes to review in intake, and its receipt goes to the PROMPT's lead.
 """
 
 from __future__ import annotations
@@ -47,42 +29,25 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
-from email.message import Message
-from email.parser import BytesHeaderParser
-from email.policy import compat32
-from typing import Any
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session
 
-from collector.channels.protocol import Channel, ReceiptMessage
+from collector.channels.protocol import Channel
 from collector.core.clock import Clock
 from collector.core.settings import Settings
-from collector.replies import intake
-from collector.replies.types import Reply
-from collector.rounds.tick import Ticker, Work
-from mailin.inbound import bounces, held, routing
-from mailin.inbound import sender as sender_rule
-from mailin.inbound.probe import PROBE_HEADER, is_probe
+from collector.rounds.tick import Ticker, Work, _Claim
+from mailin.inbound.decision import CHANNEL, Outcome, audit_event, decide_message
+from mailin.inbound.parts import MailParts
 from store.db import session_scope
-from store.models import AuditEvent, InboundMessage, Person, Prompt
-from store.people import contact_channel
+from store.models import InboundMessage
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 CLAIM_CHUNK = 20
 STEP_ASIDE = 0.05  # the longest processing waits for receiving, per message
-CHANNEL = "email"
-
-
-@dataclass
-class _Outcome:
-    state: str
-    external_id: str
-    receipt: Work | None = None
-    notices: list[Work] | None = None
 
 
 def process_pending(
@@ -148,20 +113,20 @@ def _process_chunk(
     with session_scope(engine, read_only=True) as s:
         query = select(InboundMessage.id, InboundMessage.raw).where(InboundMessage.id.in_(todo))
         raws = dict(s.execute(query).all())
-    claims: list = []
-    unreachable: list = []
+    claims: list[_Claim] = []
+    unreachable: list[Work] = []
 
-    def parse(inbound_id: int):
+    def parse(inbound_id: int) -> MailParts | None:
         try:
             return parse_message(bytes(raws[inbound_id]))
         except Exception as exc:
             failed[inbound_id] = _failure(exc, inbound_id, claimed)
             return None
 
-    def decide(s, inbound_id: int, parts) -> None:
+    def decide(s: Session, inbound_id: int, parts: MailParts) -> None:
         try:
             with s.begin_nested():
-                outcome = _decide(s, settings, clock, inbound_id, lambda _raw: parts)
+                outcome = decide_message(s, settings, clock, inbound_id, lambda _raw: parts)
         except Exception as exc:
             failed[inbound_id] = _failure(exc, inbound_id, claimed)
             return
@@ -238,175 +203,10 @@ def _claim(engine: Engine, inbound_ids: list[int]) -> dict[int, tuple[int, str]]
         return {row.id: (row.attempts, row.external_id) for row in rows}
 
 
-def _quarantine(engine: Engine, clock: Clock, inbound_id: int, external_id: str, error: str) -> _Outcome:
+def _quarantine(engine: Engine, clock: Clock, inbound_id: int, external_id: str, error: str) -> Outcome:
     with session_scope(engine) as s:
         msg = s.get_one(InboundMessage, inbound_id)
         msg.state, msg.reason, msg.processed_at = "failed", error, clock.now()
-        s.add(_event(clock, "inbound", inbound_id, "inbound.failed", error=error, attempts=msg.attempts))
+        s.add(audit_event(clock, "inbound", inbound_id, "inbound.failed", error=error, attempts=msg.attempts))
     log.error("%s inbound %d quarantined as failed: %s", external_id, inbound_id, error)
-    return _Outcome("failed", external_id)
-
-
-def _decide(s, settings: Settings, clock: Clock, inbound_id: int, parse) -> _Outcome | None:
-    # FOR UPDATE: when several mail processes share PostgreSQL, the second to reach a message waits for the
-    # first's commit and then sees it decided (SQLite's BEGIN IMMEDIATE already serialises deciders).
-    msg = s.get_one(InboundMessage, inbound_id, with_for_update=True, populate_existing=True)
-    if msg.state != "new":
-        return None
-    parts = parse(bytes(msg.raw))
-    envelope = msg.envelope or {}
-    mail_from = (envelope.get("mail_from") or "").strip("<>").casefold()
-    ours = {f"{routing.LOCAL}@{settings.mail_domain}".casefold()}
-    now = clock.now()
-    msg.parsed = {"subject": parts.subject, "from": parts.from_address, "defects": list(parts.defects)[:20]}
-    head = _headers(bytes(msg.raw))
-    if is_probe(head.get(PROBE_HEADER)):
-        msg.state, msg.processed_at = "rejected", now
-        msg.reason = "health probe (collector doctor): stored to prove the listener works, not a reply"
-        return _Outcome("probe", msg.external_id)
-    if parts.bounce:
-        return _bounce(s, settings, clock, msg, bytes(msg.raw), parts.bounced_recipients)
-    if parts.auto_reply or not mail_from or (parts.from_address or "").casefold() in ours:
-        msg.state, msg.processed_at = "auto_reply", now
-        msg.reason = "automatic reply" if parts.auto_reply else "null sender or our own address: not answered"
-        log.info("%s inbound %d: auto_reply, not parsed", msg.external_id, msg.id)
-        return _Outcome("auto_reply", msg.external_id)
-    prompt, how = routing.route(
-        s, envelope.get("rcpt_tos") or [], settings.mail_domain, parts.in_reply_to, parts.references
-    )
-    sender = _sender(s, parts.from_address)
-    verdict = sender_rule.check(
-        parts.from_address,
-        mail_from,
-        how,
-        [str(v) for v in head.get_all("Authentication-Results") or []],
-        settings.mail_authserv_id,
-    )
-    if not verdict.trusted:  # a From header alone never applies an update
-        text = _with_inline_answers(s, parts, prompt)
-        notices = held.hold(
-            s, clock, msg, text, parts.from_address, mail_from, prompt, sender, verdict.reason
-        )
-        return _Outcome("needs_review", msg.external_id, notices=notices)
-    reply = Reply(
-        channel=CHANNEL,
-        text=_with_inline_answers(s, parts, prompt),
-        received_at=msg.received_at,
-        sender_person_id=sender.id if sender else None,
-        sender_address=parts.from_address,
-        prompt_id=prompt.id if prompt else None,
-        inbound_message_id=msg.id,
-    )
-    result = intake.apply(s, reply, clock=clock)
-    if msg.state == "new":  # intake sets it; never leave a processed message looking unprocessed
-        msg.state, msg.processed_at = result.state, now
-    target = result.prompt or prompt
-    msg.person_id = sender.id if sender else msg.person_id
-    if target is not None:
-        msg.prompt_id, msg.round_id = target.id, target.round_id
-    log.info(
-        "%s inbound %d: %s (routed by %s, %d updates)",
-        msg.external_id,
-        msg.id,
-        result.state,
-        how if prompt else "sender",
-        len(result.recorded),
-    )
-    receipt = _receipt_work(s, msg.id, result.receipt, target)
-    return _Outcome(result.state, msg.external_id, receipt=receipt)
-
-
-def _headers(raw: bytes) -> Message:
-    """The top-level headers, for the probe marker and Authentication-Results (never raises)."""
-    try:
-        return BytesHeaderParser(policy=compat32).parsebytes(raw)
-    except Exception:
-        return Message()
-
-
-def _with_inline_answers(s, parts, prompt: Prompt | None) -> str:
-    """The text the update parser reads: what the lead wrote above the quote (cut where a copy of our
-    prompt starts, if a client's quote went unrecognised), plus any answers typed into an unquoted copy of
-    our prompt (Outlook, Notes), found by comparing it with what we sent (align.py)."""
-    body = parts.body or ""
-    if prompt is None:
-        return body
-    from collector.channels.messages import prompt_message
-    from mailin.compose import prompt_context, render
-    from mailin.inbound.align import added_answers, before_copy
-    from mailin.inbound.html_text import marked_text
-
-    message = prompt_message(s, prompt)
-    if message is None:
-        return body
-    subject, sent, sent_html = render("prompt", prompt_context(message))
-    markers = [subject, f"{routing.LOCAL}@", *(parts.to or [])]
-    body = before_copy(body, [sent], markers)
-    # In HTML, the colour or font of the lead's words is a second signal beside their text.
-    whole = (marked_text(parts.html, sent_html) if parts.html else None) or parts.whole or parts.text
-    added = added_answers(whole, [sent], [item.ref for item in message.items])
-    if not added:
-        return body
-    lines = [line for line in added.splitlines() if not line.startswith("[")]
-    if all(" ".join(line.split()) in " ".join(body.split()) for line in lines):
-        return body  # the answers were quoted with ">" and the reply already holds them
-    return f"{body}\n\n{added}" if body.strip() else added
-
-
-def _sender(s, address: str | None) -> Person | None:
-    """The person the From address names (case-insensitive), or None. An indexed query rather than
-    store.people.find_person, which loads the whole directory: this runs once per message."""
-    if not address:
-        return None
-    return s.scalar(select(Person).where(func.lower(Person.email) == address.casefold()).limit(1))
-
-
-def _receipt_work(s, inbound_id: int, receipt: ReceiptMessage | None, prompt: Prompt | None) -> Work | None:
-    if receipt is None or prompt is None or prompt.person_id is None:
-        return None
-    lead = s.get(Person, prompt.person_id)
-    wanted = contact_channel(lead) if lead is not None else None
-    to = lead.display if lead is not None else receipt.recipient.name
-    return Work(
-        f"receipt:{inbound_id}", "receipt", prompt.round_id, prompt.id, prompt.person_id, wanted, to,
-        lambda _s: receipt,
-    )  # fmt: skip
-
-
-def _bounce(
-    s, settings: Settings, clock: Clock, msg: InboundMessage, raw: bytes, addresses: list[str]
-) -> _Outcome:
-    """A bounce is stored as one either way; only one about a message we sent marks its person failing
-    (mailin.inbound.bounces), with one notice per coordinator of the plans that prompt them."""
-    now = clock.now()
-    failing, why = bounces.who_bounced(s, bounces.original_ids(raw), addresses)
-    named = ", ".join(addresses)[:1800]
-    msg.state, msg.processed_at = "bounce", now
-    if not failing:
-        msg.reason = f"bounce {why}" + (f" (names {named})" if named else "")
-        log.info("%s inbound %d: bounce %s", msg.external_id, msg.id, why)
-        return _Outcome("bounce", msg.external_id)
-    msg.reason = "bounced: " + ", ".join(p.email or "" for p in failing)[:1900]
-    log.info("%s inbound %d: bounce for %s", msg.external_id, msg.id, [p.email for p in failing])
-    for person in failing:
-        if person.email_failing_since is None:
-            person.email_failing_since = now
-        s.add(
-            _event(
-                clock, "person", person.id, "person.email_bounced", inbound_message_id=msg.id,
-                address=person.email,
-            )
-        )  # fmt: skip
-    return _Outcome("bounce", msg.external_id, notices=bounces.notices(s, msg.id, failing))
-
-
-def _event(clock: Clock, entity: str, entity_id: int | None, event: str, **detail: Any) -> AuditEvent:
-    return AuditEvent(
-        at=clock.now(),
-        actor="mail",
-        via="email",
-        entity=entity,
-        entity_id=entity_id,
-        event=event,
-        detail=detail,
-    )
+    return Outcome("failed", external_id)

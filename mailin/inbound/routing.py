@@ -1,56 +1,25 @@
 """Which prompt a received email answers: the reply token, then the thread, else none (intake then routes by
 the sender's open prompt). The reply address is the router (STYLE.md 3).
 
-Addresses: `progress@DOMAIN` (no token) and `progress+TOKEN@DOMAIN`, where TOKEN is
-collector.rounds.lifecycle'
-new_token() (token_urlsafe: [A-Za-z0-9_-]). The domain compares case-insensitively; the token exactly
-(it is a bearer capability: 144 random bits).
+Addresses: `progress@DOMAIN` (no token) and `progress+TOKEN@DOMAIN`, read by
+collector.channels.reply_address, which also builds them, so what we send and what we accept agree.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
+from collector.channels.reply_address import read_reply_address
 from store.models import Delivery, Prompt
-
-LOCAL = "progress"
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{8,64}")
-
-
-@dataclass(frozen=True)
-class Recipient:
-    """What RCPT TO names: ours or not, and the token it carries (None for the bare address)."""
-
-    ours: bool
-    token: str | None = None
-    malformed: bool = False  # ours, but the local part is not progress or progress+TOKEN
-
-
-def parse_recipient(address: str, domain: str) -> Recipient:
-    """Classify one envelope recipient against our mail domain. Never raises."""
-    address = (address or "").strip().strip("<>")
-    local, at, host = address.rpartition("@")
-    if not at or host.casefold() != domain.casefold():
-        return Recipient(ours=False)
-    base, plus, token = local.partition("+")
-    if base.casefold() != LOCAL:
-        return Recipient(ours=True, malformed=True)
-    if not plus:
-        return Recipient(ours=True)
-    if not _TOKEN.fullmatch(token):
-        return Recipient(ours=True, malformed=True)
-    return Recipient(ours=True, token=token)
 
 
 def token_from(recipients: Iterable[str], domain: str) -> str | None:
     """The first reply token among the envelope recipients."""
     for address in recipients:
-        parsed = parse_recipient(address, domain)
+        parsed = read_reply_address(address, domain)
         if parsed.ours and parsed.token:
             return parsed.token
     return None

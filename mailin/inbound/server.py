@@ -33,9 +33,11 @@ from typing import Any
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from sqlalchemy import Engine
 
+from collector.channels.reply_address import read_reply_address
 from collector.core.clock import Clock
 from mailin.inbound import routing
-from mailin.inbound.store import Stored, store_message
+from mailin.inbound.store import store_message
+from store.inbound import Stored
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +61,7 @@ def _clean_address(address: str) -> bool:
 
 class MailHandler:
     """aiosmtpd hooks. `store` is mailin.inbound.store.store_message (a test may replace it); `on_stored` is
-    called
-    on the event loop after a NEW message is committed (it wakes the processing loop)."""
+    called on the event loop after a NEW message is committed (it wakes the processing loop)."""
 
     def __init__(
         self,
@@ -76,7 +77,9 @@ class MailHandler:
         self._reader = engine.execution_options(read_only=True)  # plain BEGIN: no write lock (store.db)
         self.on_stored = on_stored
 
-    async def handle_MAIL(self, server: SMTP, session: Session, envelope: Envelope, address: str, options):
+    async def handle_MAIL(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
         if not _clean_address(address) or (address not in ("", "<>") and "@" not in address):
             log.info("refused MAIL FROM %r from %s", address[:80], session.peer)
             return BAD_SENDER
@@ -84,12 +87,14 @@ class MailHandler:
         envelope.mail_options.extend(options)
         return "250 2.1.0 Ok"
 
-    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope, address: str, options):
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
         if not _clean_address(address):
             return BAD_MAILBOX
         if len(envelope.rcpt_tos) >= MAX_RECIPIENTS:
             return "452 4.5.3 Too many recipients"
-        recipient = routing.parse_recipient(address, self.domain)
+        recipient = read_reply_address(address, self.domain)
         if not recipient.ours or recipient.malformed:
             log.info("refused RCPT TO %r from %s", address[:80], session.peer)
             return BAD_MAILBOX

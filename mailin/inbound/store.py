@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
 
 from collector.core.clock import Clock
 from collector.core.faults import fault
@@ -60,7 +61,7 @@ def store_message(engine: Engine, raw: bytes, envelope: dict[str, Any], clock: C
     return store_raw(engine, CHANNEL, external_id_for(raw), raw, envelope, _now(clock))
 
 
-def _find(s, external_id: str) -> int | None:
+def _find(s: Session, external_id: str) -> int | None:
     return find(s, CHANNEL, external_id)
 
 
@@ -108,7 +109,7 @@ def store_batch(
 
 
 def _store_each(
-    s, items: list[tuple[bytes, dict[str, Any]]], keys: list[str], now: datetime
+    s: Session, items: list[tuple[bytes, dict[str, Any]]], keys: list[str], now: datetime
 ) -> list[Stored | BaseException]:
     """The slow path: a savepoint per message, for a batch that raced another process's insert."""
     results: list[Stored | BaseException] = []
@@ -129,7 +130,7 @@ def _store_each(
     return results
 
 
-def _find_many(s, keys: list[str]) -> dict[str, int]:
+def _find_many(s: Session, keys: list[str]) -> dict[str, int]:
     query = select(InboundMessage.external_id, InboundMessage.id).where(
         InboundMessage.channel == CHANNEL, InboundMessage.external_id.in_(set(keys))
     )
