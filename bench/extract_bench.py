@@ -6,7 +6,7 @@ extractor) on the same messages. Prints figures; never a test.
 
     .venv/bin/python bench/extract_bench.py [--rounds 20] [--repeat 3] [--with-talon]
 
-talon runs in a throwaway venv under ~/.cache/progress-collector/talon (see bench/reply_corpus.py), in a
+talon runs in a throwaway venv under ~/.cache/progress-collector/talon (see bench/talon_runtime.py), in a
 subprocess of this run: its dependencies never touch ours. Its bytes -> reply figure is the stdlib parse
 (compat32, the fast policy) of the first text/plain (else text/html) part plus quotations.extract_from, the
 work a talon user does per message; extract_from alone is printed too. Ours does more per message (every
@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from reply_corpus import DEFAULT_CACHE, TALON_VERSION, run_talon, talon_python
+from talon_runtime import DEFAULT_CACHE, TALON_VERSION, run_talon, talon_python
 
 from mailin.inbound.extract import parse_message
 

@@ -7,8 +7,8 @@ corpus keeps us honest: tests/fixtures/mail was written against our own extracto
 talon's source distribution is fetched from PyPI at run time (pip download) into a cache directory outside
 the tree (~/.cache/progress-collector/talon, never committed); its fixtures are the .eml replies, the HTML
 replies and the expected-reply pairs written inline in its tests, read from their syntax tree, not run.
-With --with-talon, talon is installed into a throwaway venv in that cache and run in a subprocess (this
-same file with --talon-worker), so its old dependencies never touch our environment. Installed
+With --with-talon, talon is installed into a throwaway venv in that cache and run in a subprocess
+(bench/talon_runtime.py), so its old dependencies never touch our environment. Installed
 quotations-only, as talon's own `--no-ml` mode: numpy/scipy/scikit-learn serve its signature classifier,
 which extract_from does not use.
 
@@ -17,400 +17,27 @@ dropped, as talon's tests do) and loose (the expected text is contained and no l
 HTML that talon returns and HTML that its tests expect become text through one neutral converter here, not
 ours, which would strip quotes itself.
 
-This module's top level imports only the standard library: the talon worker runs it in talon's venv.
 """
 
 from __future__ import annotations
 
 import argparse
-import ast
-import email
-import email.policy
-import json
-import logging
-import os
-import re
-import subprocess
 import sys
-import tarfile
-import time
-import venv
-import warnings
 from collections import defaultdict
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-TALON_VERSION = "1.4.4"
-TALON_RUNTIME = ["lxml", "regex", "chardet", "cchardet", "cssselect", "six", "html5lib"]
-DEFAULT_CACHE = (
-    Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "progress-collector" / "talon"
+from talon_fixtures import Case, html_text, load_cases
+from talon_runtime import (
+    DEFAULT_CACHE,
+    TALON_VERSION,
+    fetch_sdist,
+    first_body,
+    run_talon,
+    talon_python,
 )
-LANGUAGES = ("german", "french", "polish", "danish", "swedish", "norwegian", "dutch", "vietnamese")
-
-
-# --- fetching and installing talon -------------------------------------------------------------------
-
-
-def fetch_sdist(cache: Path) -> Path:
-    """talon's unpacked source distribution (downloaded once, then read from the cache)."""
-    root = cache / f"talon-{TALON_VERSION}"
-    if (root / "tests").is_dir():
-        return root
-    cache.mkdir(parents=True, exist_ok=True)
-    archive = cache / f"talon-{TALON_VERSION}.tar.gz"
-    if not archive.exists():
-        cmd = [sys.executable, "-m", "pip", "download", f"talon=={TALON_VERSION}", "--no-deps"]
-        cmd += ["--no-binary", ":all:", "-d", str(cache), "-q"]
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-        if done.returncode or not archive.exists():
-            raise SystemExit(f"could not download talon's sdist: {done.stderr.strip()[-400:]}")
-    with tarfile.open(archive) as tar:
-        tar.extractall(cache, filter="data")
-    return root
-
-
-def talon_python(cache: Path) -> tuple[Path | None, str]:
-    """The interpreter of a throwaway venv holding talon, installing it on first use; (None, why) when it
-    cannot be had, so that callers print our figures alone."""
-    env_dir = cache / "venv"
-    python = env_dir / "bin" / "python"
-    probe = [str(python), "-c", "import talon.quotations"]
-    if python.exists() and subprocess.run(probe, capture_output=True).returncode == 0:
-        return python, "cached"
-    try:
-        venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
-    except Exception as exc:
-        return None, f"venv failed: {exc}"
-    pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
-    for args in ([f"talon=={TALON_VERSION}", "--no-deps"], TALON_RUNTIME):
-        try:
-            done = subprocess.run(pip + args, capture_output=True, text=True, timeout=900)
-        except subprocess.TimeoutExpired:
-            return None, "pip install timed out"
-        if done.returncode:
-            return None, f"pip install {' '.join(args)} failed: {done.stderr.strip()[-300:]}"
-    check = subprocess.run(probe, capture_output=True, text=True)
-    if check.returncode:
-        return None, f"talon does not import: {check.stderr.strip()[-300:]}"
-    return python, "installed"
-
-
-def run_talon(python: Path, request: dict[str, Any], timeout: float = 1800) -> dict[str, Any]:
-    """Send one request to the worker in talon's venv and return its JSON answer."""
-    done = subprocess.run(
-        [str(python), str(Path(__file__).resolve()), "--talon-worker"],
-        input=json.dumps(request),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if done.returncode:
-        raise RuntimeError(f"talon worker failed: {done.stderr.strip()[-500:]}")
-    return json.loads(done.stdout)
-
-
-# --- what talon sees of an .eml, shared by the worker and the scorer -----------------------------------
-
-
-def first_body(raw: bytes) -> tuple[str, str]:
-    """(text, content type) of the first text/plain part, else text/html: the body a talon user hands to
-    extract_from (its own standard-replies test does the same)."""
-    msg = email.message_from_bytes(raw, policy=email.policy.compat32)
-    for wanted in ("text/plain", "text/html"):
-        for part in msg.walk():
-            if part.get_content_type() != wanted or part.get_filename():
-                continue
-            data = part.get_payload(decode=True)
-            if not isinstance(data, bytes):
-                data = str(part.get_payload()).encode("utf-8", "replace")
-            try:
-                return data.decode(part.get_content_charset() or "utf-8", "replace"), wanted
-            except LookupError:
-                return data.decode("utf-8", "replace"), wanted
-    return "", "text/plain"
-
-
-# --- the worker, run inside talon's venv -----------------------------------------------------------
-
-
-def talon_worker() -> None:
-    """Answers one JSON request on stdin: extract the given bodies, or time talon on .eml files."""
-    import talon
-    from talon import quotations
-
-    logging.disable(logging.CRITICAL)  # extract_from logs every failure it swallows
-    talon.init()
-    request = json.load(sys.stdin)
-    if request["mode"] == "extract":
-        out = []
-        for case in request["cases"]:
-            if "eml" in case:
-                body, ctype = first_body(Path(case["eml"]).read_bytes())
-            else:
-                body, ctype = case["body"], case["ctype"]
-            out.append({"reply": str(quotations.extract_from(body, ctype)), "ctype": ctype})
-        json.dump({"results": out}, sys.stdout)
-        return
-    messages = [Path(p).read_bytes() for p in request["files"]]
-    bodies = [first_body(raw) for raw in messages]
-
-    def full() -> None:
-        for raw in messages:
-            quotations.extract_from(*first_body(raw))
-
-    def alone() -> None:
-        for body, ctype in bodies:
-            quotations.extract_from(body, ctype)
-
-    full()  # warm: lxml, regex compilation
-    rates = {}
-    for name, fn in (("full", full), ("extract_from", alone)):
-        best = float("inf")
-        for _ in range(request.get("repeat", 3)):
-            start = time.perf_counter()
-            for _ in range(request["rounds"]):
-                fn()
-            best = min(best, time.perf_counter() - start)
-        rates[name] = len(messages) * request["rounds"] / best
-    json.dump({"rates": rates, "talon": TALON_VERSION}, sys.stdout)
-
-
-# --- reading the fixtures out of talon's tests --------------------------------------------------------
-
-
-@dataclass
-class Case:
-    name: str
-    klass: str
-    kind: str  # "plain", "html" or "eml"
-    body: str = ""  # plain or html body; for eml, the file's path
-    expected: str | None = None  # None: only the ok_ checks below apply
-    absent: list[str] = field(default_factory=list)
-    nonempty: bool = False
-
-
-class _Text(str):
-    """A fixture file's text, remembering where it came from."""
-
-    path: Path
-
-
-class _File:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def read(self) -> _Text:
-        text = _Text(self.path.read_text(encoding="utf-8", errors="replace"))
-        text.path = self.path
-        return text
-
-
-class _Extraction:
-    """What a talon call in a test would return: its input and the checks made on it."""
-
-    def __init__(self, body: object, kind: str) -> None:
-        self.body, self.kind = body, kind
-        self.expected: str | None = None
-        self.absent: list[str] = []
-        self.nonempty = False
-        self.checked = False
-
-
-class _Unsupported(Exception):
-    pass
-
-
-class _TestReader:
-    """Evaluates just enough of talon's test modules (string literals, .format, fixture files, helper
-    calls) to pair each talon call with the reply its test expects. Patched tests are skipped."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.globals: dict[str, object] = {}
-        fixtures = ast.parse((root / "tests" / "fixtures" / "__init__.py").read_text())
-        self._run(fixtures.body, self.globals, [])
-
-    def read(self, module: str) -> list[tuple[str, _Extraction]]:
-        with warnings.catch_warnings():  # talon's tests have py2-era escapes ("\\s" in plain strings)
-            warnings.simplefilter("ignore")
-            tree = ast.parse((self.root / "tests" / module).read_text(encoding="utf-8"))
-        funcs = {f.name: f for f in tree.body if isinstance(f, ast.FunctionDef)}
-        found: list[tuple[str, _Extraction]] = []
-        for name, func in funcs.items():
-            if not name.startswith("test_") or func.decorator_list:
-                continue
-            sink: list[_Extraction] = []
-            self._run(func.body, dict(self.globals), sink, funcs)
-            found += [(name, ex) for ex in sink if ex.checked]
-        return found
-
-    def _run(
-        self,
-        body: list[ast.stmt],
-        env: dict[str, object],
-        sink: list[_Extraction],
-        funcs: dict[str, ast.FunctionDef] | None = None,
-    ) -> None:
-        for stmt in body:
-            try:
-                self._step(stmt, env, sink, funcs or {})
-            except (_Unsupported, KeyError, TypeError, ValueError, IndexError, OSError, AttributeError):
-                if isinstance(stmt, ast.Assign):
-                    for target in stmt.targets:
-                        if isinstance(target, ast.Name):
-                            env.pop(target.id, None)
-
-    def _step(
-        self,
-        stmt: ast.stmt,
-        env: dict[str, object],
-        sink: list[_Extraction],
-        funcs: dict[str, ast.FunctionDef],
-    ) -> None:
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-            value = self._eval(stmt.value, env)
-            if isinstance(value, _Extraction) and value not in sink:
-                sink.append(value)
-            env[stmt.targets[0].id] = value
-        elif isinstance(stmt, ast.With):
-            for item in stmt.items:
-                if isinstance(item.optional_vars, ast.Name):
-                    env[item.optional_vars.id] = self._eval(item.context_expr, env)
-            self._run(stmt.body, env, sink, funcs)
-        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
-            call = stmt.value
-            callee = call.func.id if isinstance(call.func, ast.Name) else ""
-            if callee == "eq_":
-                a, b = (self._eval(x, env) for x in call.args[:2])
-                ex, want = (a, b) if isinstance(a, _Extraction) else (b, a)
-                if isinstance(ex, _Extraction) and isinstance(want, str | bytes):
-                    ex.expected = want.decode("utf-8") if isinstance(want, bytes) else str(want)
-                    ex.checked = True
-                    if ex not in sink:
-                        sink.append(ex)
-            elif callee == "ok_":
-                self._ok(call.args[0], env, sink)
-            elif callee in funcs and not funcs[callee].decorator_list:
-                params = [a.arg for a in funcs[callee].args.args]
-                local = dict(self.globals)
-                local.update(zip(params, (self._eval(a, env) for a in call.args), strict=False))
-                self._run(funcs[callee].body, local, sink, funcs)
-
-    def _ok(self, node: ast.expr, env: dict[str, object], sink: list[_Extraction]) -> None:
-        if isinstance(node, ast.Compare) and isinstance(node.ops[0], ast.NotIn):
-            needle, ex = self._eval(node.left, env), self._eval(node.comparators[0], env)
-            if isinstance(ex, _Extraction) and isinstance(needle, str):
-                ex.absent.append(needle)
-                ex.checked = True
-        else:
-            ex = self._eval(node, env)
-            if isinstance(ex, _Extraction):
-                ex.nonempty = ex.checked = True
-        if isinstance(ex, _Extraction) and ex not in sink:
-            sink.append(ex)
-
-    def _eval(self, node: ast.expr, env: dict[str, object]) -> Any:
-        if isinstance(node, ast.Constant) and isinstance(node.value, str | bytes):
-            return node.value
-        if isinstance(node, ast.Name):
-            return env[node.id]
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-            return self._eval(node.left, env) + self._eval(node.right, env)
-        if not isinstance(node, ast.Call):
-            raise _Unsupported(ast.dump(node)[:60])
-        func, args = node.func, node.args
-        if isinstance(func, ast.Name) and func.id == "open":
-            return _File(self.root / str(self._eval(args[0], env)))
-        if not isinstance(func, ast.Attribute):
-            raise _Unsupported(ast.dump(func)[:60])
-        owner = func.value.id if isinstance(func.value, ast.Name) else ""
-        if owner == "quotations" and func.attr in ("extract_from_plain", "extract_from_html", "extract_from"):
-            kind = "html" if func.attr == "extract_from_html" else "plain"
-            if func.attr == "extract_from" and len(args) > 1 and self._eval(args[1], env) == "text/html":
-                kind = "html"
-            return _Extraction(self._eval(args[0], env), kind)
-        if owner == "RE_WHITESPACE" and func.attr == "sub":
-            target = self._eval(args[1], env)
-            return target if isinstance(target, _Extraction) else re.sub(r"\s", "", target)
-        if func.attr == "html_to_text" or (owner == "six" and func.attr == "text_type"):
-            value = self._eval(args[0], env)
-            return value if isinstance(value, _Extraction) else str(value)
-        obj = self._eval(func.value, env)
-        if isinstance(obj, _File) and func.attr == "read":
-            return obj.read()
-        if isinstance(obj, _Extraction) and func.attr in ("decode", "encode", "strip"):
-            return obj
-        if isinstance(obj, str | bytes) and func.attr in ("format", "replace", "encode", "decode", "strip"):
-            return getattr(obj, func.attr)(*(self._eval(a, env) for a in args))
-        raise _Unsupported(func.attr)
-
-
-def load_cases(root: Path) -> list[Case]:
-    """Every scoreable talon fixture, classed by folder and kind."""
-    reader = _TestReader(root)
-    cases: list[Case] = []
-    for module in ("text_quotations_test.py", "html_quotations_test.py"):
-        counts: dict[str, int] = defaultdict(int)
-        for test, ex in reader.read(module):
-            counts[test] += 1
-            name = f"{module.split('_')[0]}:{test}" + (f"#{counts[test]}" if counts[test] > 1 else "")
-            body = ex.body.decode("utf-8") if isinstance(ex.body, bytes) else str(ex.body)
-            path = getattr(ex.body, "path", None)
-            if path is not None and path.suffix == ".eml":
-                kind, klass, body = "eml", "eml / client", str(path)
-            elif ex.kind == "html":
-                kind = "html"
-                klass = "html / client file" if path is not None else "html / snippet"
-            else:
-                kind = "plain"
-                klass = "plain / language" if any(w in test for w in LANGUAGES) else "plain / pattern"
-            expected = ex.expected
-            if kind == "html" and expected is not None:  # talon's tests expect HTML; we score text
-                expected = html_text(expected)
-            cases.append(Case(name, klass, kind, body, expected, ex.absent, ex.nonempty))
-    replies = root / "tests" / "fixtures" / "standard_replies"
-    for eml in sorted(replies.glob("*.eml")):
-        reply_file = eml.with_name(eml.stem + "_reply_text")
-        expected = reply_file.read_text(encoding="utf-8").strip() if reply_file.exists() else "Hello"
-        cases.append(Case(f"standard_replies/{eml.name}", "eml / client", "eml", str(eml), expected))
-    return cases
-
 
 # --- scoring -----------------------------------------------------------------------------------------
-
-
-class _TextOf(HTMLParser):
-    """HTML -> text with line breaks at block elements. Neutral on purpose: it keeps blockquotes."""
-
-    BLOCKS = frozenset({"p", "div", "br", "li", "tr", "blockquote", "hr", "table", "h1", "h2", "h3", "pre"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.skip += tag in ("style", "script", "head")
-        if tag in self.BLOCKS:
-            self.out.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        self.skip -= tag in ("style", "script", "head") and self.skip > 0
-        if tag in self.BLOCKS:
-            self.out.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skip:
-            self.out.append(data)
-
-
-def html_text(html: str) -> str:
-    parser = _TextOf()
-    parser.feed(html)
-    parser.close()
-    return "".join(parser.out)
 
 
 def norm(text: str, html: bool) -> str:
@@ -485,11 +112,7 @@ def main() -> None:
     )
     ap.add_argument("--failures", action="store_true", help="list every case either extractor misses")
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
-    ap.add_argument("--talon-worker", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
-    if args.talon_worker:
-        talon_worker()
-        return
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from mailin.inbound.extract import parse_message
