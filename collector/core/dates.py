@@ -176,7 +176,8 @@ def _year(text: str) -> int:
     return year
 
 
-def _month_end(year: int, month: int) -> date:
+def month_end(year: int, month: int) -> date:
+    """The last day of a month: what a target or a reply that names only a month means."""
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
@@ -188,7 +189,7 @@ def _safe(year: int, month: int, day: int) -> date | None:
 
 
 def _safe_month(year: int, month: int) -> date | None:
-    return _month_end(year, month) if 1 <= month <= 12 and _MIN_YEAR < year < _MAX_YEAR else None
+    return month_end(year, month) if 1 <= month <= 12 and _MIN_YEAR < year < _MAX_YEAR else None
 
 
 def _months_on(year: int, months: int) -> date | None:

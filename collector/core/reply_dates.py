@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from collector.core.dates import MONTHS, find_dates
+from collector.core.dates import MONTHS, find_dates, month_end
 
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _CONNECT = re.compile(
@@ -52,10 +52,6 @@ class WrittenDate:
     end: int
     value: date | None  # None: a season, "TBC", or a month with no year and no `today`
     day: bool  # the words name a day ("30 June"), not only a month, quarter or year
-
-
-def month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _on_or_after(today: date | None, month: int, day: int | None = None) -> date | None:

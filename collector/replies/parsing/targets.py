@@ -25,7 +25,8 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from collector.core.reply_dates import WrittenDate, month_end, read_date
+from collector.core.dates import month_end
+from collector.core.reply_dates import WrittenDate, read_date
 
 # Cue patterns are written with plain spaces; each space matches any run of spaces or tabs.
 _TO = r"(?: (?:back )?(?:to|until|till|into))"
