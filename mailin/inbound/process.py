@@ -59,6 +59,7 @@ from sqlalchemy import Engine, func, select, update
 from collector.channels.protocol import Channel, ReceiptMessage
 from collector.core.clock import Clock
 from collector.core.settings import Settings
+from collector.core.vocabulary import InboundState
 from collector.replies import intake
 from collector.replies.types import Reply
 from collector.rounds.tick import Ticker, Work
@@ -66,6 +67,14 @@ from mailin.inbound import bounces, held, routing
 from mailin.inbound import sender as sender_rule
 from mailin.inbound.probe import PROBE_HEADER, is_probe
 from store.db import session_scope
+from store.inbound import (
+    mark_applied,
+    mark_auto_reply,
+    mark_bounce,
+    mark_failed,
+    mark_for_review,
+    mark_rejected,
+)
 from store.models import AuditEvent, InboundMessage, Person, Prompt
 from store.people import contact_channel
 
@@ -103,7 +112,7 @@ def process_pending(
     with session_scope(engine, read_only=True) as s:
         query = (
             select(InboundMessage.id)
-            .where(InboundMessage.channel == CHANNEL, InboundMessage.state == "new")
+            .where(InboundMessage.channel == CHANNEL, InboundMessage.state == InboundState.NEW)
             .order_by(InboundMessage.received_at, InboundMessage.id)
         )
         ids = list(s.scalars(query.limit(limit) if limit else query))
@@ -230,7 +239,7 @@ def _claim(engine: Engine, inbound_ids: list[int]) -> dict[int, tuple[int, str]]
     with session_scope(engine) as s:
         bump = (
             update(InboundMessage)
-            .where(InboundMessage.id.in_(inbound_ids), InboundMessage.state == "new")
+            .where(InboundMessage.id.in_(inbound_ids), InboundMessage.state == InboundState.NEW)
             .values(attempts=InboundMessage.attempts + 1)
             .returning(InboundMessage.id, InboundMessage.attempts, InboundMessage.external_id)
         )
@@ -241,7 +250,7 @@ def _claim(engine: Engine, inbound_ids: list[int]) -> dict[int, tuple[int, str]]
 def _quarantine(engine: Engine, clock: Clock, inbound_id: int, external_id: str, error: str) -> _Outcome:
     with session_scope(engine) as s:
         msg = s.get_one(InboundMessage, inbound_id)
-        msg.state, msg.reason, msg.processed_at = "failed", error, clock.now()
+        mark_failed(msg, at=clock.now(), reason=error)
         s.add(_event(clock, "inbound", inbound_id, "inbound.failed", error=error, attempts=msg.attempts))
     log.error("%s inbound %d quarantined as failed: %s", external_id, inbound_id, error)
     return _Outcome("failed", external_id)
@@ -251,7 +260,7 @@ def _decide(s, settings: Settings, clock: Clock, inbound_id: int, parse) -> _Out
     # FOR UPDATE: when several mail processes share PostgreSQL, the second to reach a message waits for the
     # first's commit and then sees it decided (SQLite's BEGIN IMMEDIATE already serialises deciders).
     msg = s.get_one(InboundMessage, inbound_id, with_for_update=True, populate_existing=True)
-    if msg.state != "new":
+    if msg.state != InboundState.NEW:
         return None
     parts = parse(bytes(msg.raw))
     envelope = msg.envelope or {}
@@ -261,14 +270,14 @@ def _decide(s, settings: Settings, clock: Clock, inbound_id: int, parse) -> _Out
     msg.parsed = {"subject": parts.subject, "from": parts.from_address, "defects": list(parts.defects)[:20]}
     head = _headers(bytes(msg.raw))
     if is_probe(head.get(PROBE_HEADER)):
-        msg.state, msg.processed_at = "rejected", now
-        msg.reason = "health probe (collector doctor): stored to prove the listener works, not a reply"
+        why = "health probe (collector doctor): stored to prove the listener works, not a reply"
+        mark_rejected(msg, at=now, reason=why)
         return _Outcome("probe", msg.external_id)
     if parts.bounce:
         return _bounce(s, settings, clock, msg, bytes(msg.raw), parts.bounced_recipients)
     if parts.auto_reply or not mail_from or (parts.from_address or "").casefold() in ours:
-        msg.state, msg.processed_at = "auto_reply", now
-        msg.reason = "automatic reply" if parts.auto_reply else "null sender or our own address: not answered"
+        why = "automatic reply" if parts.auto_reply else "null sender or our own address: not answered"
+        mark_auto_reply(msg, at=now, reason=why)
         log.info("%s inbound %d: auto_reply, not parsed", msg.external_id, msg.id)
         return _Outcome("auto_reply", msg.external_id)
     prompt, how = routing.route(
@@ -298,8 +307,9 @@ def _decide(s, settings: Settings, clock: Clock, inbound_id: int, parse) -> _Out
         inbound_message_id=msg.id,
     )
     result = intake.apply(s, reply, clock=clock)
-    if msg.state == "new":  # intake sets it; never leave a processed message looking unprocessed
-        msg.state, msg.processed_at = result.state, now
+    if msg.state == InboundState.NEW:  # intake sets it; never leave a processed message looking unprocessed
+        settle = mark_applied if result.state == InboundState.APPLIED else mark_for_review
+        settle(msg, at=now, reason=msg.reason)
     target = result.prompt or prompt
     msg.person_id = sender.id if sender else msg.person_id
     if target is not None:
@@ -381,12 +391,11 @@ def _bounce(
     now = clock.now()
     failing, why = bounces.who_bounced(s, bounces.original_ids(raw), addresses)
     named = ", ".join(addresses)[:1800]
-    msg.state, msg.processed_at = "bounce", now
     if not failing:
-        msg.reason = f"bounce {why}" + (f" (names {named})" if named else "")
+        mark_bounce(msg, at=now, reason=f"bounce {why}" + (f" (names {named})" if named else ""))
         log.info("%s inbound %d: bounce %s", msg.external_id, msg.id, why)
         return _Outcome("bounce", msg.external_id)
-    msg.reason = "bounced: " + ", ".join(p.email or "" for p in failing)[:1900]
+    mark_bounce(msg, at=now, reason="bounced: " + ", ".join(p.email or "" for p in failing)[:1900])
     log.info("%s inbound %d: bounce for %s", msg.external_id, msg.id, [p.email for p in failing])
     for person in failing:
         if person.email_failing_since is None:
