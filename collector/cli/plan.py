@@ -8,7 +8,7 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -220,6 +220,16 @@ def list_warnings(
     print_import_warnings(name, source, notes)
 
 
+class PlanRow(TypedDict):
+    """One plan as `plan list --json` prints it."""
+
+    id: int
+    name: str
+    title: str
+    period: str | None
+    actions: int
+
+
 @app.command("list")
 def list_plans(
     ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print as JSON.")
@@ -229,7 +239,7 @@ def list_plans(
 
     with runtime(ctx).session(read_only=True) as s:
         rows = query(s)
-        data = [
+        data: list[PlanRow] = [
             {"id": p.id, "name": p.name, "title": p.title, "period": p.period, "actions": n} for p, n in rows
         ]
     if as_json:

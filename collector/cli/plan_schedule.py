@@ -5,10 +5,15 @@ plan.py, which registers these two on the same `collector plan` group.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 from rich.table import Table
 
 from .context import console, runtime
+
+if TYPE_CHECKING:
+    from collector.rounds.schedule import Cadence
 
 
 def _days(value: str | None, option: str) -> int | None:
@@ -87,7 +92,7 @@ def schedule(
     _print_cadence(name, result)
 
 
-def _print_cadence(name: str, c) -> None:
+def _print_cadence(name: str, c: Cadence) -> None:
     from zoneinfo import ZoneInfo
 
     if c.cron:

@@ -334,9 +334,9 @@ def _receipt(
     """What was recorded, per action, and what a coordinator will look at: sent back to the lead."""
     if prompt is None or prompt.person_id is None:
         return None
-    person = session.get(Person, prompt.person_id)
-    round_ = session.get(Round, prompt.round_id)
-    plan = session.get(Plan, round_.plan_id)
+    person = session.get_one(Person, prompt.person_id)
+    round_ = session.get_one(Round, prompt.round_id)
+    plan = session.get_one(Plan, round_.plan_id)
     actions = {
         a.id: a for a in session.scalars(select(Action).where(Action.id.in_([u.action_id for u in recorded])))
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -174,7 +175,7 @@ def reject_item(
 
 
 def _audit(
-    session: Session, item: InboundMessage, event: str, coordinator: str, clock: Clock, **detail
+    session: Session, item: InboundMessage, event: str, coordinator: str, clock: Clock, **detail: Any
 ) -> None:
     audit(
         session,

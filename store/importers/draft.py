@@ -6,6 +6,7 @@ transaction. Nothing here touches the database.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from collector.core.dates import TargetDraft
@@ -74,7 +75,7 @@ class PlanDraft:
     columns: list[ColumnMapping] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    def walk(self):
+    def walk(self) -> Iterator[ActionDraft]:
         """Every action and sub-action, parents first."""
         stack = list(reversed(self.actions))
         while stack:
