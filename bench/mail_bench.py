@@ -37,8 +37,8 @@ from mailin.inbound.store import GroupCommitter
 from store.db import make_engine, session_scope, upgrade
 from store.models import InboundMessage
 from tests.databases import fresh_database
+from tests.fakes.channels import RecordingChannel
 from tests.rounds import personas
-from tests.rounds.fakes import RecordingChannel
 from tests.rounds.helpers import open_harbourside, prompts
 
 DOMAIN = "updates.harbourside.test"

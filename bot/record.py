@@ -23,6 +23,7 @@ from collector.core.vocabulary import Status
 from collector.replies import intake
 from collector.replies.answerers import may_answer
 from collector.replies.types import ParsedUpdate, Reply
+from store.inbound import mark_applied, mark_rejected
 from store.models import Action, AuditEvent, InboundMessage, Prompt, PromptAction, Round, Update
 
 log = logging.getLogger(__name__)
@@ -81,7 +82,7 @@ def record(
         inbound.prompt_id, inbound.round_id = prompt.id, prompt.round_id
     if why is not None or prompt is None:  # check() gives a reason whenever it finds no prompt
         why = why or "This message is no longer linked to a round."
-        inbound.state, inbound.reason, inbound.processed_at = "rejected", why, clock.now()
+        mark_rejected(inbound, at=clock.now(), reason=why)
         _refused(session, clock, inbound, prompt, why)
         return Outcome(prompt.id if prompt else None, refused=why)
     asked = {
@@ -103,8 +104,7 @@ def record(
         if update is not None:
             updates.append(update)
     if not updates:
-        inbound.state, inbound.processed_at = "applied", clock.now()
-        inbound.reason = "nothing new: the same answer is already recorded"
+        mark_applied(inbound, at=clock.now(), reason="nothing new: the same answer is already recorded")
         return Outcome(prompt.id, nothing_new=True)
     reply = Reply(
         channel="slack",

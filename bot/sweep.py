@@ -17,7 +17,9 @@ from sqlalchemy import select, update
 
 from bot import text
 from bot.context import Bot
+from collector.core.vocabulary import InboundState
 from store.db import session_scope
+from store.inbound import mark_failed, mark_for_review
 from store.models import InboundMessage
 
 log = logging.getLogger(__name__)
@@ -34,7 +36,7 @@ def sweep(bot: Bot) -> dict[str, int]:
             s.scalars(
                 select(InboundMessage.id).where(
                     InboundMessage.channel == "slack",
-                    InboundMessage.state == "new",
+                    InboundMessage.state == InboundState.NEW,
                     InboundMessage.processed_at.is_(None),
                     InboundMessage.external_id.like("event:%"),
                     InboundMessage.received_at < now - GRACE,
@@ -45,7 +47,7 @@ def sweep(bot: Bot) -> dict[str, int]:
         with session_scope(bot.engine) as s:
             bump = (
                 update(InboundMessage)
-                .where(InboundMessage.id == inbound_id, InboundMessage.state == "new")
+                .where(InboundMessage.id == inbound_id, InboundMessage.state == InboundState.NEW)
                 .values(attempts=InboundMessage.attempts + 1)
                 .returning(InboundMessage.attempts)
             )
@@ -53,7 +55,7 @@ def sweep(bot: Bot) -> dict[str, int]:
         if attempts is None:
             continue
         if attempts > MAX_ATTEMPTS:
-            _set(bot, inbound_id, "failed", "handling never finished (crashed?); the raw message is kept")
+            _fail(bot, inbound_id, "handling never finished (crashed?); the raw message is kept")
             counts["failed"] += 1
             continue
         try:
@@ -62,27 +64,26 @@ def sweep(bot: Bot) -> dict[str, int]:
         except Exception as exc:
             log.exception("slack inbound %d: handling failed (attempt %d)", inbound_id, attempts)
             if attempts >= MAX_ATTEMPTS:
-                _set(bot, inbound_id, "failed", f"{type(exc).__name__}: {exc}"[:2000])
+                _fail(bot, inbound_id, f"{type(exc).__name__}: {exc}"[:2000])
                 counts["failed"] += 1
     with session_scope(bot.engine) as s:
         stale = s.scalars(
             select(InboundMessage).where(
                 InboundMessage.channel == "slack",
-                InboundMessage.state == "new",
+                InboundMessage.state == InboundState.NEW,
                 InboundMessage.reason == text.AWAITING,
                 InboundMessage.processed_at < now - text.HOLD,
             )
         )
         for msg in stale:
-            msg.state, msg.reason = "needs_review", "the lead did not confirm what the bot read within a day"
+            mark_for_review(msg, at=None, reason="the lead did not confirm what the bot read within a day")
             counts["to_review"] += 1
     return counts
 
 
-def _set(bot: Bot, inbound_id: int, state: str, reason: str) -> None:
+def _fail(bot: Bot, inbound_id: int, reason: str) -> None:
     with session_scope(bot.engine) as s:
-        msg = s.get_one(InboundMessage, inbound_id)
-        msg.state, msg.reason, msg.processed_at = state, reason, bot.clock.now()
+        mark_failed(s.get_one(InboundMessage, inbound_id), at=bot.clock.now(), reason=reason)
 
 
 def every(bot: Bot, seconds: float, stop: threading.Event) -> threading.Thread:

@@ -22,6 +22,7 @@ from bot import ingest, prompts
 from bot.blocks.messages import Understood, understood_blocks
 from bot.context import Bot
 from collector.channels import messages
+from collector.core.vocabulary import InboundState
 from collector.replies import intake
 from collector.replies.answerers import principals
 from collector.replies.parsing import parse_reply
@@ -40,7 +41,7 @@ def handle(bot: Bot, inbound_id: int) -> None:
     """Read one stored DM and answer it (idempotent: a message already handled is left alone)."""
     with session_scope(bot.engine, read_only=True) as s:
         msg = s.get(InboundMessage, inbound_id)
-        if msg is None or msg.state != "new" or msg.processed_at is not None:
+        if msg is None or msg.state != InboundState.NEW or msg.processed_at is not None:
             return
         event = ingest.payload(msg).get("event") or {}
     user, text = event.get("user", ""), (event.get("text") or "").strip()
@@ -49,7 +50,7 @@ def handle(bot: Bot, inbound_id: int) -> None:
     prompt_id: int | None
     with session_scope(bot.engine) as s:
         msg = s.get_one(InboundMessage, inbound_id)
-        if msg.state != "new" or msg.processed_at is not None:
+        if msg.state != InboundState.NEW or msg.processed_at is not None:
             return
         msg.person_id = person
         prompt = _open_prompt(s, person)
@@ -118,7 +119,7 @@ def _confident(s: Session, prompt: Prompt, text: str, today: date) -> list[tuple
 
 
 def _summary(result: intake.IntakeResult) -> str:
-    if result.state == "applied":
+    if result.state == InboundState.APPLIED:
         return f"Thank you: recorded {len(result.recorded)} update{'s' if len(result.recorded) != 1 else ''}."
     done = f"Recorded {len(result.recorded)}. " if result.recorded else ""
     why = "; ".join(result.review)[:2000]
@@ -137,7 +138,7 @@ def held(s: Session, inbound_id: int, person_id: int | None) -> tuple[InboundMes
     msg = s.get(InboundMessage, inbound_id)
     if msg is None or msg.channel != "slack" or msg.reason != AWAITING:
         return None, "That reading has already been dealt with."
-    if msg.state != "new":
+    if msg.state != InboundState.NEW:
         return None, "That reading has already been dealt with."
     if person_id is None or msg.person_id != person_id:
         return None, "Only the person who wrote the message can confirm it."

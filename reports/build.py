@@ -15,8 +15,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from collector.core.errors import UserError
+from collector.core.text import slug
 from reports.model import ReportData
-from reports.safe import slug
 from store.models import Report
 
 
@@ -60,7 +60,8 @@ def parse_formats(value: str) -> list[str]:
 def basename(data: ReportData) -> str:
     """plan-round[-exceptions]: a slug, so no path separator, CR/LF or quote can reach a file name."""
     variant = "-exceptions" if data.exceptions else ""
-    return f"{slug(data.plan_name, 40)}-{slug(data.round_name, 40)}{variant}"
+    plan, round_ = (slug(name, limit=40, fallback="report") for name in (data.plan_name, data.round_name))
+    return f"{plan}-{round_}{variant}"
 
 
 def render(data: ReportData, name: str, *, docx_template: Path | None = None) -> bytes:

@@ -73,10 +73,3 @@ def safe_url(value: str) -> str | None:
     if any(c in url for c in "<>\"'` ") or any(unicodedata.category(c) == "Cc" for c in url):
         return None
     return url
-
-
-def slug(value: str, limit: int = 60) -> str:
-    """A file-name-safe slug: ASCII letters, digits and hyphens, never empty, no path separators."""
-    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
-    text = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return text[:limit].strip("-") or "report"

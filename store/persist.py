@@ -8,8 +8,6 @@ rounds are never touched; the file's own progress columns become the plan's "Imp
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from collector.core.clock import Clock
 from collector.core.errors import NotFound, UserError
+from collector.core.text import slug
 from store.bulk import LeadLink, insert_tree
 from store.importers.draft import ActionDraft, LeadDraft, PlanDraft, ProgressDraft
 from store.matching import Claimer, sync_sections
@@ -58,20 +57,10 @@ class SaveResult:
 MAX_NAME = 100  # Plan.name's column width
 
 
-def slugify(title: str) -> str:
-    """A plan's default handle: "Égalité & Diversity Plan 2025–26" -> "egalite-diversity-plan-2025-26"."""
-    return _slug(title) or "plan"
-
-
-def _slug(text: str) -> str:
-    folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:60].rstrip("-")
-
-
 def default_name(draft: PlanDraft) -> str:
     """The handle a plan gets without --plan-name: its title's slug, else its file's (a title in a script
     with no ASCII letters slugs to nothing), and only then the generic "plan"."""
-    return _slug(draft.title) or _slug(Path(draft.source).stem if draft.source else "") or "plan"
+    return slug(draft.title) or slug(Path(draft.source).stem if draft.source else "", fallback="plan")
 
 
 def plan_names(drafts: list[PlanDraft], plan_name: str | None) -> list[str]:

@@ -23,6 +23,7 @@ from bot.record import Choice, check
 from collector.core.vocabulary import Status
 from collector.replies.review import parsed_updates
 from store.db import session_scope
+from store.inbound import mark_applied, mark_rejected
 from store.models import InboundMessage, Prompt
 
 log = logging.getLogger(__name__)
@@ -150,11 +151,11 @@ def _confirm(bot: Bot, body: dict[str, Any], respond: Any) -> None:
         mine = s.get_one(InboundMessage, stored.id)
         mine.person_id, mine.processed_at = person, bot.clock.now()
         if msg is None:
-            mine.state, mine.reason = "rejected", why
+            mark_rejected(mine, at=None, reason=why)
             result = None
         else:
             result = text.confirm(s, bot, msg)
-            mine.state, mine.reason = "applied", f"confirmed inbound message {msg.id}"
+            mark_applied(mine, at=None, reason=f"confirmed inbound message {msg.id}")
             mine.prompt_id, mine.round_id = msg.prompt_id, msg.round_id
             prompt_id = msg.prompt_id
     if result is None:

@@ -51,11 +51,12 @@ def register(app: App, bot: Bot) -> None:
 
 def _done(bot: Bot, inbound_id: int) -> None:
     from store.db import session_scope
+    from store.inbound import mark_applied
     from store.models import InboundMessage
 
     def step() -> None:
         with session_scope(bot.engine) as s:
             msg = s.get_one(InboundMessage, inbound_id)
-            msg.state, msg.processed_at, msg.reason = "applied", bot.clock.now(), "slash command run"
+            mark_applied(msg, at=bot.clock.now(), reason="slash command run")
 
     patiently(step)

@@ -13,6 +13,7 @@ from bot.context import Bot
 from collector.core.errors import UserError
 from collector.replies import review
 from store.db import session_scope
+from store.inbound import mark_applied, mark_rejected
 from store.models import InboundMessage, Person
 
 log = logging.getLogger(__name__)
@@ -65,9 +66,10 @@ def _review(bot: Bot, body: dict[str, Any]) -> None:
                     s, item_id, reason=f"rejected in Slack by {who}", coordinator=who, clock=bot.clock
                 )
                 done = f"Rejected review item #{item_id}."
-            mine.state, mine.reason = "applied", done
+            mark_applied(mine, at=None, reason=done)
         except UserError as exc:
-            mine.state, mine.reason, done = "rejected", str(exc), f"Nothing done: {exc}."
+            mark_rejected(mine, at=None, reason=str(exc))
+            done = f"Nothing done: {exc}."
     if receipt is not None:
         send_receipt(bot, *receipt)
     say(done)

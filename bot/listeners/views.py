@@ -18,8 +18,9 @@ from bot.answers import answer, direct, patiently
 from bot.context import Bot
 from bot.record import Choice
 from bot.text import AWAITING
-from collector.core.vocabulary import Status
+from collector.core.vocabulary import InboundState, Status
 from store.db import session_scope
+from store.inbound import mark_applied
 from store.models import InboundMessage
 
 log = logging.getLogger(__name__)
@@ -116,5 +117,6 @@ def _close_held(bot: Bot, inbound_id: int, prompt_id: int | None) -> None:
     """A plain-text reading the lead chose to edit: their edited answer replaced it."""
     with session_scope(bot.engine) as s:
         msg = s.get(InboundMessage, inbound_id)
-        if msg is not None and msg.state == "new" and msg.reason == AWAITING and msg.prompt_id == prompt_id:
-            msg.state, msg.reason = "applied", "edited by the lead in a Slack form before it was recorded"
+        held = msg is not None and msg.state == InboundState.NEW and msg.reason == AWAITING
+        if msg is not None and held and msg.prompt_id == prompt_id:
+            mark_applied(msg, at=None, reason="edited by the lead in a Slack form before it was recorded")

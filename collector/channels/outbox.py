@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import textwrap
 import time
-import unicodedata
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import UTC
@@ -37,6 +35,7 @@ from collector.channels.protocol import (
 from collector.channels.reply_address import reply_address
 from collector.core.clock import Clock, SystemClock
 from collector.core.names import is_post
+from collector.core.text import slug
 from collector.core.vocabulary import Status, label, status_from_word
 from collector.core.workdays import format_due
 
@@ -62,9 +61,9 @@ def shorten(text: str, width: int) -> str:
     return " ".join(words).rstrip(" ,;:.-–") + "…"
 
 
-def slug(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:40] or "someone"
+def file_slug(name: str) -> str:
+    """A recipient's name as it appears in an outbox file's name (email's .eml files use it too)."""
+    return slug(name, limit=40, fallback="someone")
 
 
 def first_name(name: str) -> str:
@@ -320,7 +319,7 @@ class OutboxChannel:
         head = [("To", address(to)), ("From", self.sender), ("Subject", title), *headers]
         head += [("Message-ID", external_id), ("Date", now.strftime("%a, %d %b %Y %H:%M:%S +0000"))]
         text = "\n".join([*(f"{k}: {_one_line(v)}" for k, v in head if v), "", *body]) + "\n"
-        path = self.directory / f"{now:%Y%m%dT%H%M%SZ}-{kind}-{slug(to.name)}-{unique[-8:]}.txt"
+        path = self.directory / f"{now:%Y%m%dT%H%M%SZ}-{kind}-{file_slug(to.name)}-{unique[-8:]}.txt"
         write_atomic(path, text.encode("utf-8"))
         return Sent(external_id=external_id, detail={"path": str(path), "written": "not sent"})
 

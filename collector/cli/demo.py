@@ -12,11 +12,15 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from .context import console, runtime
+from .context import Runtime, console, runtime
 from .render import people_summary, print_plan
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -91,7 +95,7 @@ def demo(
     )
 
 
-def _open_round(engine, rt, directory: Path) -> tuple[Path, int]:
+def _open_round(engine: Engine, rt: Runtime, directory: Path) -> tuple[Path, int]:
     """Step 5: a round due in ten working days, its prompts written to the outbox as a lead would get them."""
     from collector.cli.wiring import channels_for
     from collector.core.settings import Settings
@@ -119,6 +123,7 @@ def _open_round(engine, rt, directory: Path) -> tuple[Path, int]:
             actor=rt.actor,
             default_tz=settings.timezone,
         )
+        assert result.round is not None  # not a dry run: the round was written
         round_id = result.round.id
     report = send_pending(
         engine,
@@ -153,7 +158,7 @@ def _readable(path: Path) -> str:
     return f"{head}\n\n{body.get_content() if body is not None else ''}"
 
 
-def _replies(engine, rt, directory: Path, round_id: int, answers_file: Path) -> None:
+def _replies(engine: Engine, rt: Runtime, directory: Path, round_id: int, answers_file: Path) -> None:
     """Steps 6 and 7: five leads answer by email through the real SMTP server; what became of each."""
     from collector.core.settings import Settings
 
@@ -178,7 +183,7 @@ def _replies(engine, rt, directory: Path, round_id: int, answers_file: Path) -> 
     )
 
 
-def _review(engine) -> None:
+def _review(engine: Engine) -> None:
     """Step 7: what the parser would not decide alone waits for a coordinator, with the reason."""
     from collector.replies import review
     from store.db import session_scope
@@ -195,7 +200,7 @@ def _review(engine) -> None:
     )
 
 
-def _report(engine, rt, out_dir: Path) -> list[Path]:
+def _report(engine: Engine, rt: Runtime, out_dir: Path) -> list[Path]:
     """Step 8: the committee's report for the round, in every format, into out_dir."""
     from zoneinfo import ZoneInfo
 

@@ -93,7 +93,7 @@ def _asked(
         for prompt in s.scalars(select(Prompt).where(Prompt.round_id == round_id).order_by(Prompt.id)):
             person = s.get(Person, prompt.person_id) if prompt.person_id else None
             message = prompt_message(s, prompt)
-            if person is None or message is None:
+            if person is None or person.name is None or message is None:
                 continue
             envelope = Envelope(settings.sender, settings.mail_domain, clock.now(), reply_token=prompt.token)
             composed = compose_prompt(message, envelope)

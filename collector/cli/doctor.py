@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from collector.channels.protocol import ChannelError
@@ -80,7 +80,7 @@ def check_database(settings: Settings) -> Finding:
     return Finding("database", OK, f"{where}, schema current ({head})")
 
 
-def _durability(engine) -> str:
+def _durability(engine: Engine) -> str:
     if engine.dialect.name != "postgresql":
         return ""
     with engine.connect() as connection:

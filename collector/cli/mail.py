@@ -8,6 +8,7 @@ import json
 import re
 from datetime import date
 from pathlib import Path
+from typing import TypedDict
 
 import typer
 
@@ -20,7 +21,24 @@ app = typer.Typer(help="Look at received emails.", no_args_is_help=True)
 _HEADING_REF = re.compile(r"(?m)^\s*\[\s*(\d+(?:\.\d+)+[a-z]?)\s*\]")
 
 
-def parse_file(path: Path, refs: list[str] | None, today: date | None) -> dict:
+class ParsedUpdateJson(TypedDict):
+    ref: str
+    status: str | None
+    progress: str
+    revised_due: str | None
+
+
+class ParsedFile(TypedDict):
+    """The `mail parse --json` contract."""
+
+    reply: str
+    body: str
+    auto_reply: bool
+    bounce: bool
+    updates: list[ParsedUpdateJson]
+
+
+def parse_file(path: Path, refs: list[str] | None, today: date | None) -> ParsedFile:
     """The `mail parse` contract for one .eml file: reply, body, auto_reply, bounce, updates."""
     from collector.replies.parsing import parse_reply, revised_due
     from collector.replies.types import AskedAction
@@ -35,7 +53,7 @@ def parse_file(path: Path, refs: list[str] | None, today: date | None) -> dict:
     parts = parse_message(raw)
     if refs is None:
         refs = list(dict.fromkeys(_HEADING_REF.findall(parts.reply)))
-    updates = []
+    updates: list[ParsedUpdateJson] = []
     if refs and not (parts.auto_reply or parts.bounce):
         result = parse_reply(parts.body, [AskedAction(r) for r in refs], today=today)
         updates = [

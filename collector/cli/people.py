@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TypedDict
 
 import typer
 from rich.markup import escape
@@ -13,6 +14,18 @@ from .context import console, runtime
 from .render import people_summary
 
 app = typer.Typer(help="People: import the directory, list, set contact details.", no_args_is_help=True)
+
+
+class PersonRow(TypedDict):
+    """One person as `people list --json` prints them."""
+
+    id: int
+    name: str | None
+    code: str | None
+    email: str | None
+    slack_user_id: str | None
+    preferred_channel: str | None
+    manager: str | None
 
 
 @app.command("import")
@@ -44,7 +57,7 @@ def list_people(
 
     with runtime(ctx).session(read_only=True) as s:
         people = query(s)
-        rows = [
+        rows: list[PersonRow] = [
             {
                 "id": p.id,
                 "name": p.name,

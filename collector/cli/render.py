@@ -14,6 +14,7 @@ from store.importers.header_rows import column_letter
 from .context import console
 
 if TYPE_CHECKING:  # persist pulls in the database layer: not needed to start the CLI
+    from store.people_csv import PeopleImportResult
     from store.persist import SaveResult
 
 PREVIEW_ACTIONS = 12
@@ -166,7 +167,7 @@ def print_import_warnings(name: str, source: str, warnings: list[str]) -> None:
         console.print(f"  • {escape(warning)}", highlight=False)
 
 
-def people_summary(result) -> str:
+def people_summary(result: PeopleImportResult) -> str:
     """'1 added, 7 updated' (+ how many plan leads that pointed at nobody now point at someone)."""
     text = f"{result.added} added, {result.updated} updated"
     if result.relinked_leads:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, TypedDict
 
 import typer
 from rich.table import Table
@@ -11,9 +12,20 @@ from collector.core.vocabulary import Status
 
 from .context import console, runtime
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from store.models import InboundMessage
+
 app = typer.Typer(
     help="The review queue: list, show, apply, reject (which also withdraws what an item applied), replay.",
     no_args_is_help=True,
+)
+
+
+# One review item as `review list --json` prints it ("from" is a keyword, hence the call form).
+ItemRow = TypedDict(
+    "ItemRow", {"id": int, "received": str, "channel": str, "from": str | None, "reason": str | None}
 )
 
 
@@ -29,7 +41,7 @@ def list_items(
 
     with runtime(ctx).session(read_only=True) as s:
         plan_id = find_plan(s, plan).id if plan else None
-        rows = [
+        rows: list[ItemRow] = [
             {
                 "id": m.id,
                 "received": m.received_at.isoformat(),
@@ -127,13 +139,13 @@ def apply_item(
     )
 
 
-def _lead_prompt(session, message, person_id: int) -> int:
+def _lead_prompt(session: Session, message: InboundMessage, person_id: int) -> int:
     from sqlalchemy import select
 
     from collector.core.errors import UserError
     from store.models import Prompt, Round
 
-    prompt = session.scalar(
+    prompt: int | None = session.scalar(
         select(Prompt.id)
         .join(Round, Prompt.round_id == Round.id)
         .where(Prompt.person_id == person_id, Round.kind == "collection")
@@ -181,7 +193,7 @@ def replay(ctx: typer.Context, item: int = typer.Argument(..., help="The item's 
     console.print(f"[green]Applied[/] message {item} on replay: {recorded} updates recorded.")
 
 
-def _written(message) -> str:
+def _written(message: InboundMessage) -> str:
     """What the person wrote, as their mail client shows it: an email decoded (any charset or transfer
     encoding) with its quoted original cut; anything else as stored."""
     raw = bytes(message.raw)

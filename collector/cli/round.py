@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, overload
 from zoneinfo import ZoneInfo
 
 import typer
@@ -17,6 +18,13 @@ from rich.table import Table
 from collector.core.errors import UserError
 
 from .context import Runtime, console, runtime
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from collector.channels.protocol import Channel
+    from collector.rounds.tick import TickReport
+    from store.models import Round
 
 app = typer.Typer(help="Collection rounds: open, list, status, remind, close, reopen.", no_args_is_help=True)
 
@@ -27,6 +35,12 @@ ROUND = typer.Option(None, "--round", help="A round's id (from `collector round 
 _DAYS_AHEAD = re.compile(r"^\+?(\d{1,4})\s*d(?:ays?)?$", re.I)
 
 
+@overload
+def _date(value: str, option: str, today: date) -> date: ...
+@overload
+def _date(value: None, option: str, today: date) -> None: ...
+@overload
+def _date(value: str | None, option: str, today: date) -> date | None: ...
 def _date(value: str | None, option: str, today: date) -> date | None:
     """YYYY-MM-DD, or a number of days from today ("14d"), so a guide's example never goes stale."""
     if value is None:
@@ -58,14 +72,14 @@ def _closing_day(instant: datetime | None, tz: ZoneInfo) -> str:
     return f"{(instant - timedelta(microseconds=1)).astimezone(tz):%a %d %b}" if instant else ""
 
 
-def _round(s, plan: str | None, round_id: int | None, state: str | None = "open"):
+def _round(s: Session, plan: str | None, round_id: int | None, state: str | None = "open") -> Round:
     from collector.rounds.lifecycle import find_round
     from store.queries import find_plan
 
     return find_round(s, plan=find_plan(s, plan) if plan else None, round_id=round_id, state=state)
 
 
-def _channels(rt: Runtime):
+def _channels(rt: Runtime) -> dict[str, Channel]:
     from collector.cli.wiring import channels_for
 
     return channels_for(rt.settings, rt.clock)
@@ -100,9 +114,17 @@ def open_(
     channels = _channels(rt)
     with rt.session(read_only=dry_run) as s:
         chosen = find_plan(s, plan)
-        who = {"clock": rt.clock, "actor": rt.actor, "default_tz": rt.settings.timezone}
         result = open_round(
-            s, chosen, due=due_day, closes=closes_day, subset=subset, dry_run=dry_run, name=name, **who
+            s,
+            chosen,
+            due=due_day,
+            closes=closes_day,
+            subset=subset,
+            dry_run=dry_run,
+            name=name,
+            clock=rt.clock,
+            actor=rt.actor,
+            default_tz=rt.settings.timezone,
         )
         round_id = result.round.id if result.round else None
         usable = {a.person_id: usable_channels(s.get_one(Person, a.person_id)) for a in result.asks}
@@ -124,14 +146,22 @@ def open_(
     if dry_run:
         console.print(f"{summary}. [dim]Dry run: nothing was written.[/]")
         return
+    assert round_id is not None  # not a dry run: the round was written
     console.print(
         f"[green]Opened[/] round #{round_id} {result.name!r} of plan {result.plan.name}: {summary}."
     )
     with console.status(f"Sending {len(result.asks)} prompts…"):
-        who = {"timezone": rt.settings.timezone, "actor": rt.actor}
         lease = timedelta(seconds=rt.settings.delivery_lease)
         try:
-            report = send_pending(rt.engine, channels, rt.clock, round_id=round_id, lease=lease, **who)
+            report = send_pending(
+                rt.engine,
+                channels,
+                rt.clock,
+                round_id=round_id,
+                lease=lease,
+                timezone=rt.settings.timezone,
+                actor=rt.actor,
+            )
         finally:
             close_channels(channels)  # end the relay's SMTP session politely
     _say_where(rt, report)
@@ -140,7 +170,7 @@ def open_(
         console.print(f"[yellow]Cannot be prompted:[/] {names} (`collector round status` lists them too).")
 
 
-def _say_where(rt: Runtime, report) -> None:
+def _say_where(rt: Runtime, report: TickReport) -> None:
     for channel, n in sorted(report.channels.items()):
         noun = "prompt" if n == 1 else "prompts"
         if channel == "outbox":  # no channel configured: written, and said so, never counted as sent

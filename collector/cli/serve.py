@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from datetime import timedelta
+from typing import TYPE_CHECKING, Protocol
 
 import typer
 
-from .context import console, runtime
+from .context import Runtime, console, runtime
+
+if TYPE_CHECKING:
+    from bot.server import SlackServer
+    from collector.core.settings import Settings
+
+
+class _Connection(Protocol):
+    """What serving uses of slack_bolt's SocketModeHandler (untyped there): connect once, close at the end."""
+
+    def connect(self) -> None: ...
+
+    def close(self) -> None: ...
+
 
 app = typer.Typer(help="Run the long-running processes: scheduler, mail, web.", no_args_is_help=True)
 
@@ -94,7 +110,6 @@ def web(
     reachable. Stop with Ctrl-C/SIGTERM.
     """
     import signal
-    import threading
 
     from bot.client import install_token_filter
     from bot.server import SlackServer
@@ -123,7 +138,7 @@ def web(
                 signal.signal(signum, lambda *_: stop.set())
             assert bot.link is not None  # build_app always makes one
             bot.link.start()
-            handler = SocketModeHandler(bolt, settings.slack_app_token, ping_interval=3)
+            handler: _Connection = SocketModeHandler(bolt, settings.slack_app_token, ping_interval=3)
             if _connect_until_stopped(handler, stop):
                 log.info("Slack app in Socket Mode")
             stop.wait()  # until SIGTERM or Ctrl-C; the sweep thread stops on the same event
@@ -146,7 +161,7 @@ def web(
         close_channels(bot.channels)
 
 
-def _connect_until_stopped(handler, stop) -> bool:
+def _connect_until_stopped(handler: _Connection, stop: threading.Event) -> bool:
     """Open the Socket Mode connection, retrying with backoff while Slack cannot be reached (a Slack outage
     at deploy time must not end the process); False if stopped first."""
     log = logging.getLogger(__name__)
@@ -162,7 +177,7 @@ def _connect_until_stopped(handler, stop) -> bool:
     return False
 
 
-def _logging(settings) -> None:
+def _logging(settings: Settings) -> None:
     """One line per event (JSON with LOG_FORMAT=json), secrets masked: collector/core/logs.py."""
     from collector.core.logs import configure_logging
 
@@ -182,7 +197,6 @@ def all_(
     laptop or a small site. SIGTERM or Ctrl-C stops each cleanly: SMTP sessions in a transaction finish or
     get a 421, the tick in hand finishes and the scheduler's lease is released, the web server stops."""
     import asyncio
-    import threading
 
     from collector.channels.registry import close_channels, describe
     from collector.cli.wiring import channels_for
@@ -215,10 +229,9 @@ def all_(
         log.info("all services stopped")
 
 
-def _web_in_thread(rt, host: str):
+def _web_in_thread(rt: Runtime, host: str) -> Callable[[], None] | None:
     """The Slack app's HTTP server in a thread, when Slack is configured for HTTP; a function that stops it
     (None when Slack is off or in Socket Mode, which `serve web` runs)."""
-    import threading
 
     settings = rt.settings
     log = logging.getLogger(__name__)
@@ -251,7 +264,7 @@ def _web_in_thread(rt, host: str):
     return stop
 
 
-def _health_only(rt, host: str) -> None:
+def _health_only(rt: Runtime, host: str) -> None:
     """Slack is not configured: keep the web process up for /healthz (a Procfile runner stops every process
     when one exits), say so once, and stop on SIGTERM."""
 
@@ -266,10 +279,9 @@ def _health_only(rt, host: str) -> None:
     _until_sigterm(server)
 
 
-def _until_sigterm(server) -> None:
+def _until_sigterm(server: SlackServer) -> None:
     """Serve HTTP until SIGTERM (shutdown from another thread: serve_forever waits for it) or Ctrl-C."""
     import signal
-    import threading
 
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
     try:

@@ -135,8 +135,8 @@ def _read_at(text: str, at: int, today: date | None) -> tuple[int, date | None, 
     for pattern, read in _READERS:
         match = pattern.match(text, at)
         if match:
-            value, day = read(match, today)
-            return match.end(), value, day
+            read_value, day = read(match, today)
+            return match.end(), read_value, day
     return None
 
 

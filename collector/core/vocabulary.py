@@ -1,4 +1,5 @@
-"""The status vocabulary: canonical statuses, their RAG colours and labels, and the loose words people write.
+"""The status vocabulary: canonical statuses, their RAG colours and labels, and the loose words people write;
+and the states a received message passes through.
 
 Decisions as data (Mailman's chains): the word table below is the one place that says what "in hand" or
 "slipped" means; both the plan importer and the reply parser read it.
@@ -18,6 +19,19 @@ class Status(StrEnum):
     NOT_STARTED = "not_started"
     WITHDRAWN = "withdrawn"
     NO_CHANGE = "no_change"  # reply-only: "same as last reported"
+
+
+class InboundState(StrEnum):
+    """Where a received message stands. The values are what the inbound_messages.state column stores; the
+    moves between them are store.inbound's mark_* functions, the only code that writes the column."""
+
+    NEW = "new"  # stored raw, not yet decided (a Slack reading held for the lead's confirmation stays new)
+    APPLIED = "applied"
+    NEEDS_REVIEW = "needs_review"
+    REJECTED = "rejected"
+    AUTO_REPLY = "auto_reply"
+    BOUNCE = "bounce"
+    FAILED = "failed"  # quarantined after repeated crashes; the raw bytes are kept
 
 
 RAG: dict[Status, str] = {

@@ -20,11 +20,12 @@ from sqlalchemy.orm import Session
 
 from collector.channels.protocol import ReceiptLine, ReceiptMessage, Recipient
 from collector.core.clock import Clock
-from collector.core.vocabulary import Status, label
+from collector.core.vocabulary import InboundState, Status, label
 from collector.replies import corrections
 from collector.replies.answerers import may_answer, principals
 from collector.replies.parsing.refs import dup_base, norm_ref, resolve_typed_ref
 from collector.replies.types import CONFIDENT, AskedAction, ParsedUpdate, ParseResult, Reply
+from store.inbound import mark_applied, mark_for_review
 from store.models import (
     Action,
     AuditEvent,
@@ -41,7 +42,7 @@ from store.queries import natural_key
 
 @dataclass
 class IntakeResult:
-    state: str  # "applied" | "needs_review"
+    state: InboundState  # APPLIED or NEEDS_REVIEW
     recorded: list[Update] = field(default_factory=list)
     review: list[str] = field(default_factory=list)  # what a person must look at, in plain words
     receipt: ReceiptMessage | None = None
@@ -62,13 +63,13 @@ def apply(session: Session, reply: Reply, *, clock: Clock, coordinator: str | No
         if vouched and reply.prompt_id is None and reply.round_id is not None:
             # a coordinator recording an update that came on paper: no prompt needed (the lead may have
             # no contact and so was never prompted); any live action of the round's plan may be named
-            prompt, round_ = None, session.get(Round, reply.round_id)
+            prompt, round_ = None, session.get_one(Round, reply.round_id)
             sender = session.get(Person, reply.sender_person_id) if reply.sender_person_id else None
             asked = _plan_actions(session, round_)
         else:
             prompt = _route(session, reply)
             sender = _authorise(session, reply, prompt, vouched=vouched)
-            round_, asked = session.get(Round, prompt.round_id), _asked(session, prompt)
+            round_, asked = session.get_one(Round, prompt.round_id), _asked(session, prompt)
     except _Stop as stop:  # the prompt, if routing found one, stays with the item for the reviewer
         return _to_review(session, reply, inbound, prompt, [str(stop)], None, clock)
     parsed = _parse(reply, asked, clock, _current_targets(session, asked))
@@ -85,7 +86,7 @@ def apply(session: Session, reply: Reply, *, clock: Clock, coordinator: str | No
             if matches:
                 update.ref, action = matches[0], by_ref[matches[0]]
         problem = _problem(session, update, action, round_, prompt, vouched=vouched)
-        if problem:
+        if problem or action is None:  # no action: problem says so
             review.append(f"{update.ref}: {problem}")
             continue
         recorded.append(
@@ -108,9 +109,9 @@ def apply(session: Session, reply: Reply, *, clock: Clock, coordinator: str | No
     if review:
         result = _to_review(session, reply, inbound, prompt, review, parsed, clock, recorded=recorded)
     else:
-        result = IntakeResult(state="applied", recorded=recorded, prompt=prompt)
+        result = IntakeResult(state=InboundState.APPLIED, recorded=recorded, prompt=prompt)
         if inbound is not None:
-            inbound.state, inbound.reason, inbound.processed_at = "applied", None, clock.now()
+            mark_applied(inbound, at=clock.now())
     _audit(session, reply, prompt, result, clock, coordinator)
     result.receipt = _receipt(session, prompt, recorded, result.review)
     return result
@@ -196,7 +197,15 @@ def _parse(reply: Reply, asked: list[Action], clock: Clock, targets: dict[int, d
     return parse_reply(reply.text, actions, today=clock.now().date())
 
 
-def _problem(session, update: ParsedUpdate, action, round_, prompt, *, vouched: bool) -> str | None:
+def _problem(
+    session: Session,
+    update: ParsedUpdate,
+    action: Action | None,
+    round_: Round,
+    prompt: Prompt | None,
+    *,
+    vouched: bool,
+) -> str | None:
     """Why this update cannot go on the record by itself, or None. A coordinator's word (vouched) settles
     doubt and conflicts."""
     if action is None:
@@ -222,14 +231,14 @@ def _problem(session, update: ParsedUpdate, action, round_, prompt, *, vouched: 
 
 
 def _record(
-    session,
+    session: Session,
     update: ParsedUpdate,
     action: Action,
     round_: Round,
     sender: Person | None,
     prompt: Prompt | None,
     reply: Reply,
-    inbound,
+    inbound: InboundMessage | None,
     clock: Clock,
     coordinator: str | None = None,
 ) -> Update:
@@ -289,10 +298,10 @@ def _previous(session: Session, action: Action, round_: Round) -> Status | None:
 
 
 def _to_review(
-    session,
+    session: Session,
     reply: Reply,
-    inbound,
-    prompt,
+    inbound: InboundMessage | None,
+    prompt: Prompt | None,
     review: list[str],
     parsed: ParseResult | None,
     clock: Clock,
@@ -300,8 +309,7 @@ def _to_review(
 ) -> IntakeResult:
     """Keep what could not be applied for a person, with the reasons and what the parser saw."""
     if inbound is not None:
-        inbound.state, inbound.processed_at = "needs_review", clock.now()
-        inbound.reason = "; ".join(review)[:2000]
+        mark_for_review(inbound, at=clock.now(), reason="; ".join(review)[:2000])
         inbound.prompt_id = prompt.id if prompt is not None else inbound.prompt_id
         inbound.person_id = reply.sender_person_id
         inbound.parsed = {
@@ -310,18 +318,20 @@ def _to_review(
             "updates": [u.as_json() for u in (parsed.updates if parsed else [])],
             "unknown_refs": list(parsed.unknown_refs if parsed else []),
         }
-    return IntakeResult(state="needs_review", recorded=recorded or [], review=review, prompt=prompt)
+    return IntakeResult(
+        state=InboundState.NEEDS_REVIEW, recorded=recorded or [], review=review, prompt=prompt
+    )
 
 
 def _receipt(
-    session, prompt: Prompt | None, recorded: list[Update], review: list[str]
+    session: Session, prompt: Prompt | None, recorded: list[Update], review: list[str]
 ) -> ReceiptMessage | None:
     """What was recorded, per action, and what a coordinator will look at: sent back to the lead."""
     if prompt is None or prompt.person_id is None:
         return None
-    person = session.get(Person, prompt.person_id)
-    round_ = session.get(Round, prompt.round_id)
-    plan = session.get(Plan, round_.plan_id)
+    person = session.get_one(Person, prompt.person_id)
+    round_ = session.get_one(Round, prompt.round_id)
+    plan = session.get_one(Plan, round_.plan_id)
     actions = {
         a.id: a for a in session.scalars(select(Action).where(Action.id.in_([u.action_id for u in recorded])))
     }
@@ -343,7 +353,12 @@ def _receipt(
 
 
 def _audit(
-    session, reply: Reply, prompt: Prompt | None, result: IntakeResult, clock: Clock, coordinator: str | None
+    session: Session,
+    reply: Reply,
+    prompt: Prompt | None,
+    result: IntakeResult,
+    clock: Clock,
+    coordinator: str | None,
 ) -> None:
     session.add(
         AuditEvent(
@@ -352,7 +367,7 @@ def _audit(
             via=reply.channel,
             entity="prompt" if prompt is not None else "round",
             entity_id=prompt.id if prompt is not None else reply.round_id,
-            event="reply.applied" if result.state == "applied" else "reply.needs_review",
+            event="reply.applied" if result.state == InboundState.APPLIED else "reply.needs_review",
             detail={
                 "recorded": [u.id for u in result.recorded],
                 "review": result.review,

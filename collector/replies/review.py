@@ -9,24 +9,26 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from collector.core.clock import Clock
 from collector.core.errors import NotFound, UserError
-from collector.core.vocabulary import Status
+from collector.core.vocabulary import InboundState, Status
 from collector.replies.corrections import withdraw_from_message
 from collector.replies.intake import IntakeResult, apply
 from collector.replies.parsing.refs import resolve_typed_ref
 from collector.replies.types import ParsedUpdate, Reply
 from store.audit import audit
+from store.inbound import mark_rejected
 from store.models import InboundMessage, Prompt, Round, Update
 
 
 def pending(session: Session, *, plan_id: int | None = None) -> list[InboundMessage]:
     """Items waiting for a person, oldest first (optionally only one plan's)."""
-    query = select(InboundMessage).where(InboundMessage.state == "needs_review")
+    query = select(InboundMessage).where(InboundMessage.state == InboundState.NEEDS_REVIEW.value)
     if plan_id is not None:
         query = (
             query.outerjoin(Prompt, InboundMessage.prompt_id == Prompt.id)
@@ -77,7 +79,7 @@ def _reply(item: InboundMessage, *, structured: list[ParsedUpdate] | None, promp
 
 
 def _open(item: InboundMessage) -> None:
-    if item.state != "needs_review":
+    if item.state != InboundState.NEEDS_REVIEW:
         raise UserError(f"message {item.id} is {item.state.replace('_', ' ')}, not waiting for review")
 
 
@@ -143,7 +145,7 @@ def replay(session: Session, item_id: int, *, clock: Clock, coordinator: str = "
 
 # What a rejection may undo: a reply still waiting (updates beside its question may be on the record already)
 # or one applied and later found wrong.
-REJECTABLE = ("needs_review", "applied")
+REJECTABLE = (InboundState.NEEDS_REVIEW, InboundState.APPLIED)
 
 
 def reject_item(
@@ -158,7 +160,7 @@ def reject_item(
         )
     withdrawn = withdraw_from_message(session, item.id, reason=reason, actor=coordinator, clock=clock)
     was = item.state
-    item.state, item.reason, item.processed_at = "rejected", reason, clock.now()
+    mark_rejected(item, at=clock.now(), reason=reason)
     _audit(
         session,
         item,
@@ -173,7 +175,7 @@ def reject_item(
 
 
 def _audit(
-    session: Session, item: InboundMessage, event: str, coordinator: str, clock: Clock, **detail
+    session: Session, item: InboundMessage, event: str, coordinator: str, clock: Clock, **detail: Any
 ) -> None:
     audit(
         session,

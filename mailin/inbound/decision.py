@@ -39,6 +39,7 @@ from collector.channels.protocol import ReceiptMessage
 from collector.channels.reply_address import LOCAL, reply_address
 from collector.core.clock import Clock
 from collector.core.settings import Settings
+from collector.core.vocabulary import InboundState
 from collector.replies import intake
 from collector.replies.types import Reply
 from collector.rounds.tick import Work
@@ -46,6 +47,7 @@ from mailin.inbound import bounces, held, routing
 from mailin.inbound import sender as sender_rule
 from mailin.inbound.parts import MailParts
 from mailin.inbound.probe import PROBE_HEADER, is_probe
+from store.inbound import mark_applied, mark_auto_reply, mark_bounce, mark_for_review, mark_rejected
 from store.models import AuditEvent, InboundMessage, Person, Prompt
 from store.people import contact_channel
 
@@ -73,7 +75,7 @@ def decide_message(
     # FOR UPDATE: when several mail processes share PostgreSQL, the second to reach a message waits for the
     # first's commit and then sees it decided (SQLite's BEGIN IMMEDIATE already serialises deciders).
     msg = s.get_one(InboundMessage, inbound_id, with_for_update=True, populate_existing=True)
-    if msg.state != "new":
+    if msg.state != InboundState.NEW:
         return None
     parts = parse(bytes(msg.raw))
     envelope = msg.envelope or {}
@@ -83,14 +85,14 @@ def decide_message(
     msg.parsed = {"subject": parts.subject, "from": parts.from_address, "defects": list(parts.defects)[:20]}
     head = _headers(bytes(msg.raw))
     if is_probe(head.get(PROBE_HEADER)):
-        msg.state, msg.processed_at = "rejected", now
-        msg.reason = "health probe (collector doctor): stored to prove the listener works, not a reply"
+        why = "health probe (collector doctor): stored to prove the listener works, not a reply"
+        mark_rejected(msg, at=now, reason=why)
         return Outcome("probe", msg.external_id)
     if parts.bounce:
         return _bounce(s, settings, clock, msg, bytes(msg.raw), parts.bounced_recipients)
     if parts.auto_reply or not mail_from or (parts.from_address or "").casefold() in ours:
-        msg.state, msg.processed_at = "auto_reply", now
-        msg.reason = "automatic reply" if parts.auto_reply else "null sender or our own address: not answered"
+        why = "automatic reply" if parts.auto_reply else "null sender or our own address: not answered"
+        mark_auto_reply(msg, at=now, reason=why)
         log.info("%s inbound %d: auto_reply, not parsed", msg.external_id, msg.id)
         return Outcome("auto_reply", msg.external_id)
     prompt, how = routing.route(
@@ -120,8 +122,9 @@ def decide_message(
         inbound_message_id=msg.id,
     )
     result = intake.apply(s, reply, clock=clock)
-    if msg.state == "new":  # intake sets it; never leave a processed message looking unprocessed
-        msg.state, msg.processed_at = result.state, now
+    if msg.state == InboundState.NEW:  # intake sets it; never leave a processed message looking unprocessed
+        settle = mark_applied if result.state == InboundState.APPLIED else mark_for_review
+        settle(msg, at=now, reason=msg.reason)
     target = result.prompt or prompt
     msg.person_id = sender.id if sender else msg.person_id
     if target is not None:
@@ -205,12 +208,11 @@ def _bounce(
     now = clock.now()
     failing, why = bounces.who_bounced(s, bounces.original_ids(raw), addresses)
     named = ", ".join(addresses)[:1800]
-    msg.state, msg.processed_at = "bounce", now
     if not failing:
-        msg.reason = f"bounce {why}" + (f" (names {named})" if named else "")
+        mark_bounce(msg, at=now, reason=f"bounce {why}" + (f" (names {named})" if named else ""))
         log.info("%s inbound %d: bounce %s", msg.external_id, msg.id, why)
         return Outcome("bounce", msg.external_id)
-    msg.reason = "bounced: " + ", ".join(p.email or "" for p in failing)[:1900]
+    mark_bounce(msg, at=now, reason="bounced: " + ", ".join(p.email or "" for p in failing)[:1900])
     log.info("%s inbound %d: bounce for %s", msg.external_id, msg.id, [p.email for p in failing])
     for person in failing:
         if person.email_failing_since is None:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from collector.channels.protocol import NoticeMessage, Recipient
 from collector.core.clock import Clock
 from collector.rounds.tick import Work
+from store.inbound import mark_for_review
 from store.models import AuditEvent, InboundMessage, Person, Plan, Prompt, Round
 from store.people import contact_channel
 
@@ -36,7 +37,7 @@ def hold(
 ) -> list[Work]:
     """Put `msg` in review as held; the notice to send the lead (none when nobody is known)."""
     why = f"sender not verified: {reason}"
-    msg.state, msg.processed_at, msg.reason = "needs_review", clock.now(), why[:2000]
+    mark_for_review(msg, at=clock.now(), reason=why[:2000])
     msg.person_id = claimed.id if claimed is not None else None
     if prompt is not None:
         msg.prompt_id, msg.round_id = prompt.id, prompt.round_id

@@ -37,10 +37,12 @@ from sqlalchemy.orm import Session
 from collector.channels.protocol import Channel
 from collector.core.clock import Clock
 from collector.core.settings import Settings
+from collector.core.vocabulary import InboundState
 from collector.rounds.tick import Ticker, Work, _Claim
 from mailin.inbound.decision import CHANNEL, Outcome, audit_event, decide_message
 from mailin.inbound.parts import MailParts
 from store.db import session_scope
+from store.inbound import mark_failed
 from store.models import InboundMessage
 
 log = logging.getLogger(__name__)
@@ -68,7 +70,7 @@ def process_pending(
     with session_scope(engine, read_only=True) as s:
         query = (
             select(InboundMessage.id)
-            .where(InboundMessage.channel == CHANNEL, InboundMessage.state == "new")
+            .where(InboundMessage.channel == CHANNEL, InboundMessage.state == InboundState.NEW)
             .order_by(InboundMessage.received_at, InboundMessage.id)
         )
         ids = list(s.scalars(query.limit(limit) if limit else query))
@@ -195,7 +197,7 @@ def _claim(engine: Engine, inbound_ids: list[int]) -> dict[int, tuple[int, str]]
     with session_scope(engine) as s:
         bump = (
             update(InboundMessage)
-            .where(InboundMessage.id.in_(inbound_ids), InboundMessage.state == "new")
+            .where(InboundMessage.id.in_(inbound_ids), InboundMessage.state == InboundState.NEW)
             .values(attempts=InboundMessage.attempts + 1)
             .returning(InboundMessage.id, InboundMessage.attempts, InboundMessage.external_id)
         )
@@ -206,7 +208,7 @@ def _claim(engine: Engine, inbound_ids: list[int]) -> dict[int, tuple[int, str]]
 def _quarantine(engine: Engine, clock: Clock, inbound_id: int, external_id: str, error: str) -> Outcome:
     with session_scope(engine) as s:
         msg = s.get_one(InboundMessage, inbound_id)
-        msg.state, msg.reason, msg.processed_at = "failed", error, clock.now()
+        mark_failed(msg, at=clock.now(), reason=error)
         s.add(audit_event(clock, "inbound", inbound_id, "inbound.failed", error=error, attempts=msg.attempts))
     log.error("%s inbound %d quarantined as failed: %s", external_id, inbound_id, error)
     return Outcome("failed", external_id)

@@ -21,7 +21,7 @@ from email.policy import SMTP
 from pathlib import Path
 from typing import Protocol
 
-from collector.channels.outbox import slug, write_atomic
+from collector.channels.outbox import file_slug, write_atomic
 from collector.channels.protocol import (
     EscalationMessage,
     NoticeMessage,
@@ -109,7 +109,7 @@ class EmailChannel:
         """The message as an .eml file, written whole or not at all
         (collector.channels.outbox.write_atomic)."""
         now = self.clock.now().astimezone(UTC)
-        path = self.directory / f"{now:%Y%m%dT%H%M%SZ}-{kind}-{slug(to.name)}-{uuid.uuid4().hex[:8]}.eml"
+        path = self.directory / f"{now:%Y%m%dT%H%M%SZ}-{kind}-{file_slug(to.name)}-{uuid.uuid4().hex[:8]}.eml"
         write_atomic(path, msg.as_bytes(policy=SMTP))
         return path
 

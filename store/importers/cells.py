@@ -7,16 +7,14 @@ item) so the interpreter never sees markup.
 
 from __future__ import annotations
 
-import html as html_entities
 import re
+
+from collector.core.text import markup_to_text
 
 BULLET = "• "
 # Glyphs documents use for bullets; a private-use Symbol-font bullet (U+F0B7) shows up in Word exports.
 BULLET_GLYPHS = "•▪◦●○■□➢►▶✓✔\uf0b7\uf0a7\uf0d8"
 _GLYPH_SPLIT = re.compile(rf"\s*[{re.escape(BULLET_GLYPHS)}]\s*")
-_BLOCK_TAG = re.compile(r"<\s*/?\s*(p|div|br|tr|ul|ol|h[1-6])\b[^>]*>", re.IGNORECASE)
-_LI_TAG = re.compile(r"<\s*li\b[^>]*>", re.IGNORECASE)
-_ANY_TAG = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")
 
 
@@ -26,10 +24,7 @@ def normalise_cell(raw: str, *, html: bool = False) -> str:
     exports get html: in a real Word or Excel cell "Budget < 5% > 3%" is text."""
     text = raw
     if html and "<" in text and ">" in text:
-        text = _LI_TAG.sub("\n" + BULLET, text)
-        text = _BLOCK_TAG.sub("\n", text)
-        text = _ANY_TAG.sub(" ", text)
-        text = html_entities.unescape(text)
+        text = markup_to_text(text, item=BULLET, gap=" ")
     paragraphs: list[str] = []
     for line in text.replace("\r", "\n").split("\n"):
         paragraphs.extend(_split_glyphs(line))

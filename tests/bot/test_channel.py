@@ -20,7 +20,7 @@ from collector.channels.protocol import AskedItem, ChannelError, PromptMessage, 
 from store.db import session_scope
 from store.models import AuditEvent
 from tests.bot.conftest import SAM
-from tests.rounds.fakes import RecordingChannel
+from tests.fakes.channels import RecordingChannel
 
 LONG = (
     "Deliver the ‏مشروع‏ accessibility programme 🚀 across every directorate, " * 60

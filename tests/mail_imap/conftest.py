@@ -13,10 +13,10 @@ from collector.rounds.tick import tick
 from mailin.inbound.imap_config import parse_mailbox_url
 from mailin.inbound.imap_reader import MailboxReader
 from store.db import session_scope
+from tests.fakes.channels import RecordingChannel
 from tests.mail_imap.dovecot import PASSWORD, USER, Dovecot
 from tests.mail_imap.token_server import TokenServer
 from tests.rounds import personas
-from tests.rounds.fakes import RecordingChannel
 from tests.rounds.helpers import open_harbourside, prompts
 
 DOMAIN = "council.test"

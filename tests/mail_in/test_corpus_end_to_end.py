@@ -41,7 +41,7 @@ from mailin.inbound.server import MailHandler, ServerThread
 from store.db import make_engine, session_scope, upgrade
 from store.models import Action, Delivery, InboundMessage, Person, Plan, Prompt, PromptAction, Round, Update
 from tests.databases import fresh_database
-from tests.rounds.fakes import RecordingChannel
+from tests.fakes.channels import RecordingChannel
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "mail"
 LABELS: dict[str, dict] = json.loads((CORPUS / "labels.json").read_text(encoding="utf-8"))

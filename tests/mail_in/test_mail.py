@@ -20,8 +20,8 @@ from mailin.inbound.process import process_pending
 from mailin.inbound.server import MailHandler, ServerThread
 from store.db import session_scope
 from store.models import Delivery, InboundMessage, Person, Update
+from tests.fakes.channels import RecordingChannel
 from tests.rounds import personas
-from tests.rounds.fakes import RecordingChannel
 from tests.rounds.helpers import open_harbourside, prompts
 
 DOMAIN = "updates.harbourside.test"

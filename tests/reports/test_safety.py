@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 
 from docx import Document
 
+from collector.core.text import slug
 from reports.build import basename
 from reports.compile import compile_report
 from reports.render.docx import render_docx
 from reports.render.html import environment
-from reports.safe import clean_text, safe_url, slug
+from reports.safe import clean_text, safe_url
 from store.db import session_scope
 from store.models import Update
 from tests.reports import world
@@ -60,8 +61,8 @@ def test_only_http_links_survive():
 
 
 def test_file_names_are_slugs_without_separators_or_line_breaks(sqlite_report):
-    assert slug("../../etc/passwd\r\nX: y") == "etc-passwd-x-y"
-    assert slug("") == "report" and slug("Équipe ✓") == "equipe"
+    assert slug("../../etc/passwd\r\nX: y", fallback="report") == "etc-passwd-x-y"
+    assert slug("", fallback="report") == "report" and slug("Équipe ✓", fallback="report") == "equipe"
     assert basename(sqlite_report) == "harbourside-summer-2027"
 
 

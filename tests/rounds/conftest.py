@@ -13,8 +13,8 @@ from collector.cli.context import Runtime
 from collector.core.clock import FrozenClock
 from collector.core.settings import Settings
 from store.db import session_scope
+from tests.fakes.channels import RecordingChannel
 from tests.rounds import personas
-from tests.rounds.fakes import RecordingChannel
 
 # Monday 1 March 2027, 09:30 in London (GMT): a round opens; the clocks go forward on Sunday 28 March and
 # Easter (Good Friday 26 March, Easter Monday 29 March) falls in the reminder window of a round due 31 March.

@@ -24,7 +24,7 @@ from collector.rounds.status import delivery_line, round_status
 from collector.rounds.tick import DEFAULT_LEASE, Ticker, Work
 from store.db import session_scope
 from store.models import Person, Prompt, Round
-from tests.rounds.fakes import RecordingChannel
+from tests.fakes.channels import RecordingChannel
 from tests.rounds.helpers import deliveries, open_harbourside, prompts, run
 
 LATER = DEFAULT_LEASE + timedelta(seconds=1)

@@ -13,7 +13,7 @@ from collector.rounds.status import round_status
 from collector.rounds.tick import DEFAULT_LEASE, MAX_ATTEMPTS, Ticker, tick
 from store.db import make_engine, session_scope
 from store.models import Delivery, Round
-from tests.rounds.fakes import RecordingChannel, crash_on
+from tests.fakes.channels import RecordingChannel, crash_on
 from tests.rounds.helpers import deliveries, open_harbourside, prompts, run
 
 LATER = DEFAULT_LEASE + timedelta(seconds=1)

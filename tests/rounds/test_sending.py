@@ -12,7 +12,7 @@ from collector.core.settings import Settings
 from collector.rounds.tick import send_pending
 from store.db import session_scope
 from store.models import AuditEvent, Delivery, Person
-from tests.rounds.fakes import RecordingChannel, fail_for
+from tests.fakes.channels import RecordingChannel, fail_for
 from tests.rounds.helpers import deliveries, open_harbourside, prompts, run
 
 

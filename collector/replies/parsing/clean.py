@@ -8,13 +8,11 @@ view (where "https://x/1.2/green" cannot look like a ref or a status) is the sam
 
 from __future__ import annotations
 
-import html
 import re
 
+from collector.core.text import markup_to_text
+
 # Each pattern is bounded ({0,n}) so no input can make it backtrack for long.
-_HTML_BREAK = re.compile(r"<\s*/?\s*(?:br|p|div|li|tr|h[1-6])\b[^<>]{0,200}>", re.I)
-_HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]{0,20}(?:\s[^<>]{0,300})?/?>")
-_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,10});")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
@@ -41,13 +39,7 @@ def normalise(text: str) -> str:
     Quote markers ("> ") at line starts are dropped: an inline answer under a quoted action reads the
     same whether or not the client kept the markers.
     """
-    text = _LINE_BREAKS.sub("\n", text)
-    if "<" in text:
-        text = _HTML_BREAK.sub("\n", text)
-        text = _HTML_TAG.sub("", text)
-    if "&" in text:
-        text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
-        text = _LINE_BREAKS.sub("\n", text)
+    text = _LINE_BREAKS.sub("\n", markup_to_text(_LINE_BREAKS.sub("\n", text)))
     text = _CONTROL.sub(" ", text)
     text = _SPACES.sub(" ", text)
     text = _INVISIBLE.sub("", text)

@@ -14,6 +14,7 @@ risk. A revised target is read against the action's current target when the prom
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -25,7 +26,7 @@ from .evidence import find_links
 from .fields import read_answer
 from .refs import RefIndex
 from .segments import Piece
-from .status import Reading, explicit, resolve, signals
+from .status import Reading, Signal, explicit, resolve, signals
 from .targets import RevisedTarget, against, find_revised
 from .tidy import strip_label, tidy
 from .tokens import tokenize
@@ -74,7 +75,7 @@ def read_piece(piece: Piece, index: RefIndex, today: date | None) -> tuple[Draft
         masked = " " * len(subject) + masked[len(subject) :]
     # Only the Status line's first sentence is its label: "Status: at risk. We completed the survey ..."
     label = _FIRST_SENTENCE.match(answer.status or "")
-    field = signals(mask(label.group())) if label and label.group().strip() else ()
+    field: Sequence[Signal] = signals(mask(label.group())) if label and label.group().strip() else ()
     if label and field:  # "Status: green. Actually, please mark it as amber.": the later instruction
         later = mask(answer.status or "")
         field = [s for s in signals(later) if s.start >= label.end() and explicit(later, s)][-1:] or field

@@ -145,7 +145,9 @@ def _norm_of(index: RefIndex, ref: str) -> str:
     return next(n for n, r in index.by_norm.items() if r == ref)
 
 
-def _classify(text: str, line_start: int, group: RefGroup, refs, unknown, how) -> Starter | None:
+def _classify(
+    text: str, line_start: int, group: RefGroup, refs: list[str], unknown: list[str], how: str
+) -> Starter | None:
     pre = text[max(line_start, group.start - _CONTEXT) : group.start]
     lead = _lead_in(pre)
     lead_words = " ".join(lead.group(0).lower().replace(":", " ").replace(",", " ").split()) if lead else ""

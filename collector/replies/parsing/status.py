@@ -280,11 +280,16 @@ def resolve(body: Sequence[Signal], field: Sequence[Signal] | None = None, text:
     others = [s for s in said if s is not primary and s.status is not None and s.certainty == "direct"]
     other = next((s for s in others if _disagree(primary.status, s.status)), None)
     conflict = None if other is None else ("mixed" if tier == "body" else "contradicted")
-    if conflict == "contradicted" and primary.status is Status.ON_TRACK and TONE.get(other.status) == "bad":
+    if conflict == "contradicted" and primary.status is Status.ON_TRACK and _tone(other) == "bad":
         # "progressing well but a bit behind": the caveat is the news, and the words are one story.
-        primary, other = _most_telling([s for s in others if TONE.get(s.status) == "bad"]), primary
+        primary, other = _most_telling([s for s in others if _tone(s) == "bad"]), primary
         conflict = "mixed"
     return Reading(primary.status, primary.certainty, tier, primary.mended, conflict, False, primary, other)
+
+
+def _tone(signal: Signal | None) -> str | None:
+    """Whether a signal is good or bad news, as the phrase table says (None: no signal, or no tone)."""
+    return TONE.get(signal.status) if signal is not None and signal.status is not None else None
 
 
 def explicit(text: str, signal: Signal) -> bool:
