@@ -393,11 +393,10 @@ class Delivery(Base):
 
     The idempotency key says what the send is for ("prompt:{prompt_id}", "reminder:{prompt_id}:{local date}",
     "escalation:{round_id}:{person_id}", "receipt:{inbound id}"): inserting a second row with the same key
-    fails, and that failure means "already done". Sends are at least once (collector/rounds/tick.py has the
-    policy):
-    the row keeps the message it carries (payload) and a send_id made once, at the first claim, from which
-    the channel derives the message's id (an email's Message-ID), so a send re-made after a crash is the
-    same message and a relay that already has it can drop the copy. States:
+    fails, and that failure means "already done". Sends are at least once (collector/rounds/delivery.py has
+    the policy): the row keeps the message it carries (payload) and a send_id made once, at the first claim,
+    from which the channel derives the message's id (an email's Message-ID), so a send re-made after a crash
+    is the same message and a relay that already has it can drop the copy. States:
       claimed    taken by a process that is calling the channel now, or crashed while doing so: a claim
                  older than the lease is taken again and re-sent from its payload
       sent       the channel accepted it (external_id says where it went); channel "outbox" means it was

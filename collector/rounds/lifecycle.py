@@ -1,9 +1,9 @@
 """A round's lifecycle: who is asked about what when it opens, closing, reopening, finding one.
 
 Opening decides everything the round will ask and writes it down (prompts, the actions of each, who could
-not be reached); it sends nothing. Sending is the tick's claim-and-do work (collector/rounds/tick.py), run
-right
-after `collector round open` and by the scheduler, so a crash between the two loses nothing.
+not be reached); it sends nothing. Sending is the delivery engine's claim-and-do work
+(collector/rounds/delivery.py), run right after `collector round open` and by the scheduler, so a crash
+between the two loses nothing.
 
 Who is asked about what is collector/rounds/asking.py's; how a round stands is collector/rounds/status.py's.
 """

@@ -22,8 +22,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from collector.rounds.delivery import DEFAULT_LEASE
 from collector.rounds.figures import round_figures
-from collector.rounds.tick import DEFAULT_LEASE
 from store.models import Delivery, Person, Plan, Prompt, PromptAction, Round, Update
 from store.queries import natural_key
 

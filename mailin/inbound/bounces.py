@@ -28,7 +28,7 @@ from email.policy import compat32
 from sqlalchemy import select
 
 from collector.channels.protocol import NoticeMessage, Recipient
-from collector.rounds.tick import Work
+from collector.rounds.work import Work
 from store.models import Delivery, Person, Plan, PlanCoordinator, Prompt, Round
 from store.people import contact_channel
 

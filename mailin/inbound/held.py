@@ -14,7 +14,7 @@ import logging
 
 from collector.channels.protocol import NoticeMessage, Recipient
 from collector.core.clock import Clock
-from collector.rounds.tick import Work
+from collector.rounds.work import Work
 from store.models import AuditEvent, InboundMessage, Person, Plan, Prompt, Round
 from store.people import contact_channel
 
