@@ -23,7 +23,8 @@ from bot.record import Choice, Outcome, record
 from collector.rounds.delivery import Deliverer
 from collector.rounds.work import Work
 from store.db import session_scope
-from store.models import Person, Prompt
+from store.models.directory import Person
+from store.models.rounds import Prompt
 from store.people import contact_channel
 
 log = logging.getLogger(__name__)

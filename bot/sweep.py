@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from bot import text
 from bot.context import Bot
 from store.db import session_scope
-from store.models import InboundMessage
+from store.models.records import InboundMessage
 
 log = logging.getLogger(__name__)
 

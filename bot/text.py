@@ -27,7 +27,10 @@ from collector.replies.parsing import parse_reply
 from collector.replies.review import parsed_updates
 from collector.replies.types import CONFIDENT, AskedAction, ParsedUpdate, Reply
 from store.db import session_scope
-from store.models import Action, Delegation, InboundMessage, Plan, Prompt, PromptAction, Round
+from store.models.directory import Delegation
+from store.models.plans import Action, Plan
+from store.models.records import InboundMessage
+from store.models.rounds import Prompt, PromptAction, Round
 
 log = logging.getLogger(__name__)
 

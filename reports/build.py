@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from collector.core.errors import UserError
 from reports.model import ReportData
 from reports.safe import slug
-from store.models import Report
+from store.models.records import Report
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,7 @@ def build_for_slack(
     from reports.compile import compile_report
     from reports.render.md import render_md
     from store.db import session_scope
-    from store.models import Plan
+    from store.models.plans import Plan
     from store.queries import find_plan
 
     clock = clock or SystemClock()

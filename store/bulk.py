@@ -15,7 +15,10 @@ from typing import NamedTuple
 from sqlalchemy.orm import Session
 
 from store.importers.draft import ActionDraft, LeadDraft
-from store.models import Action, ActionLead, Person, Round, Section, Team, Update
+from store.models.directory import Person, Team
+from store.models.plans import Action, ActionLead, Section
+from store.models.rounds import Round
+from store.models.updates import Update
 from store.queries import qualified_ref
 
 

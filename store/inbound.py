@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from store.db import session_scope
-from store.models import InboundMessage
+from store.models.records import InboundMessage
 
 
 @dataclass(frozen=True)

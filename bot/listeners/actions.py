@@ -19,7 +19,8 @@ from bot.record import Choice, check
 from collector.core.vocabulary import Status
 from collector.replies.review import parsed_updates
 from store.db import session_scope
-from store.models import InboundMessage, Prompt
+from store.models.records import InboundMessage
+from store.models.rounds import Prompt
 
 log = logging.getLogger(__name__)
 

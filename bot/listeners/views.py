@@ -20,7 +20,7 @@ from bot.record import Choice
 from bot.text import AWAITING
 from collector.core.vocabulary import Status
 from store.db import session_scope
-from store.models import InboundMessage
+from store.models.records import InboundMessage
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,10 @@ from sqlalchemy.orm import Session
 
 from collector.channels.protocol import AskedItem, EscalationMessage, Missing, PromptMessage, Recipient
 from collector.core.vocabulary import Status
-from store.models import Action, Person, Plan, PlanCoordinator, Prompt, PromptAction, Round, Update
+from store.models.directory import Person
+from store.models.plans import Action, Plan, PlanCoordinator
+from store.models.rounds import Prompt, PromptAction, Round
+from store.models.updates import Update
 from store.queries import natural_key, qualified_ref
 
 

@@ -131,7 +131,7 @@ def _lead_prompt(session, message, person_id: int) -> int:
     from sqlalchemy import select
 
     from collector.core.errors import UserError
-    from store.models import Prompt, Round
+    from store.models.rounds import Prompt, Round
 
     prompt = session.scalar(
         select(Prompt.id)

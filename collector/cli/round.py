@@ -90,7 +90,7 @@ def open_(
     from collector.channels.registry import carrier, close_channels
     from collector.rounds.lifecycle import open_round
     from collector.rounds.tick import send_pending
-    from store.models import Person
+    from store.models.directory import Person
     from store.people import usable_channels
     from store.queries import find_plan
 

@@ -24,18 +24,12 @@ from collector.core.vocabulary import Status, label
 from collector.replies import corrections
 from collector.replies.parsing.refs import dup_base, norm_ref, resolve_typed_ref
 from collector.replies.types import CONFIDENT, AskedAction, ParsedUpdate, ParseResult, Reply
-from store.models import (
-    Action,
-    AuditEvent,
-    Delegation,
-    InboundMessage,
-    Person,
-    Plan,
-    Prompt,
-    PromptAction,
-    Round,
-    Update,
-)
+from store.audit import audit
+from store.models.directory import Delegation, Person
+from store.models.plans import Action, Plan
+from store.models.records import InboundMessage
+from store.models.rounds import Prompt, PromptAction, Round
+from store.models.updates import Update
 from store.queries import natural_key
 
 
@@ -350,18 +344,15 @@ def _receipt(
 def _audit(
     session, reply: Reply, prompt: Prompt | None, result: IntakeResult, clock: Clock, coordinator: str | None
 ) -> None:
-    session.add(
-        AuditEvent(
-            at=clock.now(),
-            actor=coordinator or (reply.sender_address or f"person:{reply.sender_person_id}"),
-            via=reply.channel,
-            entity="prompt" if prompt is not None else "round",
-            entity_id=prompt.id if prompt is not None else reply.round_id,
-            event="reply.applied" if result.state == "applied" else "reply.needs_review",
-            detail={
-                "recorded": [u.id for u in result.recorded],
-                "review": result.review,
-                "inbound_message_id": reply.inbound_message_id,
-            },
-        )
+    audit(
+        session,
+        at=clock.now(),
+        actor=coordinator or (reply.sender_address or f"person:{reply.sender_person_id}"),
+        via=reply.channel,
+        entity="prompt" if prompt is not None else "round",
+        entity_id=prompt.id if prompt is not None else reply.round_id,
+        event="reply.applied" if result.state == "applied" else "reply.needs_review",
+        recorded=[u.id for u in result.recorded],
+        review=result.review,
+        inbound_message_id=reply.inbound_message_id,
     )

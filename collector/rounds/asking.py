@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 
 from collector.core.errors import UserError
 from collector.core.vocabulary import Status
-from store.models import Action, ActionLead, Person, Plan, Team, Update
+from store.models.directory import Person, Team
+from store.models.plans import Action, ActionLead, Plan
+from store.models.updates import Update
 from store.people import contact_channel, unreachable_reason
 from store.queries import PlanTree, lead_name, natural_key
 from store.teams import team_channel, team_unreachable_reason

@@ -5,7 +5,7 @@ that email and Slack answer with all send through this one engine, so every mess
 same rules. Callers describe each send as a Work item (collector/rounds/work.py); a Deliverer claims it,
 sends it, and records it.
 
-Delivery policy (store.models.Delivery has the states):
+Delivery policy (store.models.rounds.Delivery has the states):
   * Every send has its Delivery row, with a unique idempotency key, committed BEFORE the channel is called.
     A second process inserting the same key fails, and that failure means "already done" (the second guard,
     after the scheduler's lease).
@@ -49,7 +49,8 @@ from collector.core.workdays import retry_delay
 from collector.rounds.work import Claim, DeliveryReport, Message, Work, ready
 from store.audit import audit
 from store.db import session_scope
-from store.models import Delivery, Person, Prompt
+from store.models.directory import Person
+from store.models.rounds import Delivery, Prompt
 from store.people import usable_channels
 
 log = logging.getLogger(__name__)
@@ -351,8 +352,8 @@ class Deliverer:
     # -- the audit ------------------------------------------------------------------------------------------
 
     def _event(self, s: Session, entity: str, entity_id: int | None, event: str, **detail: Any) -> None:
-        at, who = self.clock.now(), {"actor": self.actor, "via": self.via}
-        audit(s, at=at, entity=entity, entity_id=entity_id, event=event, **who, **detail)
+        at, actor, via = self.clock.now(), self.actor, self.via
+        audit(s, at=at, actor=actor, via=via, entity=entity, entity_id=entity_id, event=event, **detail)
 
     def _audit(self, s: Session, event: str, d: Delivery, **detail: Any) -> None:
         entity, entity_id = ("prompt", d.prompt_id) if d.prompt_id else ("round", d.round_id)

@@ -28,7 +28,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.models import Action, Plan, Prompt, PromptAction, Round, Update
+from store.models.plans import Action, Plan
+from store.models.rounds import Prompt, PromptAction, Round
+from store.models.updates import Update
 from store.queries import PlanTree, load_tree, natural_key
 
 ANSWERED, NO_STATUS, COVERED = "answered", "no_status", "covered"

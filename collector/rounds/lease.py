@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from collector.core.clock import Clock
 from store.db import session_scope
-from store.models import SchedulerLease
+from store.models.rounds import SchedulerLease
 
 
 def holder_id() -> str:

@@ -22,13 +22,9 @@ from collector.core.clock import Clock
 from collector.core.errors import NotFound, UserError
 from collector.core.workdays import end_of_day, local_date, zone
 from collector.rounds.asking import Ask, Unreachable, in_subset, open_action_ids, who_is_asked
-from store.models import (
-    AuditEvent,
-    Plan,
-    Prompt,
-    PromptAction,
-    Round,
-)
+from store.audit import audit
+from store.models.plans import Plan
+from store.models.rounds import Prompt, PromptAction, Round
 from store.queries import load_tree
 
 _SEASONS = {12: "Winter", 1: "Winter", 2: "Winter", 3: "Spring", 4: "Spring", 5: "Spring"}
@@ -176,10 +172,8 @@ def _write(
 def _audit(
     session: Session, round_: Round, now: datetime, actor: str, via: str, event: str, **detail: Any
 ) -> None:
-    session.add(
-        AuditEvent(
-            at=now, actor=actor, via=via, entity="round", entity_id=round_.id, event=event, detail=detail
-        )
+    audit(
+        session, at=now, actor=actor, via=via, entity="round", entity_id=round_.id, event=event, detail=detail
     )
 
 

@@ -18,7 +18,9 @@ from collector.rounds.delivery import Deliverer
 from collector.rounds.tick import reminder_builder
 from collector.rounds.work import Work
 from store.db import session_scope
-from store.models import Person, Plan, Prompt, Round
+from store.models.directory import Person
+from store.models.plans import Plan
+from store.models.rounds import Prompt, Round
 from store.people import contact_channel
 
 

@@ -27,7 +27,10 @@ from collector.core.clock import Clock
 from collector.core.errors import UserError
 from collector.core.workdays import local_date
 from collector.rounds.lifecycle import RoundPlan, close_round, open_round, open_round_of
-from store.models import AuditEvent, Person, Plan, PlanCoordinator, Round
+from store.audit import audit
+from store.models.directory import Person
+from store.models.plans import Plan, PlanCoordinator
+from store.models.rounds import Round
 from store.people import resolve_person
 
 _DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
@@ -184,10 +187,15 @@ def open_due_slot(
 def _audit(
     session: Session, plan: Plan, clock: Clock, actor: str, via: str, event: str, **detail: object
 ) -> None:
-    session.add(
-        AuditEvent(
-            at=clock.now(), actor=actor, via=via, entity="plan", entity_id=plan.id, event=event, detail=detail
-        )
+    audit(
+        session,
+        at=clock.now(),
+        actor=actor,
+        via=via,
+        entity="plan",
+        entity_id=plan.id,
+        event=event,
+        detail=detail,
     )
 
 
@@ -264,16 +272,8 @@ def set_schedule(
     plan.updated_at = now
     result = cadence(plan, default_tz)
     detail = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in result.__dict__.items()}
-    session.add(
-        AuditEvent(
-            at=now,
-            actor=actor,
-            via="cli",
-            entity="plan",
-            entity_id=plan.id,
-            event="plan.scheduled",
-            detail=detail,
-        )
+    audit(
+        session, at=now, actor=actor, entity="plan", entity_id=plan.id, event="plan.scheduled", detail=detail
     )
     return result
 
@@ -307,16 +307,16 @@ def set_coordinators(
         session.delete(row)
         removed.append(person.display)
     if added or removed:
-        session.add(
-            AuditEvent(
-                at=clock.now(),
-                actor=actor,
-                via="cli",
-                entity="plan",
-                entity_id=plan.id,
-                event="plan.coordinators",
-                detail={"added": added, "removed": removed},
-            )
+        at, event = clock.now(), "plan.coordinators"
+        audit(
+            session,
+            at=at,
+            actor=actor,
+            entity="plan",
+            entity_id=plan.id,
+            event=event,
+            added=added,
+            removed=removed,
         )
     session.flush()
     return coordinators(session, plan)

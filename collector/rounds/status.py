@@ -24,7 +24,10 @@ from sqlalchemy.orm import Session
 
 from collector.rounds.delivery import DEFAULT_LEASE
 from collector.rounds.figures import round_figures
-from store.models import Delivery, Person, Plan, Prompt, PromptAction, Round, Update
+from store.models.directory import Person
+from store.models.plans import Plan
+from store.models.rounds import Delivery, Prompt, PromptAction, Round
+from store.models.updates import Update
 from store.queries import natural_key
 
 

@@ -29,7 +29,9 @@ from collector.rounds.schedule import open_due_slot
 from collector.rounds.work import Built, DeliveryReport, Work, ready
 from store.audit import audit
 from store.db import session_scope
-from store.models import Delivery, Person, Plan, Prompt, Round
+from store.models.directory import Person
+from store.models.plans import Plan
+from store.models.rounds import Delivery, Prompt, Round
 from store.people import contact_channel
 
 log = logging.getLogger(__name__)
@@ -147,11 +149,9 @@ class Ticker:
                 closing = update(Round).where(Round.id == round_id, Round.state == "open")
                 closed = cast(CursorResult[Any], s.execute(closing.values(state="closed", closed_at=now)))
                 if closed.rowcount == 1:
-                    at, who = self.clock.now(), {"actor": self.actor, "via": self.via}
-                    why = "its closing day has passed"
-                    audit(
-                        s, at=at, entity="round", entity_id=round_id, event="round.closed", reason=why, **who
-                    )
+                    at, why = self.clock.now(), "its closing day has passed"
+                    audit(s, at=at, actor=self.actor, via=self.via, entity="round", entity_id=round_id,
+                          event="round.closed", reason=why)  # fmt: skip
                     log.info("round %s closed: its closing day has passed", round_id)
                     self.report.closed += 1
         return len(round_ids)

@@ -29,7 +29,9 @@ from sqlalchemy import select
 
 from collector.channels.protocol import NoticeMessage, Recipient
 from collector.rounds.work import Work
-from store.models import Delivery, Person, Plan, PlanCoordinator, Prompt, Round
+from store.models.directory import Person
+from store.models.plans import Plan, PlanCoordinator
+from store.models.rounds import Delivery, Prompt, Round
 from store.people import contact_channel
 
 _ID = re.compile(r"<[^<>\s]+>")

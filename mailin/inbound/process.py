@@ -55,6 +55,7 @@ from email.policy import compat32
 from typing import Any
 
 from sqlalchemy import Engine, func, select, update
+from sqlalchemy.orm import Session
 
 from collector.channels.protocol import Channel, ReceiptMessage
 from collector.core.clock import Clock
@@ -66,8 +67,11 @@ from collector.rounds.work import Work
 from mailin.inbound import bounces, held, routing
 from mailin.inbound import sender as sender_rule
 from mailin.inbound.probe import PROBE_HEADER, is_probe
+from store.audit import audit
 from store.db import session_scope
-from store.models import AuditEvent, InboundMessage, Person, Prompt
+from store.models.directory import Person
+from store.models.records import InboundMessage
+from store.models.rounds import Prompt
 from store.people import contact_channel
 
 log = logging.getLogger(__name__)
@@ -242,7 +246,7 @@ def _quarantine(engine: Engine, clock: Clock, inbound_id: int, external_id: str,
     with session_scope(engine) as s:
         msg = s.get_one(InboundMessage, inbound_id)
         msg.state, msg.reason, msg.processed_at = "failed", error, clock.now()
-        s.add(_event(clock, "inbound", inbound_id, "inbound.failed", error=error, attempts=msg.attempts))
+        _event(s, clock, "inbound", inbound_id, "inbound.failed", error=error, attempts=msg.attempts)
     log.error("%s inbound %d quarantined as failed: %s", external_id, inbound_id, error)
     return _Outcome("failed", external_id)
 
@@ -391,22 +395,21 @@ def _bounce(
     for person in failing:
         if person.email_failing_since is None:
             person.email_failing_since = now
-        s.add(
-            _event(
-                clock, "person", person.id, "person.email_bounced", inbound_message_id=msg.id,
-                address=person.email,
-            )
+        _event(
+            s, clock, "person", person.id, "person.email_bounced", inbound_message_id=msg.id,
+            address=person.email,
         )  # fmt: skip
     return _Outcome("bounce", msg.external_id, notices=bounces.notices(s, msg.id, failing))
 
 
-def _event(clock: Clock, entity: str, entity_id: int | None, event: str, **detail: Any) -> AuditEvent:
-    return AuditEvent(
+def _event(s: Session, clock: Clock, entity: str, entity_id: int | None, event: str, **detail: Any) -> None:
+    audit(
+        s,
         at=clock.now(),
         actor="mail",
         via="email",
         entity=entity,
         entity_id=entity_id,
         event=event,
-        detail=detail,
+        **detail,
     )

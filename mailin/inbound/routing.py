@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
-from store.models import Delivery, Prompt
+from store.models.rounds import Delivery, Prompt
 
 LOCAL = "progress"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{8,64}")

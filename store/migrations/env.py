@@ -15,7 +15,7 @@ from typing import Any
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from store.models import Base
+from store.models.base import Base
 from store.types import UTCDateTime
 
 config = context.config

@@ -7,7 +7,9 @@ from sqlalchemy import func, select
 
 from bot import limits
 from store.db import session_scope
-from store.models import AuditEvent, InboundMessage, Prompt, Update
+from store.models.records import AuditEvent, InboundMessage
+from store.models.rounds import Prompt
+from store.models.updates import Update
 from tests.bot import slack
 from tests.bot.conftest import ALEX, PRIYA, SAM, STRANGER, wait_for
 

@@ -23,7 +23,8 @@ from collector.rounds.delivery import DEFAULT_LEASE, Deliverer
 from collector.rounds.status import delivery_line, round_status
 from collector.rounds.work import Work
 from store.db import session_scope
-from store.models import Person, Prompt, Round
+from store.models.directory import Person
+from store.models.rounds import Prompt, Round
 from tests.rounds.fakes import RecordingChannel
 from tests.rounds.helpers import deliveries, open_harbourside, prompts, run
 

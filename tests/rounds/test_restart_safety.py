@@ -13,7 +13,7 @@ from collector.rounds.delivery import DEFAULT_LEASE, MAX_ATTEMPTS, Deliverer
 from collector.rounds.status import round_status
 from collector.rounds.tick import tick
 from store.db import make_engine, session_scope
-from store.models import Delivery, Round
+from store.models.rounds import Delivery, Round
 from tests.rounds.fakes import RecordingChannel, crash_on
 from tests.rounds.helpers import deliveries, open_harbourside, prompts, run
 
