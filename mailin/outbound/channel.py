@@ -15,13 +15,12 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from datetime import UTC
 from email.message import EmailMessage
 from email.policy import SMTP
 from pathlib import Path
 from typing import Protocol
 
-from collector.channels.outbox import slug, write_atomic
+from collector.channels.outbox import slug, write_outbox
 from collector.channels.protocol import (
     EscalationMessage,
     NoticeMessage,
@@ -107,11 +106,16 @@ class EmailChannel:
 
     def _write(self, kind: str, to: Recipient, msg: EmailMessage) -> Path:
         """The message as an .eml file, written whole or not at all
-        (collector.channels.outbox.write_atomic)."""
-        now = self.clock.now().astimezone(UTC)
-        path = self.directory / f"{now:%Y%m%dT%H%M%SZ}-{kind}-{slug(to.name)}-{uuid.uuid4().hex[:8]}.eml"
-        write_atomic(path, msg.as_bytes(policy=SMTP))
-        return path
+        (collector.channels.outbox.write_outbox)."""
+        data, label = msg.as_bytes(policy=SMTP), f"{kind}-{slug(to.name)}"
+        return write_outbox(
+            self.directory,
+            data,
+            now=self.clock.now(),
+            label=label,
+            unique=uuid.uuid4().hex[:8],
+            suffix=".eml",
+        )
 
 
 def message_id(send_id: str, mail_domain: str) -> str:
