@@ -142,14 +142,14 @@ class _PlanWriter:
             self.live[action.parent_id].append(action)
         self.latest_baseline = self._latest_baseline()
         self.round: Round | None = None
-        self.leads: list[ActionLead] | list[LeadLink] = []
+        self.leads: list[ActionLead | LeadLink] = []
         self.result = SaveResult(plan_id=plan.id, name=plan.name, created=False)
 
     def write(self, created: bool) -> SaveResult:
         self.result.created = created
         self.sections = sync_sections(self.session, self.plan, self.draft.sections)
         if created:  # nothing to match against: insert the whole tree in bulk
-            added, self.leads, count = insert_tree(
+            added, links, count = insert_tree(
                 self.session,
                 self.plan.id,
                 self.draft.actions,
@@ -158,6 +158,7 @@ class _PlanWriter:
                 self._flushed_baseline_round,
                 self.now,
             )
+            self.leads.extend(links)
             self.result.added, self.result.baseline_updates = added, count
         else:
             self._sync_children(None, None, self.draft.actions, None)

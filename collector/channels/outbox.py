@@ -285,7 +285,7 @@ class OutboxChannel:
 
     def send_receipt(self, message: ReceiptMessage) -> Sent:
         title = fit_subject(lambda t: f"{t}: we recorded your update", message.plan_title)
-        headers = [("Thread", message.thread_ref)] if message.thread_ref else []
+        headers: list[tuple[str, str | None]] = [("Thread", message.thread_ref)] if message.thread_ref else []
         body = receipt_body(message, self.sender)
         return self._write("receipt", message.recipient, title, body, headers, message.send_id)
 
@@ -295,7 +295,7 @@ class OutboxChannel:
         return self._write("notice", message.recipient, message.subject, body, [], message.send_id)
 
     def _prompt(self, message: PromptMessage) -> Sent:
-        headers = []
+        headers: list[tuple[str, str | None]] = []
         if message.reply_token:
             headers += [
                 ("Reply-To", f"progress+{message.reply_token}@{self.mail_domain}"),

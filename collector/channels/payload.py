@@ -77,7 +77,7 @@ def _types_in(hint: Any) -> tuple[Any, ...]:
 
 
 def _dataclass_in(hint: Any) -> type | None:
-    return next((t for t in _types_in(hint) if dataclasses.is_dataclass(t)), None)
+    return next((t for t in _types_in(hint) if isinstance(t, type) and dataclasses.is_dataclass(t)), None)
 
 
 def _item_type(hint: Any) -> Any:

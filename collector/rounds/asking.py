@@ -48,7 +48,7 @@ class Unreachable:
 
 def open_action_ids(session: Session, plan: Plan) -> set[int]:
     """Live actions whose latest status (across all rounds, the baseline included) leaves them open."""
-    latest: dict[int, str] = {}
+    latest: dict[int, str | None] = {}
     rows = session.execute(
         select(Update.action_id, Update.status)
         .join(Action, Update.action_id == Action.id)
@@ -72,7 +72,9 @@ def _walk(tree: PlanTree) -> list[tuple[Action, list[ActionLead], int | None]]:
     2.7 a), b) and c) is four questions for one piece of work.
     """
     out: list[tuple[Action, list[ActionLead], int | None]] = []
-    stack = [(a, [], None) for a in reversed(tree.children.get(None, []))]
+    stack: list[tuple[Action, list[ActionLead], int | None]] = [
+        (a, [], None) for a in reversed(tree.children.get(None, []))
+    ]
     while stack:
         action, parent_leads, parent_section = stack.pop()
         leads = tree.leads.get(action.id) or parent_leads

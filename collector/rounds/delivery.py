@@ -34,12 +34,11 @@ import logging
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, Engine, and_, select, update
+from sqlalchemy import Engine, and_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.dml import Update
 
 from collector.channels import payload
 from collector.channels.protocol import Channel, ChannelError, Sent
@@ -48,7 +47,7 @@ from collector.core.clock import Clock
 from collector.core.workdays import retry_delay
 from collector.rounds.work import Claim, DeliveryReport, Message, Work, ready
 from store.audit import audit
-from store.db import session_scope
+from store.db import changed_rows, session_scope
 from store.models.directory import Person
 from store.models.rounds import Delivery, Prompt
 from store.people import usable_channels
@@ -170,7 +169,7 @@ class Deliverer:
                 .values(claimed_at=now, attempts=attempts + 1)
                 .execution_options(synchronize_session=False)
             )
-            if _rowcount(s, taken) != 1:
+            if changed_rows(s, taken) != 1:
                 return None
             d = s.get_one(Delivery, delivery_id)
             message: Message | None
@@ -247,7 +246,7 @@ class Deliverer:
             send_id=send_id,
             payload=kept,
         )
-        if _rowcount(s, retry.execution_options(synchronize_session=False)) != 1:
+        if changed_rows(s, retry.execution_options(synchronize_session=False)) != 1:
             return None
         return Claim(work, existing.id, channel, message, covers)
 
@@ -367,11 +366,6 @@ def claimable(existing: Delivery | None, now: datetime) -> bool:
     return (
         existing.state == "retry" and existing.next_attempt_at is not None and existing.next_attempt_at <= now
     )
-
-
-def _rowcount(s: Session, statement: Update) -> int:
-    """Rows an UPDATE changed (the compare-and-set's answer)."""
-    return cast(CursorResult[Any], s.execute(statement)).rowcount
 
 
 def _delivery(work: Work, channel: str, state: str, now: datetime, **extra: Any) -> Delivery:

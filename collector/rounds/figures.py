@@ -240,7 +240,13 @@ def _gives_status(now: State) -> bool:
     return bool(value)
 
 
-def _own(action_id: int, person_id: int | None, parents: dict, answerers: dict, round_id: int) -> bool:
+def _own(
+    action_id: int,
+    person_id: int | None,
+    parents: dict[int, int | None],
+    answerers: dict[tuple[int, int], set[int | None]],
+    round_id: int,
+) -> bool:
     """Did this lead answer this action themselves, or the whole action it is an item of?"""
     at: int | None = action_id
     while at is not None:

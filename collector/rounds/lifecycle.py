@@ -23,6 +23,7 @@ from collector.core.errors import NotFound, UserError
 from collector.core.workdays import end_of_day, local_date, zone
 from collector.rounds.asking import Ask, Unreachable, in_subset, open_action_ids, who_is_asked
 from store.audit import audit
+from store.models.base import table_of
 from store.models.plans import Plan
 from store.models.rounds import Prompt, PromptAction, Round
 from store.queries import load_tree
@@ -157,7 +158,7 @@ def _write(
         for p, ask in zip(prompts, plan_.asks, strict=True)
         for a in ask.action_ids
     ]
-    session.execute(PromptAction.__table__.insert(), rows)
+    session.execute(table_of(PromptAction).insert(), rows)
     detail = {
         "prompts": len(prompts),
         "actions": plan_.actions,

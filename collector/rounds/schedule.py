@@ -28,6 +28,7 @@ from collector.core.errors import UserError
 from collector.core.workdays import local_date
 from collector.rounds.lifecycle import RoundPlan, close_round, open_round, open_round_of
 from store.audit import audit
+from store.db import changed_rows
 from store.models.directory import Person
 from store.models.plans import Plan, PlanCoordinator
 from store.models.rounds import Round
@@ -161,7 +162,7 @@ def open_due_slot(
     claim = (
         update(Plan).where(Plan.id == plan.id, Plan.next_opening_at == read).values(next_opening_at=following)
     )
-    if session.execute(claim.execution_options(synchronize_session="fetch")).rowcount != 1:
+    if changed_rows(session, claim.execution_options(synchronize_session="fetch")) != 1:
         return None
     if slot is None:
         _audit(session, plan, clock, actor, via, "plan.schedule_broken", reason=outcome.problem)
@@ -174,10 +175,10 @@ def open_due_slot(
     closes = day + timedelta(days=plan.close_after_days) if plan.close_after_days else None
     try:
         due = day + timedelta(days=plan.due_after_days)
-        who = {"clock": clock, "actor": actor, "default_tz": default_tz, "via": via}
         outcome.opened = open_round(
-            session, plan, due=due, closes=closes, subset=None, scheduled_for=slot, **who
-        )
+            session, plan, due=due, closes=closes, subset=None, scheduled_for=slot, clock=clock, actor=actor,
+            default_tz=default_tz, via=via,
+        )  # fmt: skip
     except UserError as exc:
         outcome.problem = str(exc)
         _audit(session, plan, clock, actor, via, "round.not_opened", slot=slot.isoformat(), reason=str(exc))

@@ -120,7 +120,7 @@ def round_status(
     deliveries = list(
         session.scalars(select(Delivery).where(Delivery.round_id == round_.id).order_by(Delivery.id))
     )
-    names = {p.id: p.lead_label for p in prompts}
+    names: dict[int | None, str] = {p.id: p.lead_label for p in prompts}
     figures = round_figures(session, round_)
     rows = []
     for prompt in prompts:

@@ -14,9 +14,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, Engine, and_, or_, select, update
+from sqlalchemy import Engine, and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,7 +28,7 @@ from collector.rounds.delivery import DEFAULT_LEASE, Deliverer, claimable
 from collector.rounds.schedule import open_due_slot
 from collector.rounds.work import Built, DeliveryReport, Work, ready
 from store.audit import audit
-from store.db import session_scope
+from store.db import changed_rows, session_scope
 from store.models.directory import Person
 from store.models.plans import Plan
 from store.models.rounds import Delivery, Prompt, Round
@@ -147,8 +147,7 @@ class Ticker:
         for round_id in round_ids:
             with session_scope(self.engine) as s:
                 closing = update(Round).where(Round.id == round_id, Round.state == "open")
-                closed = cast(CursorResult[Any], s.execute(closing.values(state="closed", closed_at=now)))
-                if closed.rowcount == 1:
+                if changed_rows(s, closing.values(state="closed", closed_at=now)) == 1:
                     at, why = self.clock.now(), "its closing day has passed"
                     audit(s, at=at, actor=self.actor, via=self.via, entity="round", entity_id=round_id,
                           event="round.closed", reason=why)  # fmt: skip
@@ -188,16 +187,16 @@ class Ticker:
     def send_reminders(self) -> int:
         now, work = self.clock.now(), []
         with session_scope(self.engine, read_only=True) as s:
-            for round_, plan in self._open_rounds(s):
+            for round_, plan, due in self._open_rounds(s):
                 tz = zone(plan.timezone, self.tz)
-                if due_reminder(round_.due_date, plan.reminder_days, tz, now, prompted_on=date.min) is None:
+                if due_reminder(due, plan.reminder_days, tz, now, prompted_on=date.min) is None:
                     continue  # no reminder day of this round has come yet: no need to look at its prompts
                 done = self._deliveries(s, round_.id, "reminder")
                 last = _last_reminded(done.values())
                 for chase in messages.to_chase(s, round_.id):
                     p = chase.prompt
                     sent_on = local_date(p.sent_at, tz) if p.sent_at else date.max
-                    slot = due_reminder(round_.due_date, plan.reminder_days, tz, now, prompted_on=sent_on)
+                    slot = due_reminder(due, plan.reminder_days, tz, now, prompted_on=sent_on)
                     key = f"reminder:{p.id}:{slot}"
                     if slot is None or (key in done and not claimable(done[key], now)):
                         continue
@@ -212,10 +211,8 @@ class Ticker:
     def send_escalations(self) -> int:
         now, work = self.clock.now(), []
         with session_scope(self.engine, read_only=True) as s:
-            for round_, plan in self._open_rounds(s):
-                if now < escalation_at(
-                    round_.due_date, plan.escalate_after_days, zone(plan.timezone, self.tz)
-                ):
+            for round_, plan, due in self._open_rounds(s):
+                if now < escalation_at(due, plan.escalate_after_days, zone(plan.timezone, self.tz)):
                     continue
                 done = self._deliveries(s, round_.id, "escalation")
                 for person_id in messages.escalation_recipients(s, round_):
@@ -229,10 +226,11 @@ class Ticker:
 
     # -- helpers --------------------------------------------------------------------------------------------
 
-    def _open_rounds(self, s: Session) -> list[tuple[Round, Plan]]:
+    def _open_rounds(self, s: Session) -> list[tuple[Round, Plan, date]]:
+        """Open collection rounds with a due date, their plans, and that date."""
         live = and_(Round.kind == "collection", Round.state == "open", Round.due_date.is_not(None))
         query = select(Round, Plan).join(Plan, Round.plan_id == Plan.id).where(live)
-        return [(r, p) for r, p in s.execute(query.order_by(Round.id))]
+        return [(r, p, r.due_date) for r, p in s.execute(query.order_by(Round.id)) if r.due_date is not None]
 
     @staticmethod
     def _deliveries(s: Session, round_id: int, kind: str) -> dict[str, Delivery]:

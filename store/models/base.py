@@ -7,16 +7,10 @@ PostgreSQL, and a later migration can drop them by name.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
-from sqlalchemy import (
-    JSON,
-    ForeignKey,
-    MetaData,
-)
-from sqlalchemy.orm import (
-    DeclarativeBase,
-)
+from sqlalchemy import JSON, ForeignKey, MetaData, Table
+from sqlalchemy.orm import DeclarativeBase
 
 from store.types import UTCDateTime
 
@@ -41,3 +35,8 @@ class Base(DeclarativeBase):
 def fk(target: str, ondelete: str = "CASCADE") -> ForeignKey:
     """A foreign key that follows its row (CASCADE unless told otherwise)."""
     return ForeignKey(target, ondelete=ondelete)
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's Core table, for the bulk INSERTs that bypass the ORM (one statement for many rows)."""
+    return cast(Table, model.__table__)
