@@ -36,7 +36,7 @@ from mailin.inbound.imap_config import parse_mailbox_url
 from mailin.inbound.imap_reader import MailboxReader
 from mailin.inbound.process import process_pending
 from store.db import make_engine, session_scope, upgrade
-from store.models import InboundMessage
+from store.models.records import InboundMessage
 from tests.databases import fresh_database
 from tests.mail_imap.dovecot import PASSWORD, USER, Dovecot
 from tests.rounds import personas

@@ -35,7 +35,7 @@ from mailin.inbound.process import process_pending
 from mailin.inbound.server import MailHandler, ServerThread
 from mailin.inbound.store import GroupCommitter
 from store.db import make_engine, session_scope, upgrade
-from store.models import InboundMessage
+from store.models.records import InboundMessage
 from tests.databases import fresh_database
 from tests.fakes.channels import RecordingChannel
 from tests.rounds import personas

@@ -61,7 +61,9 @@ def build_database(path: Path, n_actions: int, n_rounds: int) -> None:
     from collector.core.dates import TargetDraft, TargetKind
     from store.db import make_engine, session_scope, upgrade
     from store.importers.draft import ActionDraft, LeadDraft, PlanDraft, SectionDraft
-    from store.models import Action, Round, Update
+    from store.models.plans import Action
+    from store.models.rounds import Round
+    from store.models.updates import Update
     from store.persist import save_plan
 
     rng = random.Random(7)

@@ -157,7 +157,7 @@ def child_prepare_many(db: Path, out: Path) -> dict:
     from collector.rounds.lifecycle import open_round
     from collector.rounds.tick import tick
     from store.db import session_scope
-    from store.models import Plan
+    from store.models.plans import Plan
 
     engine, clock = _engine_clock(db, OPENED)
     start = time.perf_counter()

@@ -34,7 +34,9 @@ from collector.rounds.lifecycle import open_round
 from collector.rounds.tick import send_pending
 from store.db import make_engine, session_scope, upgrade
 from store.importers.draft import ActionDraft, LeadDraft, PlanDraft, SectionDraft
-from store.models import Person, Plan, Update
+from store.models.directory import Person
+from store.models.plans import Plan
+from store.models.updates import Update
 from store.persist import save_plan
 from tests.bot import slack
 from tests.fakes.slack_api import TOKEN, SlackStandIn

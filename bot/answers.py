@@ -20,10 +20,12 @@ from sqlalchemy.exc import OperationalError
 from bot import ingest, prompts
 from bot.context import Bot
 from bot.record import Choice, Outcome, record
-from collector.rounds.tick import Ticker, Work
+from collector.rounds.delivery import Deliverer
+from collector.rounds.work import Work
 from store.db import session_scope
 from store.inbound import Stored
-from store.models import Person, Prompt
+from store.models.directory import Person
+from store.models.rounds import Prompt
 from store.people import contact_channel
 
 log = logging.getLogger(__name__)
@@ -138,7 +140,8 @@ def direct(bot: Bot, user: str) -> Say:
 
 
 def send_receipt(bot: Bot, inbound_id: int, prompt_id: int, receipt: Any) -> None:
-    """A receipt through the Ticker (claimed before sent, once per inbound message), as email does."""
+    """A receipt through the delivery engine (claimed before sent, once per inbound message), as email
+    does."""
     with session_scope(bot.engine, read_only=True) as s:
         prompt = s.get_one(Prompt, prompt_id)
         lead = s.get(Person, prompt.person_id) if prompt.person_id else None
@@ -147,6 +150,4 @@ def send_receipt(bot: Bot, inbound_id: int, prompt_id: int, receipt: Any) -> Non
             f"receipt:{inbound_id}", "receipt", prompt.round_id, prompt.id, prompt.person_id, wanted,
             lead.display if lead else "", lambda _s: receipt,
         )  # fmt: skip
-    Ticker(
-        bot.engine, bot.channels, bot.clock, timezone=bot.settings.timezone, actor="slack", via="slack"
-    ).do([work])
+    Deliverer(bot.engine, bot.channels, bot.clock, actor="slack", via="slack").deliver([work])

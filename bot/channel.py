@@ -43,8 +43,9 @@ from collector.channels.protocol import (
 )
 from collector.core.clock import Clock
 from collector.core.settings import Settings
+from store.audit import audit
 from store.db import session_scope
-from store.models import AuditEvent
+from store.models.records import AuditEvent
 
 log = logging.getLogger(__name__)
 
@@ -173,17 +174,11 @@ class SlackChannel:
         complete: bool = False,
     ) -> None:
         with session_scope(self.engine) as s:
-            s.add(
-                AuditEvent(
-                    at=self.clock.now(),
-                    actor="slack",
-                    via="slack",
-                    entity="prompt",
-                    entity_id=prompt_id,
-                    event=PARTS_EVENT,
-                    detail={**key, "posted": posted.external_id, "sent": len(posted.ts), "of": total,
-                            "complete": complete},
-                )
+            audit(
+                s, at=self.clock.now(), actor="slack", via="slack", entity="prompt", entity_id=prompt_id,
+                event=PARTS_EVENT,
+                detail={**key, "posted": posted.external_id, "sent": len(posted.ts), "of": total,
+                        "complete": complete},
             )  # fmt: skip
 
     def _post(
@@ -244,21 +239,20 @@ class SlackChannel:
         recipient: Recipient = message.recipient
         log.warning("%s %s to %s went by email: %s", sent.external_id, kind, recipient.name, failure)
         with session_scope(self.engine) as s:
-            s.add(
-                AuditEvent(
-                    at=self.clock.now(),
-                    actor="slack",
-                    via="slack",
-                    entity="person",
-                    entity_id=recipient.person_id,
-                    event="delivery.fallback",
-                    detail={
-                        "kind": kind,
-                        "error": str(failure),
-                        "to": "email",
-                        "external_id": sent.external_id,
-                    },
-                )
+            audit(
+                s,
+                at=self.clock.now(),
+                actor="slack",
+                via="slack",
+                entity="person",
+                entity_id=recipient.person_id,
+                event="delivery.fallback",
+                detail={
+                    "kind": kind,
+                    "error": str(failure),
+                    "to": "email",
+                    "external_id": sent.external_id,
+                },
             )
         return Sent(sent.external_id, {**sent.detail, "fallback": "email", "slack_error": str(failure)})
 

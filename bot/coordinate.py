@@ -25,7 +25,9 @@ from collector.rounds.remind import remind_now
 from collector.rounds.status import round_status
 from collector.rounds.tick import send_pending
 from store.db import session_scope
-from store.models import ActionLead, Person, Plan, Round
+from store.models.directory import Person
+from store.models.plans import ActionLead, Plan
+from store.models.rounds import Round
 from store.queries import find_plan
 
 log = logging.getLogger(__name__)
@@ -140,7 +142,7 @@ def start(bot: Bot, args: list[str], *, actor: str, say: Say) -> None:
 
 
 def _slack_leads_without_id(s: Session, plan_id: int) -> list[tuple[int, str]]:
-    from store.models import Action
+    from store.models.plans import Action
 
     query = (
         select(Person.id, Person.email)

@@ -20,7 +20,10 @@ from bot.context import Bot
 from collector.replies import review
 from collector.rounds.status import delivery_line, round_status
 from store.db import session_scope
-from store.models import Action, ActionLead, Person, Plan, Prompt, Round, Update
+from store.models.directory import Person
+from store.models.plans import Action, ActionLead, Plan
+from store.models.rounds import Prompt, Round
+from store.models.updates import Update
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Engine
 
 from collector.core.clock import Clock
 from store.inbound import Stored, store_raw
-from store.models import InboundMessage
+from store.models.records import InboundMessage
 
 log = logging.getLogger(__name__)
 

@@ -21,8 +21,10 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from collector.core.clock import Clock
+from store.audit import audit
 from store.db import session_scope
-from store.models import AuditEvent, Person, PlanCoordinator
+from store.models.directory import Person
+from store.models.plans import PlanCoordinator
 
 log = logging.getLogger(__name__)
 
@@ -146,14 +148,14 @@ class SlackDirectory:
             self._people.pop(user_id, None)
 
     def _audit(self, s: Session, person_id: int, event: str, **detail: str) -> None:
-        s.add(
-            AuditEvent(
-                at=self.clock.now(),
-                actor="slack",
-                via="slack",
-                entity="person",
-                entity_id=person_id,
-                event=event,
-                detail=detail,
-            )
+        at = self.clock.now()
+        audit(
+            s,
+            at=at,
+            actor="slack",
+            via="slack",
+            entity="person",
+            entity_id=person_id,
+            event=event,
+            detail=detail,
         )

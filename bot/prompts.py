@@ -19,7 +19,10 @@ from bot.ids import parse_posted
 from collector.channels import messages
 from collector.channels.protocol import PromptMessage
 from store.db import session_scope
-from store.models import Action, Person, Plan, Prompt, PromptAction, Round, Update
+from store.models.directory import Person
+from store.models.plans import Action, Plan
+from store.models.rounds import Prompt, PromptAction, Round
+from store.models.updates import Update
 
 log = logging.getLogger(__name__)
 

@@ -23,8 +23,12 @@ from collector.core.vocabulary import Status
 from collector.replies import intake
 from collector.replies.answerers import may_answer
 from collector.replies.types import ParsedUpdate, Reply
+from store.audit import audit
 from store.inbound import mark_applied, mark_rejected
-from store.models import Action, AuditEvent, InboundMessage, Prompt, PromptAction, Round, Update
+from store.models.plans import Action
+from store.models.records import InboundMessage
+from store.models.rounds import Prompt, PromptAction, Round
+from store.models.updates import Update
 
 log = logging.getLogger(__name__)
 
@@ -162,14 +166,13 @@ def _refused(
     session: Session, clock: Clock, inbound: InboundMessage, prompt: Prompt | None, why: str
 ) -> None:
     log.warning("%s refused: %s", inbound.external_id, why)
-    session.add(
-        AuditEvent(
-            at=clock.now(),
-            actor=f"person:{inbound.person_id}" if inbound.person_id else "slack:unknown",
-            via="slack",
-            entity="prompt" if prompt else "inbound_message",
-            entity_id=prompt.id if prompt else inbound.id,
-            event="slack.refused",
-            detail={"reason": why, "inbound_message_id": inbound.id, "external_id": inbound.external_id},
-        )
+    audit(
+        session,
+        at=clock.now(),
+        actor=f"person:{inbound.person_id}" if inbound.person_id else "slack:unknown",
+        via="slack",
+        entity="prompt" if prompt else "inbound_message",
+        entity_id=prompt.id if prompt else inbound.id,
+        event="slack.refused",
+        detail={"reason": why, "inbound_message_id": inbound.id, "external_id": inbound.external_id},
     )

@@ -20,7 +20,7 @@ from bot.context import Bot
 from collector.core.vocabulary import InboundState
 from store.db import session_scope
 from store.inbound import mark_failed, mark_for_review
-from store.models import InboundMessage
+from store.models.records import InboundMessage
 
 log = logging.getLogger(__name__)
 

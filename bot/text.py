@@ -29,7 +29,9 @@ from collector.replies.parsing import parse_reply
 from collector.replies.review import parsed_updates
 from collector.replies.types import CONFIDENT, AskedAction, ParsedUpdate, Reply
 from store.db import session_scope
-from store.models import Action, InboundMessage, Plan, Prompt, PromptAction, Round
+from store.models.plans import Action, Plan
+from store.models.records import InboundMessage
+from store.models.rounds import Prompt, PromptAction, Round
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from collector.core.errors import UserError
 from collector.core.text import slug
 from reports.model import ReportData
-from store.models import Report
+from store.models.records import Report
 
 
 @dataclass(frozen=True)

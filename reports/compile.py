@@ -23,7 +23,10 @@ from reports import summary as summarising
 from reports.model import ReportData, Row, Section
 from reports.rows import RowContext, build_row
 from reports.safe import one_line
-from store.models import Action, Person, Plan, Round, Update
+from store.models.directory import Person
+from store.models.plans import Action, Plan
+from store.models.rounds import Round
+from store.models.updates import Update
 from store.queries import PlanTree, lead_name, load_tree, qualified_ref
 
 OTHER_SECTION = "Other actions"

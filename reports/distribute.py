@@ -9,19 +9,19 @@ this module imports neither mailin nor slack_sdk (reports/ sits below them: docs
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Any, Protocol
 
+from collector.channels.outbox import write_outbox
 from collector.core.errors import UserError
 from reports.build import FORMATS, Built
 from reports.model import ReportData
@@ -121,11 +121,8 @@ def send_email(msg: EmailMessage, *, relay: Relay | None, outbox: Path, now: dat
     if relay is not None:
         relay.send(msg)
         return Delivered("relay", message_id)
-    outbox.mkdir(parents=True, exist_ok=True)
-    path = outbox / f"{now.astimezone(UTC):%Y%m%dT%H%M%SZ}-report-{uuid.uuid4().hex[:8]}.eml"
-    partial = path.with_suffix(".part")
-    partial.write_bytes(msg.as_bytes(policy=SMTP))
-    os.replace(partial, path)
+    data = msg.as_bytes(policy=SMTP)
+    path = write_outbox(outbox, data, now=now, label="report", unique=uuid.uuid4().hex[:8], suffix=".eml")
     return Delivered(str(path), message_id)
 
 

@@ -18,7 +18,9 @@ from collector.rounds.figures import CLOSED, COVERED, NO_STATUS, ActionFigure, S
 from reports import model
 from reports.model import NO_UPDATE, Row, StatusView
 from reports.safe import clean_text, one_line, safe_url
-from store.models import Action, Round, Update
+from store.models.plans import Action
+from store.models.rounds import Round
+from store.models.updates import Update
 
 
 @dataclass(frozen=True)

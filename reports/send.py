@@ -31,7 +31,8 @@ from reports.distribute import Relay, SlackClient, check_addresses, compose, pos
 from reports.model import ReportData
 from reports.render.md import render_md
 from store.db import session_scope
-from store.models import Plan, Report
+from store.models.plans import Plan
+from store.models.records import Report
 from store.queries import find_plan
 
 log = logging.getLogger(__name__)

@@ -23,7 +23,7 @@ from reports.model import (
 )
 from reports.rows import status_view
 from reports.safe import one_line
-from store.models import Action
+from store.models.plans import Action
 
 TREND_ROUNDS = 8  # the trend chart shows at most this many rounds, the latest last
 

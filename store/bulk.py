@@ -10,13 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session
 
 from store.importers.draft import ActionDraft, LeadDraft
-from store.models import Action, ActionLead, Person, Round, Section, Team, Update
+from store.models.base import table_of
+from store.models.directory import Person, Team
+from store.models.plans import Action, ActionLead, Section
+from store.models.rounds import Round
+from store.models.updates import Update
 from store.queries import qualified_ref
+
+LeadKey = tuple[str | None, str | None, bool]  # a printed lead: name, code, and whether it is a team
 
 
 class LeadLink(NamedTuple):
@@ -48,8 +54,8 @@ def insert_tree(
     targets = _resolve_leads(session, drafts, resolve)
     added = _refs_in_file_order(drafts, None)
     links: list[LeadLink] = []
-    lead_rows: list[dict] = []
-    update_rows: list[dict] = []
+    lead_rows: list[dict[str, Any]] = []
+    update_rows: list[dict[str, Any]] = []
     round_id: int | None = None
     level = [Level(d, None, None, None, i) for i, d in enumerate(drafts)]
     while level:
@@ -58,7 +64,7 @@ def insert_tree(
         # (parent, position) is unique within a plan, so the ids map back without asking the database to
         # keep parameter order (which makes SQLAlchemy fall back to one INSERT per row on PostgreSQL).
         # Core, not ORM, inserts: the ORM splits a batch wherever the set of non-null columns changes.
-        table = Action.__table__
+        table = table_of(Action)
         statement = table.insert().returning(table.c.id, table.c.parent_id, table.c.position)
         ids = {(parent, position): id_ for id_, parent, position in session.execute(statement, rows)}
         following: list[Level] = []
@@ -104,9 +110,9 @@ def insert_tree(
             )
         level = following
     if lead_rows:
-        session.execute(ActionLead.__table__.insert(), lead_rows)
+        session.execute(table_of(ActionLead).insert(), lead_rows)
     if update_rows:
-        session.execute(Update.__table__.insert(), update_rows)
+        session.execute(table_of(Update).insert(), update_rows)
     return added, links, len(update_rows)
 
 
@@ -119,13 +125,15 @@ def _refs_in_file_order(drafts: list[ActionDraft], parent_ref: str | None) -> li
     return refs
 
 
-def _lead_key(lead: LeadDraft) -> tuple[str | None, str | None, bool]:
+def _lead_key(lead: LeadDraft) -> LeadKey:
     return (lead.name, lead.code, lead.is_team)
 
 
-def _resolve_leads(session: Session, drafts: list[ActionDraft], resolve) -> dict[tuple, Person | Team]:
+def _resolve_leads(
+    session: Session, drafts: list[ActionDraft], resolve: Callable[[LeadDraft], Person | Team]
+) -> dict[LeadKey, Person | Team]:
     """Each distinct lead once, then one flush so the new people and teams have ids."""
-    targets: dict[tuple, Person | Team] = {}
+    targets: dict[LeadKey, Person | Team] = {}
     stack = list(drafts)
     while stack:
         draft = stack.pop()
@@ -137,7 +145,7 @@ def _resolve_leads(session: Session, drafts: list[ActionDraft], resolve) -> dict
     return targets
 
 
-def _action_row(plan_id: int, item: Level, section: Section | None, now: datetime) -> dict:
+def _action_row(plan_id: int, item: Level, section: Section | None, now: datetime) -> dict[str, Any]:
     draft, target = item.draft, item.draft.target
     return {
         "plan_id": plan_id,

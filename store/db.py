@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config
@@ -23,7 +23,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.script.revision import RevisionError
 from alembic.util import CommandError
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, Executable, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -105,6 +105,11 @@ def session_scope(engine: Engine, *, read_only: bool = False) -> Iterator[Sessio
         raise
     finally:
         session.close()
+
+
+def changed_rows(session: Session, statement: Executable) -> int:
+    """Run an UPDATE (or DELETE) and say how many rows it changed: the answer a compare-and-set reads."""
+    return cast(CursorResult[Any], session.execute(statement)).rowcount
 
 
 def _refuse_writes(session: Session, _context: Any, _instances: Any) -> None:

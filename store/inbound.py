@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from collector.core.vocabulary import InboundState
 from store.db import session_scope
-from store.models import InboundMessage
+from store.models.records import InboundMessage
 
 NEW, APPLIED, NEEDS_REVIEW, REJECTED = (
     InboundState.NEW,

@@ -12,7 +12,7 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
 from store.importers.draft import ActionDraft, SectionDraft
-from store.models import Action, Plan, Section
+from store.models.plans import Action, Plan, Section
 
 
 def norm_text(text: str) -> str:

@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 
 from collector.core.clock import Clock, SystemClock
 from collector.core.errors import NotFound, UserError
-from store.models import Action, ActionLead, AuditEvent, Delegation, Person, Plan
+from store.audit import audit
+from store.models.directory import Delegation, Person
+from store.models.plans import Action, ActionLead, Plan
 
 CHANNELS = ("email", "slack")
 _TITLES = frozenset(
@@ -221,16 +223,14 @@ def set_person(
         if field in changes:
             setattr(person, field, changes[field])
     person.updated_at = now
-    session.add(
-        AuditEvent(
-            at=now,
-            actor=actor,
-            via="cli",
-            entity="person",
-            entity_id=person.id,
-            event="person.updated",
-            detail=changes,
-        )
+    audit(
+        session,
+        at=now,
+        actor=actor,
+        entity="person",
+        entity_id=person.id,
+        event="person.updated",
+        detail=changes,
     )
     return person
 

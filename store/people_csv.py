@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from collector.core.clock import Clock
 from collector.core.errors import ImportFileError
-from store.models import AuditEvent, Delegation, Person, Team, TeamMember
+from store.audit import audit
+from store.models.directory import Delegation, Person, Team, TeamMember
 from store.people import CHANNELS, Directory, email_problem, normalise_name, relink_leads
 
 # Header (case-insensitive, "_" read as a space) -> field. Decisions as data: the one place a synonym goes.
@@ -108,9 +109,7 @@ def import_people(session: Session, path: Path, clock: Clock, *, actor: str = "c
         session.flush()  # a repeated row must find the links its first row made
     relinked = relink_leads(session, directory)
     detail = {"file": str(path), "added": added, "updated": len(updated), "relinked_leads": relinked}
-    session.add(
-        AuditEvent(at=now, actor=actor, via="import", entity="person", event="people.imported", detail=detail)
-    )
+    audit(session, at=now, actor=actor, via="import", entity="person", event="people.imported", detail=detail)
     return PeopleImportResult(added=added, updated=len(updated), relinked_leads=relinked, warnings=warnings)
 
 

@@ -11,19 +11,22 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from collector.core.clock import Clock
 from collector.core.errors import NotFound, UserError
-from collector.core.text import slug
+from store.audit import audit
 from store.bulk import LeadLink, insert_tree
 from store.importers.draft import ActionDraft, LeadDraft, PlanDraft, ProgressDraft
 from store.matching import Claimer, sync_sections
-from store.models import Action, ActionLead, AuditEvent, Person, Plan, Round, Section, Team, Update
+from store.models.directory import Person, Team
+from store.models.plans import Action, ActionLead, Plan, Section
+from store.models.rounds import Round
+from store.models.updates import Update
 from store.people import Directory, contact_channel
+from store.plan_names import MAX_NAME, default_name
 from store.queries import qualified_ref
 from store.teams import team_channel
 
@@ -52,35 +55,6 @@ class SaveResult:
     kept_updates: int = 0
     leads_linked: int = 0
     leads_unlinked: list[str] = field(default_factory=list)
-
-
-MAX_NAME = 100  # Plan.name's column width
-
-
-def default_name(draft: PlanDraft) -> str:
-    """The handle a plan gets without --plan-name: its title's slug, else its file's (a title in a script
-    with no ASCII letters slugs to nothing), and only then the generic "plan"."""
-    return slug(draft.title) or slug(Path(draft.source).stem if draft.source else "", fallback="plan")
-
-
-def plan_names(drafts: list[PlanDraft], plan_name: str | None) -> list[str]:
-    """The handle of each plan in one file, all different.
-
-    A file may hold two plans (a progress report, then the updated plan) whose titles slug alike (the slug
-    keeps 60 characters). Left alike, the second save found the first, uncommitted, plan and refused with
-    "already exists" for a plan the rolled-back import never left behind. The same file always gets the same
-    names, so `--update` finds them again.
-    """
-    given = (plan_name or "").strip() or None
-    names: list[str] = []
-    for index, draft in enumerate(drafts):
-        base = given or default_name(draft)
-        name = base if given is None or index == 0 else f"{base}-{index + 1}"
-        suffix = 2
-        while name.casefold() in {n.casefold() for n in names}:
-            name, suffix = f"{base}-{suffix}", suffix + 1
-        names.append(name)
-    return names
 
 
 def save_plan(
@@ -121,23 +95,20 @@ def save_plan(
     result = writer.write(created)
     if not created:
         result.kept_updates = _collected_updates(session, plan.id)
-    session.add(
-        AuditEvent(
-            at=now,
-            actor=actor,
-            via="import",
-            entity="plan",
-            entity_id=plan.id,
-            event="plan.imported" if created else "plan.reimported",
-            detail={
-                "file": draft.source,
-                "added": len(result.added),
-                "changed": len(result.changed),
-                "removed": len(result.removed),
-                "baseline_updates": result.baseline_updates,
-                "leads_unlinked": len(result.leads_unlinked),
-            },
-        )
+    audit(
+        session,
+        at=now,
+        actor=actor,
+        via="import",
+        entity="plan",
+        entity_id=plan.id,
+        event="plan.imported" if created else "plan.reimported",
+        file=draft.source,
+        added=len(result.added),
+        changed=len(result.changed),
+        removed=len(result.removed),
+        baseline_updates=result.baseline_updates,
+        leads_unlinked=len(result.leads_unlinked),
     )
     session.flush()
     return result
@@ -171,14 +142,14 @@ class _PlanWriter:
             self.live[action.parent_id].append(action)
         self.latest_baseline = self._latest_baseline()
         self.round: Round | None = None
-        self.leads: list[ActionLead] | list[LeadLink] = []
+        self.leads: list[ActionLead | LeadLink] = []
         self.result = SaveResult(plan_id=plan.id, name=plan.name, created=False)
 
     def write(self, created: bool) -> SaveResult:
         self.result.created = created
         self.sections = sync_sections(self.session, self.plan, self.draft.sections)
         if created:  # nothing to match against: insert the whole tree in bulk
-            added, self.leads, count = insert_tree(
+            added, links, count = insert_tree(
                 self.session,
                 self.plan.id,
                 self.draft.actions,
@@ -187,6 +158,7 @@ class _PlanWriter:
                 self._flushed_baseline_round,
                 self.now,
             )
+            self.leads.extend(links)
             self.result.added, self.result.baseline_updates = added, count
         else:
             self._sync_children(None, None, self.draft.actions, None)

@@ -16,7 +16,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from collector.core.errors import NotFound
 from collector.core.reply_dates import due_string
-from store.models import INCLUDE_WITHDRAWN, Action, ActionLead, Person, Plan, Round, Section, Team, Update
+from store.models.directory import Person, Team
+from store.models.plans import Action, ActionLead, Plan, Section
+from store.models.rounds import Round
+from store.models.updates import INCLUDE_WITHDRAWN, Update
 from store.people import contact_channel, unreachable_reason
 from store.teams import team_channel, team_unreachable_reason
 

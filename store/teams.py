@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from collector.core.clock import Clock, SystemClock
 from collector.core.errors import NotFound
-from store.models import AuditEvent, Team, TeamMember
+from store.audit import audit
+from store.models.directory import Team, TeamMember
 from store.people import contact_channel, resolve_person
 
 
@@ -63,22 +64,16 @@ def set_team(
     if prompt_members is not None:
         team.prompt_members = prompt_members
         changes["prompt_members"] = prompt_members
+    added: list[str] = []
     for ident in add_members or []:
         person = resolve_person(session, ident)
         if session.get(TeamMember, (team.id, person.id)) is None:
             session.add(TeamMember(team_id=team.id, person_id=person.id))
-        changes.setdefault("added_members", []).append(person.display)  # type: ignore[union-attr]
-    session.add(
-        AuditEvent(
-            at=(clock or SystemClock()).now(),
-            actor=actor,
-            via="cli",
-            entity="team",
-            entity_id=team.id,
-            event="team.updated",
-            detail=changes,
-        )
-    )
+        added.append(person.display)
+    if added:
+        changes["added_members"] = added
+    at = (clock or SystemClock()).now()
+    audit(session, at=at, actor=actor, entity="team", entity_id=team.id, event="team.updated", detail=changes)
     session.flush()
     session.expire(team, ["members"])
     return team

@@ -23,7 +23,10 @@ from collector.cli.plan import _parse_maps
 from collector.core.errors import NotFound
 from collector.core.settings import Settings
 from store.db import session_scope
-from store.models import Action, AuditEvent, Round, Update
+from store.models.plans import Action
+from store.models.records import AuditEvent
+from store.models.rounds import Round
+from store.models.updates import Update
 
 
 @pytest.fixture

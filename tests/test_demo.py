@@ -12,7 +12,10 @@ from collector.cli.app import app
 from collector.cli.demo import EXAMPLES
 from collector.cli.demo_mail import answer_for, load_answers
 from store.db import make_engine, session_scope
-from store.models import Action, InboundMessage, Person, Update
+from store.models.directory import Person
+from store.models.plans import Action
+from store.models.records import InboundMessage
+from store.models.updates import Update
 
 
 def test_the_demo_runs_the_loop_from_import_to_receipts(tmp_path, monkeypatch):

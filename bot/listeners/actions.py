@@ -24,7 +24,8 @@ from collector.core.vocabulary import Status
 from collector.replies.review import parsed_updates
 from store.db import session_scope
 from store.inbound import mark_applied, mark_rejected
-from store.models import InboundMessage, Prompt
+from store.models.records import InboundMessage
+from store.models.rounds import Prompt
 
 log = logging.getLogger(__name__)
 

@@ -52,7 +52,7 @@ def register(app: App, bot: Bot) -> None:
 def _done(bot: Bot, inbound_id: int) -> None:
     from store.db import session_scope
     from store.inbound import mark_applied
-    from store.models import InboundMessage
+    from store.models.records import InboundMessage
 
     def step() -> None:
         with session_scope(bot.engine) as s:

@@ -14,7 +14,8 @@ from collector.core.errors import UserError
 from collector.replies import review
 from store.db import session_scope
 from store.inbound import mark_applied, mark_rejected
-from store.models import InboundMessage, Person
+from store.models.directory import Person
+from store.models.records import InboundMessage
 
 log = logging.getLogger(__name__)
 

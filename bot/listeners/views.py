@@ -21,7 +21,7 @@ from bot.text import AWAITING
 from collector.core.vocabulary import InboundState, Status
 from store.db import session_scope
 from store.inbound import mark_applied
-from store.models import InboundMessage
+from store.models.records import InboundMessage
 
 log = logging.getLogger(__name__)
 

@@ -10,6 +10,7 @@ coordinator rather than chased by machine.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -17,7 +18,10 @@ from sqlalchemy.orm import Session
 
 from collector.channels.protocol import AskedItem, EscalationMessage, Missing, PromptMessage, Recipient
 from collector.core.vocabulary import Status
-from store.models import Action, Person, Plan, PlanCoordinator, Prompt, PromptAction, Round, Update
+from store.models.directory import Person
+from store.models.plans import Action, Plan, PlanCoordinator
+from store.models.rounds import Prompt, PromptAction, Round
+from store.models.updates import Update
 from store.queries import natural_key, qualified_ref
 
 
@@ -150,7 +154,7 @@ def _items_from(facts: _Facts, action_ids: list[int]) -> tuple[AskedItem, ...]:
             AskedItem(
                 action_id=action_id,
                 ref=facts.refs[action_id],
-                text=" ".join([intro, *parts]).strip() if parts else action.text,
+                text=" ".join([intro or "", *parts]).strip() if parts else action.text,
                 parts=tuple(parts),
                 intro=intro,
                 target=target,
@@ -185,6 +189,8 @@ def _parts(session: Session, action_ids: list[int]) -> dict[int, list[str]]:
     )
     parts: dict[int, list[str]] = {}
     for child in rows:
+        if child.parent_id is None:  # never: the query asks for children
+            continue
         label = child.ref.rsplit(" ", 1)[-1] if " " in child.ref else child.ref
         parts.setdefault(child.parent_id, []).append(f"{label} {' '.join(child.text.split())}")
     return parts
@@ -204,7 +210,7 @@ def intro_before(text: str, parts: list[str]) -> str:
 
 def _names(session: Session, ids: set[int | None]) -> dict[int | None, str]:
     wanted = {i for i in ids if i is not None}
-    people = session.scalars(select(Person).where(Person.id.in_(wanted))) if wanted else []
+    people: Iterable[Person] = session.scalars(select(Person).where(Person.id.in_(wanted))) if wanted else []
     return {p.id: p.display for p in people}
 
 
@@ -259,7 +265,7 @@ def prompt_messages(session: Session, prompt_ids: list[int]) -> dict[int, Prompt
     """The first message of each of these prompts (as prompt_message builds them), read in bulk: a few
     queries for the lot instead of a dozen per prompt. None for a prompt with nothing to ask."""
     prompts = list(session.scalars(select(Prompt).where(Prompt.id.in_(prompt_ids))))
-    people = {
+    people: dict[int | None, Person] = {
         p.id: p for p in session.scalars(select(Person).where(Person.id.in_({p.person_id for p in prompts})))
     }
     asked_by = asked(session, prompt_ids)

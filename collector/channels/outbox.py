@@ -5,7 +5,9 @@ app configured, every prompt, reminder, escalation and receipt lands here, exact
 and is reported as written, never as sent. Each file is written whole under a temporary ".part" name in the
 same folder, flushed to disk, then renamed (`write_atomic`, as Mailman's switchboard does): a crash leaves
 at most a ".part" file, which `sweep_partials` removes when a process starts (the send is still claimed, so
-it is made again after the lease).
+it is made again after the lease). `write_outbox` is the one writer of outbox files: the email channel
+without a relay and a report without SMTP_URL write their .eml files through it too, so every file there is
+named and written the same way.
 
     var/outbox/20270301T090000Z-prompt-joanne-tilley-1f2e3d4c.txt
 """
@@ -18,7 +20,7 @@ import textwrap
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import UTC
+from datetime import UTC, datetime
 from email.utils import parseaddr
 from pathlib import Path
 
@@ -283,7 +285,7 @@ class OutboxChannel:
 
     def send_receipt(self, message: ReceiptMessage) -> Sent:
         title = fit_subject(lambda t: f"{t}: we recorded your update", message.plan_title)
-        headers = [("Thread", message.thread_ref)] if message.thread_ref else []
+        headers: list[tuple[str, str | None]] = [("Thread", message.thread_ref)] if message.thread_ref else []
         body = receipt_body(message, self.sender)
         return self._write("receipt", message.recipient, title, body, headers, message.send_id)
 
@@ -293,7 +295,7 @@ class OutboxChannel:
         return self._write("notice", message.recipient, message.subject, body, [], message.send_id)
 
     def _prompt(self, message: PromptMessage) -> Sent:
-        headers = []
+        headers: list[tuple[str, str | None]] = []
         if message.reply_token:
             headers += [
                 ("Reply-To", reply_address(self.mail_domain, message.reply_token)),
@@ -319,14 +321,24 @@ class OutboxChannel:
         head = [("To", address(to)), ("From", self.sender), ("Subject", title), *headers]
         head += [("Message-ID", external_id), ("Date", now.strftime("%a, %d %b %Y %H:%M:%S +0000"))]
         text = "\n".join([*(f"{k}: {_one_line(v)}" for k, v in head if v), "", *body]) + "\n"
-        path = self.directory / f"{now:%Y%m%dT%H%M%SZ}-{kind}-{file_slug(to.name)}-{unique[-8:]}.txt"
-        write_atomic(path, text.encode("utf-8"))
+        data, label = text.encode("utf-8"), f"{kind}-{file_slug(to.name)}"
+        path = write_outbox(self.directory, data, now=now, label=label, unique=unique, suffix=".txt")
         return Sent(external_id=external_id, detail={"path": str(path), "written": "not sent"})
 
 
 def _one_line(value: str | None) -> str:
     """A header value can never carry a line break (RELIABILITY.md F4: no header injection)."""
     return " ".join((value or "").split())
+
+
+def write_outbox(
+    directory: Path, data: bytes, *, now: datetime, label: str, unique: str, suffix: str
+) -> Path:
+    """Write one outbox file (`write_atomic`) and return its path: `{UTC time}-{label}-{unique[-8:]}{suffix}`,
+    so files sort by when they were written and say what they hold."""
+    path = directory / f"{now.astimezone(UTC):%Y%m%dT%H%M%SZ}-{label}-{unique[-8:]}{suffix}"
+    write_atomic(path, data)
+    return path
 
 
 def write_atomic(path: Path, data: bytes) -> None:

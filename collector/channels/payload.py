@@ -1,8 +1,8 @@
 """A channel message as JSON and back, so a send claimed by a process that then died can be re-made as is.
 
-The Delivery row keeps what it carries (store.models.Delivery.payload). Re-sending from that copy, rather
-than rebuilding the message, is what lets receipts and notices (built from a reply that is now applied) be
-sent again at all, and keeps the copy identical to the first try.
+The Delivery row keeps what it carries (store.models.rounds.Delivery.payload). Re-sending from that copy,
+rather than rebuilding the message, is what lets receipts and notices (built from a reply that is now
+applied) be sent again at all, and keeps the copy identical to the first try.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def _types_in(hint: Any) -> tuple[Any, ...]:
 
 
 def _dataclass_in(hint: Any) -> type | None:
-    return next((t for t in _types_in(hint) if dataclasses.is_dataclass(t)), None)
+    return next((t for t in _types_in(hint) if isinstance(t, type) and dataclasses.is_dataclass(t)), None)
 
 
 def _item_type(hint: Any) -> Any:

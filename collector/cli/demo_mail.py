@@ -29,7 +29,10 @@ from collector.cli.wiring import channels_for
 from collector.core.clock import Clock
 from collector.core.settings import Settings
 from store.db import session_scope
-from store.models import Delegation, InboundMessage, Person, Prompt, Update
+from store.models.directory import Delegation, Person
+from store.models.records import InboundMessage
+from store.models.rounds import Prompt
+from store.models.updates import Update
 
 Answer = tuple[str, str]  # a status in the lead's words, then what happened: ("on track", "survey out")
 DISCLAIMER = (

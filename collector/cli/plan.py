@@ -177,7 +177,8 @@ def _save(
 ) -> list[SaveResult]:
     """Save every plan of the file in one transaction; a dry run makes the very same writes, then rolls them
     back, so what it reports is what the import would do."""
-    from store.persist import plan_names, save_plan
+    from store.persist import save_plan
+    from store.plan_names import plan_names
 
     digest = hashlib.sha256(file.read_bytes()).hexdigest()
     rt = runtime(ctx)

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from mailin.outbound.smtp import SmtpSender
     from reports.build import Built
     from reports.model import ReportData
-    from store.models import Plan
+    from store.models.plans import Plan
 
 app = typer.Typer(help="The committee's progress report: build, send, committee, list.", no_args_is_help=True)
 
@@ -202,7 +202,7 @@ def committee(
 ) -> None:
     """Show or change who receives the plan's report."""
     from reports.distribute import check_addresses
-    from store.models import AuditEvent
+    from store.audit import audit
     from store.queries import find_plan
 
     rt = runtime(ctx)
@@ -227,16 +227,17 @@ def committee(
             chosen.committee_emails, chosen.committee_slack_channel = emails, channel
             now = rt.clock.now()
             chosen.updated_at = now
-            s.add(
-                AuditEvent(
-                    at=now,
-                    actor=rt.actor,
-                    via="cli",
-                    entity="plan",
-                    entity_id=chosen.id,
-                    event="plan.committee_changed",
-                    detail={"before": before, "after": {"emails": emails, "slack": channel}},
-                )
+            after = {"emails": emails, "slack": channel}
+            event = "plan.committee_changed"
+            audit(
+                s,
+                at=now,
+                actor=rt.actor,
+                entity="plan",
+                entity_id=chosen.id,
+                event=event,
+                before=before,
+                after=after,
             )
         name = chosen.name
     console.print(
@@ -250,7 +251,8 @@ def list_(ctx: typer.Context, plan: str = PLAN) -> None:
     """The reports built for a plan, newest first, and where each was sent."""
     from sqlalchemy import select
 
-    from store.models import Report, Round
+    from store.models.records import Report
+    from store.models.rounds import Round
     from store.queries import find_plan
 
     rt = runtime(ctx)

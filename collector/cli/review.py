@@ -15,7 +15,7 @@ from .context import console, runtime
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from store.models import InboundMessage
+    from store.models.records import InboundMessage
 
 app = typer.Typer(
     help="The review queue: list, show, apply, reject (which also withdraws what an item applied), replay.",
@@ -143,7 +143,7 @@ def _lead_prompt(session: Session, message: InboundMessage, person_id: int) -> i
     from sqlalchemy import select
 
     from collector.core.errors import UserError
-    from store.models import Prompt, Round
+    from store.models.rounds import Prompt, Round
 
     prompt: int | None = session.scalar(
         select(Prompt.id)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from collector.channels.protocol import Channel
     from collector.rounds.tick import TickReport
-    from store.models import Round
+    from store.models.rounds import Round
 
 app = typer.Typer(help="Collection rounds: open, list, status, remind, close, reopen.", no_args_is_help=True)
 
@@ -104,7 +104,7 @@ def open_(
     from collector.channels.registry import carrier, close_channels
     from collector.rounds.lifecycle import open_round
     from collector.rounds.tick import send_pending
-    from store.models import Person
+    from store.models.directory import Person
     from store.people import usable_channels
     from store.queries import find_plan
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.models import Delegation, Prompt
+from store.models.directory import Delegation
+from store.models.rounds import Prompt
 
 
 def principals(session: Session, person_id: int) -> list[int]:

@@ -4,7 +4,7 @@ A correction is a newer update in the same round (the latest counts). When a coo
 fields, say a status, the rest (the lead's narrative, revised target, evidence, who reported it) are carried
 over from the update it corrects, and the new row names what it changed, so the report shows the lead's
 words with "Status changed by ... on ...". Withdrawing marks an update withdrawn with who, when and why: the
-row and its audit events stay, and every query skips it (store/models.py, hide_withdrawn), so the update
+row and its audit events stay, and every query skips it (store/models/updates.py), so the update
 before it counts again.
 """
 
@@ -21,7 +21,9 @@ from collector.core.clock import Clock
 from collector.core.errors import NotFound, UserError
 from collector.replies.parsing.refs import resolve_typed_ref
 from store.audit import audit
-from store.models import INCLUDE_WITHDRAWN, Action, Prompt, Update
+from store.models.plans import Action
+from store.models.rounds import Prompt
+from store.models.updates import INCLUDE_WITHDRAWN, Update
 from store.queries import find_plan, latest_in_round, update_history
 
 # The fields a correction may give or leave to the update it corrects, as the report names them.
@@ -155,7 +157,7 @@ def _unanswered_if_nothing_left(session: Session, update: Update) -> None:
         Update.submitted_for_id.is_(None) & (Update.submitted_by_id == person_id)
     )
     left = select(Update.id).where(Update.round_id == update.round_id, mine, Update.id != update.id).limit(1)
-    if session.scalar(left) is None:  # withdrawn updates are hidden from the query (store.models)
+    if session.scalar(left) is None:  # withdrawn updates are hidden from the query (store.models.updates)
         prompt.responded_at = None
 
 

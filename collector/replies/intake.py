@@ -25,18 +25,13 @@ from collector.replies import corrections
 from collector.replies.answerers import may_answer, principals
 from collector.replies.parsing.refs import dup_base, norm_ref, resolve_typed_ref
 from collector.replies.types import CONFIDENT, AskedAction, ParsedUpdate, ParseResult, Reply
+from store.audit import audit
 from store.inbound import mark_applied, mark_for_review
-from store.models import (
-    Action,
-    AuditEvent,
-    InboundMessage,
-    Person,
-    Plan,
-    Prompt,
-    PromptAction,
-    Round,
-    Update,
-)
+from store.models.directory import Person
+from store.models.plans import Action, Plan
+from store.models.records import InboundMessage
+from store.models.rounds import Prompt, PromptAction, Round
+from store.models.updates import Update
 from store.queries import natural_key
 
 
@@ -360,18 +355,15 @@ def _audit(
     clock: Clock,
     coordinator: str | None,
 ) -> None:
-    session.add(
-        AuditEvent(
-            at=clock.now(),
-            actor=coordinator or (reply.sender_address or f"person:{reply.sender_person_id}"),
-            via=reply.channel,
-            entity="prompt" if prompt is not None else "round",
-            entity_id=prompt.id if prompt is not None else reply.round_id,
-            event="reply.applied" if result.state == InboundState.APPLIED else "reply.needs_review",
-            detail={
-                "recorded": [u.id for u in result.recorded],
-                "review": result.review,
-                "inbound_message_id": reply.inbound_message_id,
-            },
-        )
+    audit(
+        session,
+        at=clock.now(),
+        actor=coordinator or (reply.sender_address or f"person:{reply.sender_person_id}"),
+        via=reply.channel,
+        entity="prompt" if prompt is not None else "round",
+        entity_id=prompt.id if prompt is not None else reply.round_id,
+        event="reply.applied" if result.state == InboundState.APPLIED else "reply.needs_review",
+        recorded=[u.id for u in result.recorded],
+        review=result.review,
+        inbound_message_id=reply.inbound_message_id,
     )

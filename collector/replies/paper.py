@@ -13,7 +13,8 @@ from collector.core.vocabulary import Status
 from collector.replies.intake import IntakeResult, apply
 from collector.replies.parsing.refs import resolve_typed_ref
 from collector.replies.types import ParsedUpdate, Reply
-from store.models import Action, Prompt, PromptAction, Round
+from store.models.plans import Action
+from store.models.rounds import Prompt, PromptAction, Round
 from store.people import resolve_person
 from store.queries import find_plan
 

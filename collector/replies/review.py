@@ -23,7 +23,9 @@ from collector.replies.parsing.refs import resolve_typed_ref
 from collector.replies.types import ParsedUpdate, Reply
 from store.audit import audit
 from store.inbound import mark_rejected
-from store.models import InboundMessage, Prompt, Round, Update
+from store.models.records import InboundMessage
+from store.models.rounds import Prompt, Round
+from store.models.updates import Update
 
 
 def pending(session: Session, *, plan_id: int | None = None) -> list[InboundMessage]:

@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 
 from collector.core.errors import UserError
 from collector.core.vocabulary import Status
-from store.models import Action, ActionLead, Person, Plan, Team, Update
+from store.models.directory import Person, Team
+from store.models.plans import Action, ActionLead, Plan
+from store.models.updates import Update
 from store.people import contact_channel, unreachable_reason
 from store.queries import PlanTree, lead_name, natural_key
 from store.teams import team_channel, team_unreachable_reason
@@ -46,7 +48,7 @@ class Unreachable:
 
 def open_action_ids(session: Session, plan: Plan) -> set[int]:
     """Live actions whose latest status (across all rounds, the baseline included) leaves them open."""
-    latest: dict[int, str] = {}
+    latest: dict[int, str | None] = {}
     rows = session.execute(
         select(Update.action_id, Update.status)
         .join(Action, Update.action_id == Action.id)
@@ -70,7 +72,9 @@ def _walk(tree: PlanTree) -> list[tuple[Action, list[ActionLead], int | None]]:
     2.7 a), b) and c) is four questions for one piece of work.
     """
     out: list[tuple[Action, list[ActionLead], int | None]] = []
-    stack = [(a, [], None) for a in reversed(tree.children.get(None, []))]
+    stack: list[tuple[Action, list[ActionLead], int | None]] = [
+        (a, [], None) for a in reversed(tree.children.get(None, []))
+    ]
     while stack:
         action, parent_leads, parent_section = stack.pop()
         leads = tree.leads.get(action.id) or parent_leads

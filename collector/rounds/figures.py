@@ -28,7 +28,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.models import Action, Plan, Prompt, PromptAction, Round, Update
+from store.models.plans import Action, Plan
+from store.models.rounds import Prompt, PromptAction, Round
+from store.models.updates import Update
 from store.queries import PlanTree, load_tree, natural_key
 
 ANSWERED, NO_STATUS, COVERED = "answered", "no_status", "covered"
@@ -238,7 +240,13 @@ def _gives_status(now: State) -> bool:
     return bool(value)
 
 
-def _own(action_id: int, person_id: int | None, parents: dict, answerers: dict, round_id: int) -> bool:
+def _own(
+    action_id: int,
+    person_id: int | None,
+    parents: dict[int, int | None],
+    answerers: dict[tuple[int, int], set[int | None]],
+    round_id: int,
+) -> bool:
     """Did this lead answer this action themselves, or the whole action it is an item of?"""
     at: int | None = action_id
     while at is not None:

@@ -18,8 +18,8 @@ from sqlalchemy import Engine, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from collector.core.clock import Clock
-from store.db import session_scope
-from store.models import SchedulerLease
+from store.db import changed_rows, session_scope
+from store.models.rounds import SchedulerLease
 
 
 def holder_id() -> str:
@@ -32,15 +32,16 @@ def acquire(engine: Engine, name: str, holder: str, clock: Clock, ttl: timedelta
     now = clock.now()
     try:
         with session_scope(engine) as session:
-            taken = session.execute(
+            taken = changed_rows(
+                session,
                 update(SchedulerLease)
                 .where(
                     SchedulerLease.name == name,
                     or_(SchedulerLease.holder == holder, SchedulerLease.expires_at <= now),
                 )
-                .values(holder=holder, expires_at=now + ttl)
+                .values(holder=holder, expires_at=now + ttl),
             )
-            if taken.rowcount == 1:
+            if taken == 1:
                 return True
             if session.scalar(select(SchedulerLease.name).where(SchedulerLease.name == name)) is not None:
                 return False

@@ -1,9 +1,9 @@
 """A round's lifecycle: who is asked about what when it opens, closing, reopening, finding one.
 
 Opening decides everything the round will ask and writes it down (prompts, the actions of each, who could
-not be reached); it sends nothing. Sending is the tick's claim-and-do work (collector/rounds/tick.py), run
-right
-after `collector round open` and by the scheduler, so a crash between the two loses nothing.
+not be reached); it sends nothing. Sending is the delivery engine's claim-and-do work
+(collector/rounds/delivery.py), run right after `collector round open` and by the scheduler, so a crash
+between the two loses nothing.
 
 Who is asked about what is collector/rounds/asking.py's; how a round stands is collector/rounds/status.py's.
 """
@@ -22,13 +22,10 @@ from collector.core.clock import Clock
 from collector.core.errors import NotFound, UserError
 from collector.core.workdays import end_of_day, local_date, zone
 from collector.rounds.asking import Ask, Unreachable, in_subset, open_action_ids, who_is_asked
-from store.models import (
-    AuditEvent,
-    Plan,
-    Prompt,
-    PromptAction,
-    Round,
-)
+from store.audit import audit
+from store.models.base import table_of
+from store.models.plans import Plan
+from store.models.rounds import Prompt, PromptAction, Round
 from store.queries import load_tree
 
 _SEASONS = {12: "Winter", 1: "Winter", 2: "Winter", 3: "Spring", 4: "Spring", 5: "Spring"}
@@ -161,7 +158,7 @@ def _write(
         for p, ask in zip(prompts, plan_.asks, strict=True)
         for a in ask.action_ids
     ]
-    session.execute(PromptAction.__table__.insert(), rows)
+    session.execute(table_of(PromptAction).insert(), rows)
     detail = {
         "prompts": len(prompts),
         "actions": plan_.actions,
@@ -176,10 +173,8 @@ def _write(
 def _audit(
     session: Session, round_: Round, now: datetime, actor: str, via: str, event: str, **detail: Any
 ) -> None:
-    session.add(
-        AuditEvent(
-            at=now, actor=actor, via=via, entity="round", entity_id=round_.id, event=event, detail=detail
-        )
+    audit(
+        session, at=now, actor=actor, via=via, entity="round", entity_id=round_.id, event=event, detail=detail
     )
 
 

@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 
 from collector.channels.registry import CONFIGURABLE, FALLBACK, carrier
 from collector.rounds.asking import in_subset, open_action_ids, who_is_asked
-from store.models import Person, Plan, Round
+from store.models.directory import Person
+from store.models.plans import Plan
+from store.models.rounds import Round
 from store.people import usable_channels
 from store.queries import load_tree, natural_key
 

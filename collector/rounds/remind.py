@@ -1,4 +1,4 @@
-"""A reminder by hand (`collector round remind`): the tick's claim-and-do machinery, outside the schedule,
+"""A reminder by hand (`collector round remind`): the delivery engine's claim-and-do, outside the schedule,
 for everyone (or one lead) still owing answers in a round."""
 
 from __future__ import annotations
@@ -14,9 +14,13 @@ from collector.channels.protocol import Channel
 from collector.core.clock import Clock
 from collector.core.errors import UserError
 from collector.core.workdays import local_date, zone
-from collector.rounds.tick import Ticker, Work, reminder_builder
+from collector.rounds.delivery import Deliverer
+from collector.rounds.tick import reminder_builder
+from collector.rounds.work import Work
 from store.db import session_scope
-from store.models import Person, Plan, Prompt, Round
+from store.models.directory import Person
+from store.models.plans import Plan
+from store.models.rounds import Prompt, Round
 from store.people import contact_channel
 
 
@@ -56,7 +60,7 @@ def remind_now(
     scheduled reminder falling due the same day is not sent on top of it. Someone who replied in part is
     reminded too: a person asked for it.
     """
-    ticker = Ticker(engine, channels, clock, timezone=timezone, actor=actor, via="cli")
+    deliverer = Deliverer(engine, channels, clock, actor=actor, via="cli")
     with session_scope(engine, read_only=True) as s:
         round_ = s.get_one(Round, round_id)
         if round_.state != "open":
@@ -66,7 +70,7 @@ def remind_now(
         prompts = list(s.scalars(select(Prompt).where(Prompt.round_id == round_id).order_by(Prompt.id)))
         if lead and not (prompts := [p for p in prompts if _is_lead(s, p, lead)]):
             raise UserError(f"nobody called {lead!r} was asked in round #{round_id}")
-        work = []
+        work: list[Work] = []
         for p in prompts:
             if p.status == "pending":
                 result.not_sent.append(p.lead_label)
@@ -80,11 +84,11 @@ def remind_now(
                 wanted = (contact_channel(person) if person else None) or p.channel
                 work.append(Work(key, "reminder", round_id, p.id, p.person_id, wanted, p.lead_label, build))
     for item in work:
-        claim = ticker.claim(item)
+        claim = deliverer.claim(item)
         if claim is None:
             result.already.append(item.to)
         else:
-            (result.sent if ticker.deliver(claim) == "sent" else result.failed).append(item.to)
+            (result.sent if deliverer.send(claim) == "sent" else result.failed).append(item.to)
     return result
 
 

@@ -27,7 +27,11 @@ from collector.core.clock import Clock
 from collector.core.errors import UserError
 from collector.core.workdays import local_date
 from collector.rounds.lifecycle import RoundPlan, close_round, open_round, open_round_of
-from store.models import AuditEvent, Person, Plan, PlanCoordinator, Round
+from store.audit import audit
+from store.db import changed_rows
+from store.models.directory import Person
+from store.models.plans import Plan, PlanCoordinator
+from store.models.rounds import Round
 from store.people import resolve_person
 
 _DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
@@ -158,7 +162,7 @@ def open_due_slot(
     claim = (
         update(Plan).where(Plan.id == plan.id, Plan.next_opening_at == read).values(next_opening_at=following)
     )
-    if session.execute(claim.execution_options(synchronize_session="fetch")).rowcount != 1:
+    if changed_rows(session, claim.execution_options(synchronize_session="fetch")) != 1:
         return None
     if slot is None:
         _audit(session, plan, clock, actor, via, "plan.schedule_broken", reason=outcome.problem)
@@ -171,10 +175,10 @@ def open_due_slot(
     closes = day + timedelta(days=plan.close_after_days) if plan.close_after_days else None
     try:
         due = day + timedelta(days=plan.due_after_days)
-        who = {"clock": clock, "actor": actor, "default_tz": default_tz, "via": via}
         outcome.opened = open_round(
-            session, plan, due=due, closes=closes, subset=None, scheduled_for=slot, **who
-        )
+            session, plan, due=due, closes=closes, subset=None, scheduled_for=slot, clock=clock, actor=actor,
+            default_tz=default_tz, via=via,
+        )  # fmt: skip
     except UserError as exc:
         outcome.problem = str(exc)
         _audit(session, plan, clock, actor, via, "round.not_opened", slot=slot.isoformat(), reason=str(exc))
@@ -184,10 +188,15 @@ def open_due_slot(
 def _audit(
     session: Session, plan: Plan, clock: Clock, actor: str, via: str, event: str, **detail: object
 ) -> None:
-    session.add(
-        AuditEvent(
-            at=clock.now(), actor=actor, via=via, entity="plan", entity_id=plan.id, event=event, detail=detail
-        )
+    audit(
+        session,
+        at=clock.now(),
+        actor=actor,
+        via=via,
+        entity="plan",
+        entity_id=plan.id,
+        event=event,
+        detail=detail,
     )
 
 
@@ -264,16 +273,8 @@ def set_schedule(
     plan.updated_at = now
     result = cadence(plan, default_tz)
     detail = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in result.__dict__.items()}
-    session.add(
-        AuditEvent(
-            at=now,
-            actor=actor,
-            via="cli",
-            entity="plan",
-            entity_id=plan.id,
-            event="plan.scheduled",
-            detail=detail,
-        )
+    audit(
+        session, at=now, actor=actor, entity="plan", entity_id=plan.id, event="plan.scheduled", detail=detail
     )
     return result
 
@@ -307,16 +308,16 @@ def set_coordinators(
         session.delete(row)
         removed.append(person.display)
     if added or removed:
-        session.add(
-            AuditEvent(
-                at=clock.now(),
-                actor=actor,
-                via="cli",
-                entity="plan",
-                entity_id=plan.id,
-                event="plan.coordinators",
-                detail={"added": added, "removed": removed},
-            )
+        at, event = clock.now(), "plan.coordinators"
+        audit(
+            session,
+            at=at,
+            actor=actor,
+            entity="plan",
+            entity_id=plan.id,
+            event=event,
+            added=added,
+            removed=removed,
         )
     session.flush()
     return coordinators(session, plan)

@@ -23,7 +23,8 @@ from sqlalchemy import Engine
 from collector.channels.protocol import Channel
 from collector.core.clock import Clock
 from collector.rounds import lease
-from collector.rounds.tick import DEFAULT_LEASE, TickReport, tick
+from collector.rounds.delivery import DEFAULT_LEASE
+from collector.rounds.tick import TickReport, tick
 
 log = logging.getLogger(__name__)
 

@@ -22,9 +22,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from collector.rounds.delivery import DEFAULT_LEASE
 from collector.rounds.figures import round_figures
-from collector.rounds.tick import DEFAULT_LEASE
-from store.models import Delivery, Person, Plan, Prompt, PromptAction, Round, Update
+from store.models.directory import Person
+from store.models.plans import Plan
+from store.models.rounds import Delivery, Prompt, PromptAction, Round
+from store.models.updates import Update
 from store.queries import natural_key
 
 
@@ -117,7 +120,7 @@ def round_status(
     deliveries = list(
         session.scalars(select(Delivery).where(Delivery.round_id == round_.id).order_by(Delivery.id))
     )
-    names = {p.id: p.lead_label for p in prompts}
+    names: dict[int | None, str] = {p.id: p.lead_label for p in prompts}
     figures = round_figures(session, round_)
     rows = []
     for prompt in prompts:

@@ -29,8 +29,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from collector.channels.protocol import NoticeMessage, Recipient
-from collector.rounds.tick import Work
-from store.models import Delivery, Person, Plan, PlanCoordinator, Prompt, Round
+from collector.rounds.work import Work
+from store.models.directory import Person
+from store.models.plans import Plan, PlanCoordinator
+from store.models.rounds import Delivery, Prompt, Round
 from store.people import contact_channel
 
 _ID = re.compile(r"<[^<>\s]+>")

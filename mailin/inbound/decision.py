@@ -42,13 +42,16 @@ from collector.core.settings import Settings
 from collector.core.vocabulary import InboundState
 from collector.replies import intake
 from collector.replies.types import Reply
-from collector.rounds.tick import Work
+from collector.rounds.work import Work
 from mailin.inbound import bounces, held, routing
 from mailin.inbound import sender as sender_rule
 from mailin.inbound.parts import MailParts
 from mailin.inbound.probe import PROBE_HEADER, is_probe
+from store.audit import audit
 from store.inbound import mark_applied, mark_auto_reply, mark_bounce, mark_for_review, mark_rejected
-from store.models import AuditEvent, InboundMessage, Person, Prompt
+from store.models.directory import Person
+from store.models.records import InboundMessage
+from store.models.rounds import Prompt
 from store.people import contact_channel
 
 log = logging.getLogger("mailin.inbound.process")  # one logger for the whole processing path
@@ -217,23 +220,24 @@ def _bounce(
     for person in failing:
         if person.email_failing_since is None:
             person.email_failing_since = now
-        s.add(
-            audit_event(
-                clock, "person", person.id, "person.email_bounced", inbound_message_id=msg.id,
-                address=person.email,
-            )
+        audit_event(
+            s, clock, "person", person.id, "person.email_bounced", inbound_message_id=msg.id,
+            address=person.email,
         )  # fmt: skip
     return Outcome("bounce", msg.external_id, notices=bounces.notices(s, msg.id, failing))
 
 
-def audit_event(clock: Clock, entity: str, entity_id: int | None, event: str, **detail: Any) -> AuditEvent:
-    """An audit row by the mail process (actor "mail", via "email")."""
-    return AuditEvent(
+def audit_event(
+    s: Session, clock: Clock, entity: str, entity_id: int | None, event: str, **detail: Any
+) -> None:
+    """An audit row by the mail process (actor "mail", via "email"), in the caller's transaction."""
+    audit(
+        s,
         at=clock.now(),
         actor="mail",
         via="email",
         entity=entity,
         entity_id=entity_id,
         event=event,
-        detail=detail,
+        **detail,
     )

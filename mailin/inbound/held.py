@@ -16,9 +16,13 @@ from sqlalchemy.orm import Session
 
 from collector.channels.protocol import NoticeMessage, Recipient
 from collector.core.clock import Clock
-from collector.rounds.tick import Work
+from collector.rounds.work import Work
+from store.audit import audit
 from store.inbound import mark_for_review
-from store.models import AuditEvent, InboundMessage, Person, Plan, Prompt, Round
+from store.models.directory import Person
+from store.models.plans import Plan
+from store.models.records import InboundMessage
+from store.models.rounds import Prompt, Round
 from store.people import contact_channel
 
 log = logging.getLogger(__name__)
@@ -50,12 +54,10 @@ def hold(
         "updates": [],
         "unknown_refs": [],
     }
-    s.add(
-        AuditEvent(
-            at=clock.now(), actor="mail", via="email", entity="inbound", entity_id=msg.id,
-            event="inbound.held",
-            detail={"reason": why, "from": from_address, "envelope_from": envelope_from},
-        )
+    audit(
+        s, at=clock.now(), actor="mail", via="email", entity="inbound", entity_id=msg.id,
+        event="inbound.held",
+        detail={"reason": why, "from": from_address, "envelope_from": envelope_from},
     )  # fmt: skip
     log.warning("%s inbound %d: held for review, %s", msg.external_id, msg.id, why)
     lead = s.get(Person, prompt.person_id) if prompt is not None and prompt.person_id else claimed

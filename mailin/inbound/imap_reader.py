@@ -38,7 +38,7 @@ from mailin.inbound.imap_config import MailboxConfig
 from mailin.inbound.imap_filter import envelope_sender, progress_recipients
 from mailin.inbound.store import store_batch
 from store.db import session_scope
-from store.models import MailboxState
+from store.models.records import MailboxState
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ Per chunk of CLAIM_CHUNK messages:
              mailin.inbound.decision's rule.
              The receipts and notices these call for are claimed (Delivery rows keyed "receipt:{inbound
              id}") in the same transaction.
-  4. answer  after the commit, through the Ticker; the sends are recorded in one more commit. At most one
-             receipt per inbound message, never for a bounce or an auto-reply. A crash between 3 and the
+  4. answer  after the commit, through the delivery engine; the sends are recorded in one more commit. At most
+             one receipt per inbound message, never for a bounce or an auto-reply. A crash between 3 and the
              end of 4 leaves the chunk's unsent receipts claimed: once the lease is over, the scheduler (or
              the next run here) sends them again from the copy each Delivery keeps (at least once).
 On PostgreSQL three commits a chunk instead of three a message (each a round trip: most of the cost of
@@ -38,12 +38,13 @@ from collector.channels.protocol import Channel
 from collector.core.clock import Clock
 from collector.core.settings import Settings
 from collector.core.vocabulary import InboundState
-from collector.rounds.tick import Ticker, Work, _Claim
+from collector.rounds.delivery import Deliverer
+from collector.rounds.work import Claim, Work
 from mailin.inbound.decision import CHANNEL, Outcome, audit_event, decide_message
 from mailin.inbound.parts import MailParts
 from store.db import session_scope
 from store.inbound import mark_failed
-from store.models import InboundMessage
+from store.models.records import InboundMessage
 
 log = logging.getLogger(__name__)
 
@@ -76,20 +77,19 @@ def process_pending(
         ids = list(s.scalars(query.limit(limit) if limit else query))
     counts: Counter[str] = Counter()
     lease = timedelta(seconds=settings.delivery_lease)
-    who = {"timezone": settings.timezone, "actor": "mail", "via": "email"}
-    ticker = Ticker(engine, channels, clock, lease=lease, **who)
-    ticker.resend_stale()  # receipts a killed run of this process claimed and never recorded (at least once)
+    deliverer = Deliverer(engine, channels, clock, lease=lease, actor="mail", via="email")
+    deliverer.resend_stale()  # receipts a killed run of this process claimed, never recorded (at least once)
     for start in range(0, len(ids), CLAIM_CHUNK):
         chunk = ids[start : start + CLAIM_CHUNK]
         claimed = _claim(engine, chunk)  # one commit for the chunk, not one per message
         ids_ = [i for i in chunk if i in claimed]
-        _process_chunk(engine, ticker, settings, clock, ids_, claimed, counts, busy or (lambda: False))
+        _process_chunk(engine, deliverer, settings, clock, ids_, claimed, counts, busy or (lambda: False))
     return counts
 
 
 def _process_chunk(
     engine: Engine,
-    ticker: Ticker,
+    deliverer: Deliverer,
     settings: Settings,
     clock: Clock,
     ids: list[int],
@@ -115,7 +115,7 @@ def _process_chunk(
     with session_scope(engine, read_only=True) as s:
         query = select(InboundMessage.id, InboundMessage.raw).where(InboundMessage.id.in_(todo))
         raws = dict(s.execute(query).all())
-    claims: list[_Claim] = []
+    claims: list[Claim] = []
     unreachable: list[Work] = []
 
     def parse(inbound_id: int) -> MailParts | None:
@@ -137,8 +137,8 @@ def _process_chunk(
         counts[outcome.state] += 1
         for work in ([outcome.receipt] if outcome.receipt else []) + (outcome.notices or []):
             if work.wanted is None:
-                unreachable.append(work)  # recorded as failed by the Ticker, after the commit
-            elif (claim := ticker.claim_in(s, work)) is not None:
+                unreachable.append(work)  # recorded as failed by the delivery engine, after the commit
+            elif (claim := deliverer.claim_in(s, work)) is not None:
                 claims.append(claim)
 
     if engine.dialect.name == "sqlite":
@@ -155,11 +155,11 @@ def _process_chunk(
                 if (parts := parse(inbound_id)) is not None:
                     _step_aside(busy)  # the CPU, not a lock, is what receiving and processing share here
                     decide(s, inbound_id, parts)
-    ticker.deliver_all(claims)  # the successes recorded in one commit
+    deliverer.send_all(claims)  # the successes recorded in one commit
     for claim in claims:
         counts["receipts" if claim.work.kind == "receipt" else "notices"] += 1
     for work in unreachable:
-        counts["receipts" if work.kind == "receipt" else "notices"] += ticker.do([work])
+        counts["receipts" if work.kind == "receipt" else "notices"] += deliverer.deliver([work])
     for inbound_id, error in failed.items():
         counts[_retry_or_quarantine(engine, clock, inbound_id, claimed[inbound_id], error)] += 1
 
@@ -209,6 +209,6 @@ def _quarantine(engine: Engine, clock: Clock, inbound_id: int, external_id: str,
     with session_scope(engine) as s:
         msg = s.get_one(InboundMessage, inbound_id)
         mark_failed(msg, at=clock.now(), reason=error)
-        s.add(audit_event(clock, "inbound", inbound_id, "inbound.failed", error=error, attempts=msg.attempts))
+        audit_event(s, clock, "inbound", inbound_id, "inbound.failed", error=error, attempts=msg.attempts)
     log.error("%s inbound %d quarantined as failed: %s", external_id, inbound_id, error)
     return Outcome("failed", external_id)

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from collector.channels.reply_address import read_reply_address
-from store.models import Delivery, Prompt
+from store.models.rounds import Delivery, Prompt
 
 
 def token_from(recipients: Iterable[str], domain: str) -> str | None:

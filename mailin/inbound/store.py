@@ -27,7 +27,7 @@ from collector.core.clock import Clock
 from collector.core.faults import fault
 from store.db import session_scope
 from store.inbound import Stored, find, new_row, store_raw
-from store.models import InboundMessage
+from store.models.records import InboundMessage
 
 log = logging.getLogger(__name__)
 

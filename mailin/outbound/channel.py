@@ -5,7 +5,7 @@ notices as multipart email, through the SMTP_URL relay or, without one, as .eml 
 Reply routing: prompts and reminders carry Reply-To: progress+TOKEN@MAIL_DOMAIN (STYLE.md 3); reminders and
 receipts thread under the prompt (In-Reply-To/References = the prompt's Message-ID). The Message-ID is made
 here and returned as Sent.external_id, so it is known even when the relay times out after accepting. When
-the message carries a send_id (every send the Ticker makes: store.models.Delivery), the Message-ID derives
+the message carries a send_id (every send of the delivery engine: a Delivery row), the Message-ID derives
 from it alone, so a send made again after a crash or a timeout is the same message to the relay and to the
 reader's client, which can drop the copy (at least once, RELIABILITY.md C5).
 """
@@ -15,13 +15,12 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from datetime import UTC
 from email.message import EmailMessage
 from email.policy import SMTP
 from pathlib import Path
 from typing import Protocol
 
-from collector.channels.outbox import file_slug, write_atomic
+from collector.channels.outbox import file_slug, write_outbox
 from collector.channels.protocol import (
     EscalationMessage,
     NoticeMessage,
@@ -107,11 +106,16 @@ class EmailChannel:
 
     def _write(self, kind: str, to: Recipient, msg: EmailMessage) -> Path:
         """The message as an .eml file, written whole or not at all
-        (collector.channels.outbox.write_atomic)."""
-        now = self.clock.now().astimezone(UTC)
-        path = self.directory / f"{now:%Y%m%dT%H%M%SZ}-{kind}-{file_slug(to.name)}-{uuid.uuid4().hex[:8]}.eml"
-        write_atomic(path, msg.as_bytes(policy=SMTP))
-        return path
+        (collector.channels.outbox.write_outbox)."""
+        data, label = msg.as_bytes(policy=SMTP), f"{kind}-{file_slug(to.name)}"
+        return write_outbox(
+            self.directory,
+            data,
+            now=self.clock.now(),
+            label=label,
+            unique=uuid.uuid4().hex[:8],
+            suffix=".eml",
+        )
 
 
 def message_id(send_id: str, mail_domain: str) -> str:

@@ -22,7 +22,7 @@ from collector.cli.wiring import slack_app
 from collector.core.clock import FrozenClock
 from collector.core.settings import Settings
 from store.db import session_scope
-from store.models import Person
+from store.models.directory import Person
 from tests.bot import slack
 from tests.fakes.slack_api import TOKEN, SlackStandIn
 from tests.rounds import personas

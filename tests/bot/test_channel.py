@@ -18,7 +18,7 @@ from bot.channel import PARTS_EVENT, RESUME_WINDOW, slack_channel
 from bot.client import Pacer, make_client
 from collector.channels.protocol import AskedItem, ChannelError, PromptMessage, Recipient, Sent
 from store.db import session_scope
-from store.models import AuditEvent
+from store.models.records import AuditEvent
 from tests.bot.conftest import SAM
 from tests.fakes.channels import RecordingChannel
 
@@ -94,7 +94,7 @@ def test_a_user_slack_does_not_know_is_a_permanent_failure_without_email(api, ch
 
 
 def test_a_lead_without_a_slack_id_is_found_by_email_and_recorded(api, channel, engine, world):
-    from store.models import Person
+    from store.models.directory import Person
 
     with session_scope(engine, read_only=True) as s:
         jo = s.scalar(select(Person).where(Person.code == "JB"))

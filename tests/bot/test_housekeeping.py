@@ -10,7 +10,8 @@ from sqlalchemy import select, update
 
 from bot import ingest, sweep, text
 from store.db import session_scope
-from store.models import InboundMessage, Update
+from store.models.records import InboundMessage
+from store.models.updates import Update
 from tests.bot import slack
 from tests.bot.conftest import ALEX, PRIYA, SAM, running, wait_for
 from tests.fakes.slack_api import TEAM

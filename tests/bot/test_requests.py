@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from store.db import session_scope
-from store.models import InboundMessage
+from store.models.records import InboundMessage
 from tests.bot import slack
 from tests.bot.conftest import SAM, wait_for
 from tests.fakes.slack_api import TOKEN

@@ -7,7 +7,9 @@ from sqlalchemy import func, select
 
 from bot import limits
 from store.db import session_scope
-from store.models import AuditEvent, InboundMessage, Prompt, Update
+from store.models.records import AuditEvent, InboundMessage
+from store.models.rounds import Prompt
+from store.models.updates import Update
 from tests.bot import slack
 from tests.bot.conftest import ALEX, PRIYA, SAM, STRANGER, wait_for
 
@@ -258,7 +260,8 @@ def test_report_builds_the_rounds_report_and_posts_it_with_its_files_to_the_comm
 def test_report_goes_to_the_plans_own_committee_channel_and_its_recipients_are_recorded(
     harness, world, engine
 ):
-    from store.models import Plan, Report
+    from store.models.plans import Plan
+    from store.models.records import Report
 
     with session_scope(engine) as s:
         s.scalar(select(Plan)).committee_slack_channel = "C0PLANS"

@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 from bot.context import Bot
 from collector.cli.wiring import slack_app
 from store.db import session_scope
-from store.models import InboundMessage, Update
+from store.models.records import InboundMessage
+from store.models.updates import Update
 from tests.bot import slack
 from tests.bot.conftest import PRIYA, SAM, wait_for
 from tests.fakes.slack_api import APP_TOKEN, TOKEN, SlackStandIn

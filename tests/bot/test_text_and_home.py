@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from bot import limits
 from store.db import session_scope
-from store.models import InboundMessage, Update
+from store.models.records import InboundMessage
+from store.models.updates import Update
 from tests.bot import slack
 from tests.bot.conftest import ALEX, PRIYA, SAM, wait_for
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from bot.client import make_client
 from bot.link import SlackLink
 from store.db import session_scope
-from store.models import InboundMessage
+from store.models.records import InboundMessage
 from tests.bot import slack
 from tests.bot.conftest import SAM, running, wait_for
 from tests.bot.test_requests import CHALLENGE

@@ -18,7 +18,7 @@ from store.inbound import (
     mark_rejected,
     store_raw,
 )
-from store.models import InboundMessage
+from store.models.records import InboundMessage
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

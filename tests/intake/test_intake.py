@@ -21,18 +21,11 @@ from collector.replies.review import apply_item, pending, reject_item, replay
 from collector.replies.types import ParsedUpdate, Reply
 from mailin.compose import Envelope, compose_prompt, compose_receipt
 from store.importers.draft import ActionDraft, LeadDraft, PlanDraft, ProgressDraft, SectionDraft
-from store.models import (
-    Action,
-    AuditEvent,
-    Delegation,
-    InboundMessage,
-    Person,
-    PlanCoordinator,
-    Prompt,
-    PromptAction,
-    Round,
-    Update,
-)
+from store.models.directory import Delegation, Person
+from store.models.plans import Action, PlanCoordinator
+from store.models.records import AuditEvent, InboundMessage
+from store.models.rounds import Prompt, PromptAction, Round
+from store.models.updates import Update
 from store.persist import save_plan
 
 

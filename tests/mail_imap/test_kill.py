@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import func, select
 
 from store.db import make_engine, session_scope
-from store.models import InboundMessage, Update
+from store.models.records import InboundMessage
+from store.models.updates import Update
 from tests.mail_imap.conftest import DOMAIN, JO
 from tests.mail_imap.dovecot import PASSWORD, USER
 from tests.mail_imap.mail import reply

@@ -10,7 +10,8 @@ from mailin.inbound import imap_session
 from mailin.inbound.imap_auth import sign_in
 from mailin.inbound.process import process_pending
 from store.db import session_scope
-from store.models import InboundMessage, MailboxState, Update
+from store.models.records import InboundMessage, MailboxState
+from store.models.updates import Update
 from tests.mail_imap.conftest import DOMAIN, JO
 from tests.mail_imap.dovecot import USER
 from tests.mail_imap.mail import reply

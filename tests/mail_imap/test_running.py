@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from mailin.inbound.process import process_pending
 from store.db import session_scope
-from store.models import InboundMessage
+from store.models.records import InboundMessage
 from tests.mail_imap.conftest import DOMAIN, JO, Running
 from tests.mail_imap.dovecot import USER
 from tests.mail_imap.mail import reply

@@ -39,7 +39,11 @@ from collector.replies.parsing import revised_due
 from mailin.inbound.process import process_pending
 from mailin.inbound.server import MailHandler, ServerThread
 from store.db import make_engine, session_scope, upgrade
-from store.models import Action, Delivery, InboundMessage, Person, Plan, Prompt, PromptAction, Round, Update
+from store.models.directory import Person
+from store.models.plans import Action, Plan
+from store.models.records import InboundMessage
+from store.models.rounds import Delivery, Prompt, PromptAction, Round
+from store.models.updates import Update
 from tests.databases import fresh_database
 from tests.fakes.channels import RecordingChannel
 

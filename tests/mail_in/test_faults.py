@@ -24,7 +24,7 @@ from collector.core.clock import FrozenClock
 from mailin.inbound.server import MailHandler, ServerThread
 from mailin.inbound.store import GroupCommitter
 from store.db import make_engine, session_scope, upgrade
-from store.models import InboundMessage
+from store.models.records import InboundMessage
 from tests.mail_in.test_kill import DOMAIN, _free_port, _start, _wait_listening
 
 pytestmark = pytest.mark.slow

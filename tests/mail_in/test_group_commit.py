@@ -10,7 +10,7 @@ from sqlalchemy.exc import DataError, OperationalError
 
 from mailin.inbound.store import GroupCommitter
 from store.db import session_scope
-from store.models import InboundMessage
+from store.models.records import InboundMessage
 
 
 def _message(n: int, message_id: str | None = None) -> bytes:

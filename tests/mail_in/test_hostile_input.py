@@ -20,7 +20,8 @@ from mailin.inbound.process import process_pending
 from mailin.inbound.server import MailHandler, ServerThread
 from mailin.inbound.store import GroupCommitter
 from store.db import session_scope
-from store.models import AuditEvent, InboundMessage, Person
+from store.models.directory import Person
+from store.models.records import AuditEvent, InboundMessage
 from tests.mail_in.test_mail import DOMAIN, DSN, JO, MONDAY, EmailChannel, mail, rows, send, updates
 from tests.rounds import personas
 from tests.rounds.helpers import open_harbourside, prompts

@@ -22,7 +22,9 @@ from mailin.compose import prompt_context, render
 from mailin.inbound.align import added_answers
 from mailin.inbound.process import process_pending
 from store.db import session_scope
-from store.models import Action, InboundMessage, Update
+from store.models.plans import Action
+from store.models.records import InboundMessage
+from store.models.updates import Update
 
 from .test_mail import (  # noqa: F401  (fixtures)
     DOMAIN,

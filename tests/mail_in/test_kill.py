@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from store.db import make_engine, session_scope
-from store.models import InboundMessage
+from store.models.records import InboundMessage
 
 DOMAIN = "updates.harbourside.test"
 ROOT = Path(__file__).resolve().parents[2]

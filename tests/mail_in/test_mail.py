@@ -19,7 +19,10 @@ from mailin.inbound import routing
 from mailin.inbound.process import process_pending
 from mailin.inbound.server import MailHandler, ServerThread
 from store.db import session_scope
-from store.models import Delivery, InboundMessage, Person, Update
+from store.models.directory import Person
+from store.models.records import InboundMessage
+from store.models.rounds import Delivery
+from store.models.updates import Update
 from tests.fakes.channels import RecordingChannel
 from tests.rounds import personas
 from tests.rounds.helpers import open_harbourside, prompts

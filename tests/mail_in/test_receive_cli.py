@@ -13,7 +13,7 @@ from collector.cli.app import app
 from collector.cli.mail import not_an_email
 from collector.core.errors import UserError
 from store.db import make_engine, session_scope
-from store.models import InboundMessage
+from store.models.records import InboundMessage
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "replies" / "james-mensah-outlook.eml"
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from collector.replies.intake import apply
-from store.models import Update
+from store.models.updates import Update
 
 from ..intake.test_intake import _reply, spring  # noqa: F401 - spring is a fixture
 

@@ -24,7 +24,9 @@ from collector.replies.intake import apply
 from collector.replies.types import ParsedUpdate, Reply
 from collector.rounds.lifecycle import open_round
 from store.importers.draft import ActionDraft, LeadDraft, PlanDraft, ProgressDraft
-from store.models import Action, Person, Plan, Prompt, PromptAction
+from store.models.directory import Person
+from store.models.plans import Action, Plan
+from store.models.rounds import Prompt, PromptAction
 from store.persist import save_plan
 
 OPENED = datetime(2027, 3, 1, 9, 30, tzinfo=UTC)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from collector.core.errors import UserError
 from store.db import session_scope
-from store.models import AuditEvent, Report
+from store.models.records import AuditEvent, Report
 
 
 def _reports(engine) -> list[Report]:

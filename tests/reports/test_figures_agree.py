@@ -22,7 +22,9 @@ from reports.build import render
 from reports.compile import compile_report
 from reports.model import ReportData
 from store.db import session_scope
-from store.models import Plan, Prompt, PromptAction, Round, Update
+from store.models.plans import Plan
+from store.models.rounds import Prompt, PromptAction, Round
+from store.models.updates import Update
 from tests.reports import format_figures, random_rounds
 
 LONDON = ZoneInfo("Europe/London")
@@ -113,7 +115,7 @@ def _check_meanings(engine, played, data: ReportData) -> None:
 
 
 def _parent(s, action_id: int) -> int | None:
-    from store.models import Action
+    from store.models.plans import Action
 
     return s.get_one(Action, action_id).parent_id
 

@@ -30,7 +30,8 @@ from reports.render.pdf import pdf_document
 from reports.render.words import AS_IMPORTED, NAME_HELD, NBSP, TARGET_HELD, hold, target_items
 from store.db import session_scope
 from store.importers.pipeline import load_plan
-from store.models import Action, Update
+from store.models.plans import Action
+from store.models.updates import Update
 from store.people_csv import import_people
 from store.persist import BASELINE_ROUND, save_plan
 from store.queries import find_plan

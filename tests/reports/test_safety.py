@@ -16,7 +16,7 @@ from reports.render.docx import render_docx
 from reports.render.html import environment
 from reports.safe import clean_text, safe_url
 from store.db import session_scope
-from store.models import Update
+from store.models.updates import Update
 from tests.reports import world
 
 

@@ -24,7 +24,9 @@ from sqlalchemy import select
 
 from collector.rounds.lifecycle import close_round, open_round
 from store.db import session_scope
-from store.models import Plan, Round, Update
+from store.models.plans import Plan
+from store.models.rounds import Round
+from store.models.updates import Update
 from tests.reports import bad_input
 from tests.rounds import personas
 

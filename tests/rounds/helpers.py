@@ -9,7 +9,8 @@ from sqlalchemy import select
 from collector.rounds.lifecycle import RoundPlan, open_round
 from collector.rounds.tick import TickReport, tick
 from store.db import session_scope
-from store.models import Delivery, Prompt, Update
+from store.models.rounds import Delivery, Prompt
+from store.models.updates import Update
 from tests.rounds.personas import World, plan_of
 
 DUE = date(2027, 3, 31)  # a Wednesday, two days after Easter Monday

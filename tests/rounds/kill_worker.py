@@ -12,7 +12,8 @@ from datetime import datetime
 from collector.channels.protocol import NoticeMessage, Recipient
 from collector.core.clock import FrozenClock
 from collector.core.settings import Settings
-from collector.rounds.tick import Ticker, Work
+from collector.rounds.delivery import Deliverer
+from collector.rounds.work import Work
 from mailin.outbound.channel import EmailChannel
 from store.db import make_engine
 
@@ -30,9 +31,9 @@ def main(url: str, smtp_url: str, at: str, n: int, person_id: int) -> None:
             f"notice:kill:{i}", "notice", None, None, person_id, "email", "Jo Baker", lambda _s: message
         )
 
-    ticker = Ticker(engine, channels, clock)
-    ticker.resend_stale()
-    ticker.do([notice(i) for i in range(n)])
+    deliverer = Deliverer(engine, channels, clock)
+    deliverer.resend_stale()
+    deliverer.deliver([notice(i) for i in range(n)])
     channels["email"].close()
     engine.dispose()
     print("done", flush=True)

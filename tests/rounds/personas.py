@@ -31,7 +31,8 @@ from collector.core.clock import Clock
 from collector.core.dates import TargetDraft, TargetKind
 from collector.core.vocabulary import Status
 from store.importers.draft import ActionDraft, LeadDraft, PlanDraft, ProgressDraft, SectionDraft
-from store.models import Action, Delegation, Person, Plan, PlanCoordinator, Team, TeamMember
+from store.models.directory import Delegation, Person, Team, TeamMember
+from store.models.plans import Action, Plan, PlanCoordinator
 from store.persist import save_plan
 
 JB, SO, AP, NK = (LeadDraft(name=None, code=c) for c in ("JB", "SO", "AP", "NK"))

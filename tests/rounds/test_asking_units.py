@@ -10,7 +10,8 @@ from collector.rounds.lifecycle import open_round
 from collector.rounds.tick import send_pending
 from store.db import session_scope
 from store.importers.draft import ActionDraft, LeadDraft, PlanDraft
-from store.models import Person, Plan
+from store.models.directory import Person
+from store.models.plans import Plan
 from store.persist import save_plan
 
 

@@ -13,7 +13,9 @@ from collector.core.errors import UserError
 from collector.rounds.schedule import checked_cron, next_fire, set_schedule
 from collector.rounds.tick import tick
 from store.db import make_engine, session_scope
-from store.models import AuditEvent, Person, Prompt, Round
+from store.models.directory import Person
+from store.models.records import AuditEvent
+from store.models.rounds import Prompt, Round
 from tests.rounds.helpers import run
 from tests.rounds.personas import plan_of
 

@@ -14,7 +14,9 @@ from sqlalchemy import select
 
 from collector.core.errors import NotFound, UserError
 from store.db import session_scope
-from store.models import AuditEvent, InboundMessage, Prompt, Update
+from store.models.records import AuditEvent, InboundMessage
+from store.models.rounds import Prompt
+from store.models.updates import Update
 
 
 def _flat(text: str) -> str:

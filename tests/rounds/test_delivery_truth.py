@@ -20,10 +20,12 @@ from collector.channels.protocol import NoticeMessage, ReceiptLine, ReceiptMessa
 from collector.channels.registry import close_channels
 from collector.cli.wiring import channels_for
 from collector.core.settings import Settings
+from collector.rounds.delivery import DEFAULT_LEASE, Deliverer
 from collector.rounds.status import delivery_line, round_status
-from collector.rounds.tick import DEFAULT_LEASE, Ticker, Work
+from collector.rounds.work import Work
 from store.db import session_scope
-from store.models import Person, Prompt, Round
+from store.models.directory import Person
+from store.models.rounds import Prompt, Round
 from tests.fakes.channels import RecordingChannel
 from tests.rounds.helpers import deliveries, open_harbourside, prompts, run
 
@@ -159,7 +161,7 @@ def test_a_receipt_claimed_by_a_mail_process_that_died_is_sent_by_the_next_tick(
         lambda _s: receipt,
     )
     with session_scope(engine) as s:  # what mailin.inbound.process does: claim with the reply's decision ...
-        assert Ticker(engine, channels, clock).claim_in(s, work) is not None
+        assert Deliverer(engine, channels, clock).claim_in(s, work) is not None
     # ... and the process dies before sending
 
     report = run(engine, channels, clock, at=clock.now() + LATER)

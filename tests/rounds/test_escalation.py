@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from store.db import session_scope
-from store.models import Person, PlanCoordinator
+from store.models.directory import Person
+from store.models.plans import PlanCoordinator
 from tests.rounds.helpers import answer, deliveries, open_harbourside, prompts, run
 
 # Due Wednesday 31 March; three working days later is Monday 5 April, 09:00 BST = 08:00Z.

@@ -23,7 +23,9 @@ from reports.compile import compile_report
 from reports.model import ReportData
 from reports.rows import target_move
 from store.db import session_scope
-from store.models import Action, Round, Update
+from store.models.plans import Action
+from store.models.rounds import Round
+from store.models.updates import Update
 from tests.rounds.helpers import open_harbourside, prompts
 from tests.rounds.personas import plan_of
 

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from collector.core.errors import UserError
 from collector.rounds.lifecycle import close_round, find_round, reopen_round
 from store.db import session_scope
-from store.models import AuditEvent, Round
+from store.models.records import AuditEvent
+from store.models.rounds import Round
 from tests.rounds.helpers import open_harbourside, run
 from tests.rounds.personas import plan_of
 

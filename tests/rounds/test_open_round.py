@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from collector.core.errors import UserError
 from collector.rounds.lifecycle import open_round
 from store.db import session_scope
-from store.models import AuditEvent, Prompt, PromptAction, Round
+from store.models.records import AuditEvent
+from store.models.rounds import Prompt, PromptAction, Round
 from tests.rounds.personas import plan_of
 
 DUE = date(2027, 3, 31)

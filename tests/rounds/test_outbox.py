@@ -173,3 +173,16 @@ def test_a_post_or_team_is_greeted_by_its_whole_name(name, greeted):
     from collector.channels.outbox import first_name
 
     assert first_name(name) == greeted
+
+
+def test_every_outbox_file_is_named_and_written_by_the_one_outbox_writer():
+    """Only collector.channels.outbox names outbox files (their UTC time stamp) and writes them; the email
+    channel and reports go through write_outbox, so every outbox file is named and written the same way."""
+    root = Path(__file__).resolve().parents[2]
+    writers = [
+        path.relative_to(root).as_posix()
+        for folder in ("collector", "store", "bot", "mailin", "reports")
+        for path in (root / folder).rglob("*.py")
+        if "%Y%m%dT%H%M%SZ" in path.read_text(encoding="utf-8")
+    ]
+    assert writers == ["collector/channels/outbox.py"]

@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from collector.rounds.remind import remind_now
 from store.db import session_scope
-from store.models import Person, Prompt
+from store.models.directory import Person
+from store.models.rounds import Prompt
 from tests.fakes.channels import RecordingChannel, fail_for
 from tests.rounds.helpers import answer, deliveries, open_harbourside, prompts, run
 

@@ -9,10 +9,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
+from collector.rounds.delivery import DEFAULT_LEASE, MAX_ATTEMPTS, Deliverer
 from collector.rounds.status import round_status
-from collector.rounds.tick import DEFAULT_LEASE, MAX_ATTEMPTS, Ticker, tick
+from collector.rounds.tick import tick
 from store.db import make_engine, session_scope
-from store.models import Delivery, Round
+from store.models.rounds import Delivery, Round
 from tests.fakes.channels import RecordingChannel, crash_on
 from tests.rounds.helpers import deliveries, open_harbourside, prompts, run
 
@@ -115,8 +116,8 @@ def test_only_one_process_takes_a_stale_claim_over(engine, world, clock, channel
         run(engine, channels, clock)
     jo, now = _jo(engine), clock.now() + LATER
 
-    first = Ticker(engine, channels, clock)._retake(jo.id, jo.attempts, now)
-    second = Ticker(engine, channels, clock)._retake(jo.id, jo.attempts, now)
+    first = Deliverer(engine, channels, clock)._retake(jo.id, jo.attempts, now)
+    second = Deliverer(engine, channels, clock)._retake(jo.id, jo.attempts, now)
 
     assert first is not None and second is None  # a compare-and-set on the attempts
 

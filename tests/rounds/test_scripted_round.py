@@ -28,7 +28,8 @@ from collector.replies.intake import apply
 from collector.replies.types import ParsedUpdate, Reply
 from collector.rounds.status import round_status
 from store.db import session_scope
-from store.models import Action, Round
+from store.models.plans import Action
+from store.models.rounds import Round
 from tests.reports import format_figures
 from tests.rounds.helpers import open_harbourside, prompts, run
 

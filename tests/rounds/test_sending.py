@@ -11,7 +11,9 @@ from collector.cli.wiring import channels_for
 from collector.core.settings import Settings
 from collector.rounds.tick import send_pending
 from store.db import session_scope
-from store.models import AuditEvent, Delivery, Person
+from store.models.directory import Person
+from store.models.records import AuditEvent
+from store.models.rounds import Delivery
 from tests.fakes.channels import RecordingChannel, fail_for
 from tests.rounds.helpers import deliveries, open_harbourside, prompts, run
 
@@ -142,7 +144,7 @@ def test_an_unexpected_exception_in_a_channel_is_retried_like_a_temporary_error(
 
 def test_a_closed_round_sends_nothing(engine, world, clock, channels, channel):
     from collector.rounds.lifecycle import close_round
-    from store.models import Round
+    from store.models.rounds import Round
 
     opened = open_harbourside(engine, world, clock)
     with session_scope(engine) as s:

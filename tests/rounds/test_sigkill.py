@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from collector.rounds.tick import DEFAULT_LEASE
+from collector.rounds.delivery import DEFAULT_LEASE
 from mailin.outbound.channel import message_id
 from tests.rounds.helpers import deliveries
 

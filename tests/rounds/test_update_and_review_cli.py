@@ -11,7 +11,9 @@ from collector.core.errors import NotFound, UserError
 from collector.replies.intake import apply
 from collector.replies.types import Reply
 from store.db import session_scope
-from store.models import InboundMessage, Prompt, Update
+from store.models.records import InboundMessage
+from store.models.rounds import Prompt
+from store.models.updates import Update
 
 
 def _flat(text: str) -> str:
@@ -109,7 +111,7 @@ def test_a_rejected_reply_says_why_and_leaves_the_queue(cli, world, engine, cloc
 
 def _reref(engine, world, changes: dict[str, str]) -> None:
     """Give actions the refs an imported plan may carry: a duplicate's "1.1 (2)", a synthetic "#3"."""
-    from store.models import Action
+    from store.models.plans import Action
 
     with session_scope(engine) as s:
         for old, new in changes.items():

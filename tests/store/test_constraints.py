@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from store.db import session_scope
-from store.models import Action, ActionLead, InboundMessage, Person, Plan, Team
+from store.models.directory import Person, Team
+from store.models.plans import Action, ActionLead, Plan
+from store.models.records import InboundMessage
 
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 RAW = b"Message-ID: <reply-1@brightwater.gov.uk>\r\nSubject: Re: progress\r\n\r\n1.1 done\r\n"

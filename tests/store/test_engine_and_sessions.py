@@ -11,7 +11,7 @@ from sqlalchemy import event, func, select
 
 from collector.core.errors import UserError
 from store.db import describe_url, make_engine, session_scope, upgrade
-from store.models import AuditEvent
+from store.models.records import AuditEvent
 
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -107,7 +107,7 @@ def test_a_plain_postgresql_url_means_psycopg_3():
 
 def test_a_read_only_session_reads_while_a_writer_holds_the_lock(engine):
     """Readers take no write lock on SQLite, so `plan show` never waits behind an import."""
-    from store.models import Plan
+    from store.models.plans import Plan
 
     with session_scope(engine) as writer:
         writer.add(Plan(name="busy", title="Busy", status_labels={}, created_at=_now(), updated_at=_now()))
@@ -117,7 +117,7 @@ def test_a_read_only_session_reads_while_a_writer_holds_the_lock(engine):
 
 
 def test_a_read_only_session_refuses_to_write(engine):
-    from store.models import Plan
+    from store.models.plans import Plan
 
     with (
         pytest.raises(RuntimeError, match="read-only session tried to write"),

@@ -15,8 +15,11 @@ from store.db import _alembic_config, session_scope, upgrade
 from store.importers.draft import ActionDraft, PlanDraft
 from store.importers.read import read_source
 from store.importers.xlsx_reader import read_xlsx
-from store.models import Action, Plan, Round, Update
-from store.persist import default_name, plan_names, save_plan
+from store.models.plans import Action, Plan
+from store.models.rounds import Round
+from store.models.updates import Update
+from store.persist import save_plan
+from store.plan_names import default_name, plan_names
 from store.queries import find_plan
 from tests.store.personas import equality_plan
 

@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 
 from collector.core.errors import DatabaseNotReady
 from store.db import MIGRATIONS, current_revision, ensure_current, head_revision, make_engine
-from store.models import Base
+from store.models.base import Base
 
 
 def test_upgrading_an_empty_database_yields_exactly_the_models_schema(engine):

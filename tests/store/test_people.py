@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 
 from collector.core.errors import ImportFileError, NotFound, UserError
 from store.db import session_scope
-from store.models import ActionLead, AuditEvent, Delegation, Person, Team, TeamMember
+from store.models.directory import Delegation, Person, Team, TeamMember
+from store.models.plans import ActionLead
+from store.models.records import AuditEvent
 from store.people import find_person, list_people, normalise_name, set_person
 from store.people_csv import import_people
 from store.persist import save_plan

@@ -13,7 +13,11 @@ from collector.core.text import slug
 from collector.core.vocabulary import Status
 from store.db import session_scope
 from store.importers.draft import ActionDraft, LeadDraft, PlanDraft, ProgressDraft, SectionDraft
-from store.models import Action, AuditEvent, Person, Round, Team, Update
+from store.models.directory import Person, Team
+from store.models.plans import Action
+from store.models.records import AuditEvent
+from store.models.rounds import Round
+from store.models.updates import Update
 from store.persist import save_plan
 from store.queries import find_plan, list_plans, plan_json
 from tests.store.personas import HR, TITLE, equality_plan

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from collector.core.errors import NotFound
 from store.importers.draft import ActionDraft, LeadDraft, PlanDraft
-from store.models import Person, Team, TeamMember
+from store.models.directory import Person, Team, TeamMember
 from store.people_csv import import_people
 from store.persist import save_plan
 from store.queries import find_plan, natural_key, plan_leads

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import StatementError
 
 from store.db import session_scope
-from store.models import AuditEvent
+from store.models.records import AuditEvent
 
 BST = timezone(timedelta(hours=1))
 

@@ -1,5 +1,5 @@
 """A withdrawn update is kept but invisible: every ORM query skips it unless it asks for the history
-(store/models.py hide_withdrawn); migration 0007 adds the columns and leaves old rows be."""
+(store/models/updates.py hide_withdrawn); migration 0007 adds the columns and leaves old rows be."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from alembic import command
 from sqlalchemy import exists, func, inspect, select
 
 from store.db import _alembic_config, session_scope, upgrade
-from store.models import INCLUDE_WITHDRAWN, Action, Plan, Round, Update
+from store.models.plans import Action, Plan
+from store.models.rounds import Round
+from store.models.updates import INCLUDE_WITHDRAWN, Update
 from store.queries import latest_in_round, update_history
 
 NOW = datetime(2027, 3, 1, 9, 30, tzinfo=UTC)

@@ -27,7 +27,7 @@ def _add_fk_column(table: str, column: str, target: str) -> None:
     if op.get_bind().dialect.name == "sqlite":
         # SQLite has no ALTER ... ADD CONSTRAINT, but ADD COLUMN takes a REFERENCES clause (alembic's
         # add_column would try the former, or rebuild the table in batch mode: see the docstring). No ON
-        # DELETE action: SQLite cannot reflect one on a column added this way (see store/models.py).
+        # DELETE action: SQLite cannot reflect one on a column added this way (see store/models/).
         op.execute(
             f"ALTER TABLE {table} ADD COLUMN {column} INTEGER CONSTRAINT {name} REFERENCES {referred} (id)"
         )
