@@ -7,7 +7,7 @@ Two middlewares of ours, in order:
   teams        a request from a workspace not on SLACK_ALLOWED_TEAMS is refused (when the list is set);
   store_first  a person's DM (message.im) is stored raw, committed, BEFORE bolt acks it: bolt acks events
                itself and runs the listener after the 200, so a crash there would otherwise lose the message
-               (RELIABILITY.md F5). A storage failure, or a database locked for longer than
+               (docs/reliability.md F5). A storage failure, or a database locked for longer than
                ingest.ACK_BUDGET, answers 503 inside Slack's 3 seconds, so Slack retries; a redelivery (the
                same event_id, X-Slack-Retry-Num 1-3) answers 200 and stops.
 """

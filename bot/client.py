@@ -1,7 +1,7 @@
 """The Slack Web API client: pointed at SLACK_API_URL, with retries chosen on purpose, and a log filter that
 keeps tokens out of every log line.
 
-slack_sdk retries only connection errors by default (RELIABILITY.md F6): 429s would surface as errors and
+slack_sdk retries only connection errors by default (docs/reliability.md F6): 429s would surface as errors and
 5xx would not be retried. We add RateLimitErrorRetryHandler (it sleeps Retry-After, plus up to a second of
 jitter) and ServerErrorRetryHandler (500/503, exponential backoff). When they give up, the caller decides:
 SlackChannel raises a temporary ChannelError, so the Ticker retries later or falls back to email.

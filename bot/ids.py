@@ -5,8 +5,8 @@ per message, the first the thread reminders go under), so any later step can upd
 
 Modal private_metadata comes back from Slack inside a signed request, but anyone holding the app's
 interactivity URL could forge a payload if signing were ever off, and the acting user only sees the view we
-built. We sign it anyway (RELIABILITY.md section 3: "private_metadata is signed by us (HMAC) and
-length-checked"), so a tampered or oversized value is refused, never trusted.
+built. We sign it anyway (docs/reliability.md S10: modal state is signed by us (HMAC) and
+length-checked), so a tampered or oversized value is refused, never trusted.
 """
 
 from __future__ import annotations

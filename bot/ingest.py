@@ -1,8 +1,8 @@
 """Storing one Slack payload raw, under a unique id, before anything acts on it; and reading it back.
 
-Accept fast, persist raw, decide later (STYLE.md 1). Slack redelivers: Events API retries carry the same
+Accept fast, persist raw, decide later (docs/style.md 1). Slack redelivers: Events API retries carry the same
 event_id (X-Slack-Retry-Num 1-3), a double-clicked button or a twice-pressed Save sends the same view again,
-and bolt deduplicates nothing (RELIABILITY.md section 3). UNIQUE(channel, external_id) on inbound_messages
+and bolt deduplicates nothing (reliability.md section 3). UNIQUE(channel, external_id) on inbound_messages
 makes the second copy a "duplicate" here, and the caller does nothing more with it.
 
 External ids, one per kind of payload:

@@ -1,6 +1,6 @@
 """The front check: what a request to /slack/events must be before bolt sees it, in one place.
 
-bolt trusts its input (RELIABILITY.md F5): a timestamp header that is not a number, a signature with a
+bolt trusts its input (docs/reliability.md F5): a timestamp header that is not a number, a signature with a
 non-ASCII character, a body nested ten thousand deep, or a signed payload whose `team` is a string, whose
 `actions` is not a list, whose `event` is a string or whose modal has no `view.type` each raise inside bolt
 (or inside our listeners) and become a 500, or a traceback that ends the handling thread. Slack never sends

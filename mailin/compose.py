@@ -2,11 +2,11 @@
 
 Wording follows the outbox channel (collector/channels/outbox.py), whose helpers this module reuses, so a
 lead reads
-the same prompt whether it arrives by email or lands in var/outbox. Templates: the named triple (STYLE.md 14)
+the same prompt whether it arrives by email or lands in var/outbox. Templates: the named triple (style.md 14)
 (`prompt.subject.j2`, `prompt.text.j2`, `prompt.html`) in mailin/templates; only the `.html` ones are
-autoescaped, because select_autoescape() works by extension and never escapes `*.j2` (RELIABILITY.md F9).
+autoescaped, because select_autoescape() works by extension and never escapes `*.j2` (docs/reliability.md F9).
 
-Header safety (RELIABILITY.md F4, C10): every header value built from plan, person or action text passes
+Header safety (docs/reliability.md F4, C10): every header value built from plan, person or action text passes
 through clean_header(), which removes CR, LF and every other control character, and every address through
 check_address(), which refuses anything that is not one plain addr-spec.
 """

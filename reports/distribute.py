@@ -1,10 +1,10 @@
 """Send a built report to the committee: an email with the summary in its body and the files attached, and
 a Slack post when the plan has a committee channel and Slack is configured.
 
-The transport is passed in (STYLE.md 11): `relay` is anything with `send(EmailMessage)` (mailin's SmtpSender
+The transport is passed in (style.md 11): `relay` is anything with `send(EmailMessage)` (mailin's SmtpSender
 when SMTP_URL is set); without one the message is written as an .eml file to the outbox folder, exactly as
 mailin's EmailChannel does. Slack is any client with slack_sdk's `chat_postMessage` and `files_upload_v2`, so
-this module imports neither mailin nor slack_sdk (reports/ sits below them: docs/architecture.md).
+this module imports neither mailin nor slack_sdk (reports/ and mailin are siblings: docs/architecture.md).
 """
 
 from __future__ import annotations

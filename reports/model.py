@@ -1,6 +1,6 @@
 """ReportData: everything a progress report says, computed once, read by every renderer.
 
-One data model with many renderers (STYLE.md 14): compile.py fills it from the store, and the HTML, Word,
+One data model with many renderers (docs/style.md 14): compile.py fills it from the store, and the HTML, Word,
 PDF, spreadsheet, CSV and Markdown renderers read only this, so each format says exactly the same thing.
 Text here is already cleaned of control and bidi-override characters (reports/safe.py); each renderer still
 escapes or neutralises it for its own format.

@@ -1,4 +1,4 @@
-"""Making untrusted text harmless in a report: the helpers every renderer shares (RELIABILITY.md section 6).
+"""Making untrusted text harmless in a report: the helpers every renderer shares (reliability.md section 6).
 
 Progress text comes from whoever replied, so it may hold markup, formulas, control characters or bidi
 overrides. compile.py passes every string through clean_text() once; renderers then escape for their own

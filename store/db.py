@@ -1,12 +1,12 @@
 """The engine, the session scope, and the schema's revision: everything that opens or shapes the database.
 
-SQLite is tuned here once (RELIABILITY.md F8): WAL, a busy timeout, foreign keys on, full sync, and every
+SQLite is tuned here once (docs/reliability.md F8): WAL, a busy timeout, foreign keys on, full sync, and every
 transaction begins IMMEDIATE. A DEFERRED transaction that reads and then writes fails at once with
 "database is locked" when another process committed in between; IMMEDIATE takes the write lock up front and
 waits out the busy timeout instead. pysqlite's own BEGIN handling is switched off so ours is the only one
 (the recipe in SQLAlchemy's SQLite dialect docs, "Enabling Non-Legacy SQLite Transactional Modes").
 
-Transactions belong at process edges (STYLE.md 13): `session_scope` is what a CLI command, an SMTP DATA, a
+Transactions belong at process edges (style.md 13): `session_scope` is what a CLI command, an SMTP DATA, a
 Slack request or a scheduler claim opens; domain functions take the session and never commit.
 """
 

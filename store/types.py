@@ -1,6 +1,6 @@
 """Column types the store needs beyond SQLAlchemy's own: an instant that keeps being an instant.
 
-Why: SQLAlchemy's SQLite dialect drops the UTC offset of `DateTime(timezone=True)` (RELIABILITY.md F12), so
+Why: SQLAlchemy's SQLite dialect drops the UTC offset of `DateTime(timezone=True)` (reliability.md F12), so
 `01:30+01:00` and `01:30+00:00` both read back as a naive `01:30` and two instants become one. We store every
 instant in UTC ourselves and hand back aware UTC datetimes on every backend, so no code downstream ever sees
 a naive datetime or has to ask which backend it is on.

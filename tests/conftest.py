@@ -1,6 +1,6 @@
 """Fixtures shared by every test package: databases on both backends, a session, a frozen clock.
 
-They compose (STYLE.md: composable fixtures): `database_url` is an empty database, `blank_engine` an engine
+They compose (style.md: composable fixtures): `database_url` is an empty database, `blank_engine` an engine
 on it, `engine` one at our migrations' head (a copy of a database the migrations built once this run),
 `session` a session scope on it. A test asks only for the layer it needs.
 
@@ -86,7 +86,7 @@ def write_plan(tmp_path):
 
 @pytest.fixture(scope="session")
 def samples():
-    """../shared/plans beside the project. CI has it; a user's clone may not (skip), but CI must not skip."""
+    """shared/plans beside the project. CI has it; a user's clone may not (skip), but CI must not skip."""
     from pathlib import Path
 
     folder = Path(__file__).resolve().parents[2] / "shared" / "plans"

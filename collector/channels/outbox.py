@@ -1,6 +1,6 @@
 """The outbox: a Channel that writes each message as a text file a person can read, under var/outbox/.
 
-It is the development and demo channel (STYLE.md 15, errbot's text backend): with no SMTP relay and no Slack
+It is the development and demo channel (style.md 15, errbot's text backend): with no SMTP relay and no Slack
 app configured, every prompt, reminder, escalation and receipt lands here, exactly as a lead would read it,
 and is reported as written, never as sent. Each file is written whole under a temporary ".part" name in the
 same folder, flushed to disk, then renamed (`write_atomic`, as Mailman's switchboard does): a crash leaves
@@ -327,7 +327,7 @@ class OutboxChannel:
 
 
 def _one_line(value: str | None) -> str:
-    """A header value can never carry a line break (RELIABILITY.md F4: no header injection)."""
+    """A header value can never carry a line break (docs/reliability.md F4: no header injection)."""
     return " ".join((value or "").split())
 
 

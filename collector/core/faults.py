@@ -1,4 +1,4 @@
-"""Test-only fault hooks: make a SIGKILL land in an exact window (RELIABILITY.md, "Fault hooks").
+"""Test-only fault hooks: make a SIGKILL land in an exact window (docs/reliability.md, "Fault hooks").
 
 APP_FAULTS="mail.before_commit=sleep:5,mail.after_commit=raise" is read only when APP_TESTING=1, so a
 production process never pauses or fails because of a stray variable. Each named point calls `fault(name)`.

@@ -1,7 +1,7 @@
 """Working days and the moments reminders and escalations fall due: pure functions of dates and a time zone.
 
 Working days are Monday to Friday except the bank holidays of England and Wales, which come from data (the
-`holidays` package), not code (RELIABILITY.md section 4). Everything is computed on local dates and turned
+`holidays` package), not code (reliability.md section 4). Everything is computed on local dates and turned
 into a UTC instant only at the end, at 09:00 local: so a reminder is due at 08:00Z in summer and 09:00Z in
 winter, and nothing ever falls in the 01:00-02:00 hour that the clock changes double or skip (F7).
 """

@@ -1,4 +1,4 @@
-"""A named lease in the database, so only one scheduler acts at a time (RELIABILITY.md section 4, C1).
+"""A named lease in the database, so only one scheduler acts at a time (docs/reliability.md section 4, C1).
 
 Taking it is one conditional UPDATE ("mine already, or expired") and, when no row exists yet, an INSERT
 whose primary key makes a second taker fail. It works the same on SQLite and PostgreSQL and under a frozen

@@ -4,7 +4,7 @@ A cadence is a standard 5-field cron in the plan's time zone, read by APSchedule
 corrections are made before APScheduler sees it:
   * weekday numbers: cron counts 0 (or 7) as Sunday, APScheduler 3.x counts 0 as Monday (its from_crontab
     warns about this "historical mistake"), so numeric weekdays are rewritten as names ("1" -> "mon");
-  * hours the clocks change in are refused (RELIABILITY.md F7: a Europe/London 01:30 fires twice in
+  * hours the clocks change in are refused (docs/reliability.md F7: a Europe/London 01:30 fires twice in
     October and at 02:30 in March), computed for the plan's own time zone.
 (APScheduler ANDs the day-of-month and day-of-week fields where classic cron ORs them: give only one.)
 The tick opens a round for a slot with scheduled_for = the slot's instant; next_opening_at keeps the next

@@ -2,7 +2,7 @@
 (collector/rounds/tick.py).
 
 Everything that is due (cron openings included) is derived from the database by the tick, so APScheduler
-keeps no state of ours: a MemoryJobStore, no persistent job store (RELIABILITY.md F7: SQLAlchemyJobStore
+keeps no state of ours: a MemoryJobStore, no persistent job store (docs/reliability.md F7: SQLAlchemyJobStore
 pickles jobs and silently deletes one it cannot unpickle), and a missed run is simply the next run.
 """
 

@@ -1,4 +1,4 @@
-"""The tick: claim-and-do steps, repeated until nothing is due (healthchecks' sendalerts, STYLE.md 7).
+"""The tick: claim-and-do steps, repeated until nothing is due (healthchecks' sendalerts, docs/style.md 7).
 
 Each step finds what is due from the database alone (so a restart or a second scheduler loses and repeats
 nothing), then hands what is to be sent to the delivery engine (collector/rounds/delivery.py), which claims

@@ -1,6 +1,6 @@
 """Headers and MIME shape -> is this an auto-reply or a bounce (and who bounced)? Pure: no I/O.
 
-The rules are tables (STYLE.md 9). Auto-replies follow RFC 3834 (Auto-Submitted) and the vendor headers
+The rules are tables (docs/style.md 9). Auto-replies follow RFC 3834 (Auto-Submitted) and the vendor headers
 Exchange and others add; bounces are RFC 3464 delivery status notifications or the usual shapes of the
 older non-standard ones ("Mail delivery failed", MAILER-DAEMON).
 """
@@ -81,7 +81,7 @@ Header = Callable[[str], str | None]
 def is_auto_reply(header: Header, subject: str) -> bool:
     """RFC 3834 Auto-Submitted other than "no", X-Autoreply/X-Autorespond, Precedence auto_reply/bulk/
     junk/list, or an out-of-office subject. X-Auto-Response-Suppress alone is a request, not a marker
-    (RELIABILITY.md L2), so it only counts alongside an auto-reply subject, which counts on its own anyway."""
+    (reliability.md L2), so it only counts alongside an auto-reply subject, which counts on its own anyway."""
     submitted = (header("Auto-Submitted") or "").strip().lower()
     if submitted and submitted.split(";")[0].strip() != "no":
         return True

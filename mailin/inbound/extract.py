@@ -1,5 +1,5 @@
 """Raw RFC 5322 bytes -> MailParts: headers cleaned, the new text a sender wrote, and whether the message is
-an auto-reply or a bounce. Pure (STYLE.md 4): bytes in, text out, no I/O, and it never raises (F4).
+an auto-reply or a bounce. Pure (docs/style.md 4): bytes in, text out, no I/O, and it never raises (F4).
 
     parse_message(raw) -> MailParts        visible_reply(raw) -> str (MailParts.reply)
 

@@ -1,5 +1,5 @@
 """Which prompt a received email answers: the reply token, then the thread, else none (intake then routes by
-the sender's open prompt). The reply address is the router (STYLE.md 3).
+the sender's open prompt). The reply address is the router (docs/style.md 3).
 
 Addresses: `progress@DOMAIN` (no token) and `progress+TOKEN@DOMAIN`, read by
 collector.channels.reply_address, which also builds them, so what we send and what we accept agree.

@@ -1,6 +1,6 @@
 """Our SMTP server: accept replies at our mail domain, store each one durably, then answer 250.
 
-Policy (RELIABILITY.md section 1 and 2, findings F1-F3):
+Policy (docs/reliability.md section 1 and 2, findings F1-F3):
   MAIL FROM  control characters or NUL (F2), or an over-long address: 553 5.1.7. `<>` (bounces) is accepted.
   RCPT TO    only progress@DOMAIN or progress+TOKEN@DOMAIN (domain case-insensitive). Another domain, another
              local part, a malformed token or a token that matches no prompt: 550 5.1.1, in-session, so the

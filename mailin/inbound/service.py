@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 
 def check_durable(engine: Engine) -> None:
-    """Refuse to run when a commit would not be durable (RELIABILITY.md M1): a 250 must mean "on disk"."""
+    """Refuse to run when a commit would not be durable (reliability.md M1): a 250 must mean "on disk"."""
     if engine.dialect.name != "postgresql":
         return  # SQLite: store.db sets synchronous=FULL on every connection
     with engine.connect() as connection:

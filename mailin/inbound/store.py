@@ -1,6 +1,6 @@
 """Storing one received message: the single committed transaction that must finish before we answer 250.
 
-Accept fast, persist raw, decide later (STYLE.md 1, RELIABILITY.md section 1 rule 2): the raw bytes, the
+Accept fast, persist raw, decide later (style.md 1, docs/reliability.md section 1 rule 2): the raw bytes, the
 envelope, their SHA-256 and a dedupe key go into inbound_messages in one transaction; nothing is parsed
 here beyond finding the Message-ID header, so a parser bug can never bounce mail. A redelivery (same
 Message-ID, or the same bytes when there is none) is recognised by UNIQUE(channel, external_id) and

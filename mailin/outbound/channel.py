@@ -2,12 +2,12 @@
 receipts and
 notices as multipart email, through the SMTP_URL relay or, without one, as .eml files in var/outbox.
 
-Reply routing: prompts and reminders carry Reply-To: progress+TOKEN@MAIL_DOMAIN (STYLE.md 3); reminders and
+Reply routing: prompts and reminders carry Reply-To: progress+TOKEN@MAIL_DOMAIN (style.md 3); reminders and
 receipts thread under the prompt (In-Reply-To/References = the prompt's Message-ID). The Message-ID is made
 here and returned as Sent.external_id, so it is known even when the relay times out after accepting. When
 the message carries a send_id (every send of the delivery engine: a Delivery row), the Message-ID derives
 from it alone, so a send made again after a crash or a timeout is the same message to the relay and to the
-reader's client, which can drop the copy (at least once, RELIABILITY.md C5).
+reader's client, which can drop the copy (at least once, docs/reliability.md C5).
 """
 
 from __future__ import annotations

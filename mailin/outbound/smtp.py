@@ -3,7 +3,7 @@
     smtp://user:pass@relay.example.org:587   plain connection, upgraded with STARTTLS when the relay offers it
     smtps://user:pass@relay.example.org:465  implicit TLS
 
-Failures follow RELIABILITY.md C10: a refused or dropped connection, a timeout or a 4xx reply is retried
+Failures follow docs/reliability.md C10: a refused or dropped connection, a timeout or a 4xx reply is retried
 inside one send (backoff 0.5 s, 2 s), then reported as ChannelError(permanent=False) so the caller's policy
 retries later; a 5xx for the recipient (RCPT or DATA) is ChannelError(permanent=True) carrying the relay's
 reply; a CR/LF in an address makes smtplib raise ValueError, which is permanent too. The password never

@@ -1,1 +1,1 @@
-"""Renderers: ReportData -> bytes in one format each. They read only ReportData (STYLE.md 14)."""
+"""Renderers: ReportData -> bytes in one format each. They read only ReportData (docs/style.md 14)."""

@@ -1,4 +1,4 @@
-"""ReportData -> CSV: every action on one line, RFC 4180 quoting, formulas neutralised (RELIABILITY.md R2).
+"""ReportData -> CSV: every action on one line, RFC 4180 quoting, formulas neutralised (reliability.md R2).
 
 UTF-8 with a byte order mark, because Excel opens a CSV without one as the local ANSI code page and turns
 every accented name, Arabic or emoji into mojibake.

@@ -1,7 +1,7 @@
 """ReportData -> a Word committee paper: title block, summary, chart, changes, then a table per section.
 
 Built with python-docx, which escapes text itself; compile.py has already removed the XML-illegal control
-characters that would make python-docx raise and kill the report (RELIABILITY.md F10). A4 landscape, each
+characters that would make python-docx raise and kill the report (docs/reliability.md F10). A4 landscape, each
 section's table with its header row repeated on every page, and "Page n of m" in the footer.
 """
 

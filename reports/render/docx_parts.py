@@ -1,7 +1,7 @@
 """Small python-docx helpers the Word paper is built from: shading, repeated headers, fields, page setup.
 
 python-docx has no API for these, so each writes the few WordprocessingML elements it needs. Text always
-goes through python-docx's own setters (which escape it), never into XML by hand (RELIABILITY.md F10).
+goes through python-docx's own setters (which escape it), never into XML by hand (docs/reliability.md F10).
 """
 
 from __future__ import annotations

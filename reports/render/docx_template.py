@@ -2,7 +2,7 @@
 
 The template holds Jinja2 tags (`{{ plan_title }}`, `{%tr for row in section.rows %}`...) and is given plain
 values only: see template_context() for every name it may use. docxtpl renders with autoescape=True, because
-its default silently drops "<" and "&" and lets text inject XML paragraphs (RELIABILITY.md F10); the text was
+its default silently drops "<" and "&" and lets text inject XML paragraphs (reliability.md F10); the text was
 already cleaned of XML-illegal characters by compile.py. A tag the template uses but the context lacks is a
 UserError naming it, not a silent blank.
 """

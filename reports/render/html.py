@@ -1,6 +1,6 @@
 """ReportData -> one self-contained HTML file: inline CSS, inline SVG charts, print CSS for paper and PDF.
 
-Every template is autoescaped whatever its name (RELIABILITY.md F9: select_autoescape() skips `*.j2`), with
+Every template is autoescaped whatever its name (reliability.md F9: select_autoescape() skips `*.j2`), with
 StrictUndefined so a missing value fails a test instead of printing a silent blank. User text is never part
 of a template and never marked safe; links are http(s) only; each user string is isolated with dir="auto".
 A Content-Security-Policy meta tag forbids scripts outright, so even a missed escape could not run one.

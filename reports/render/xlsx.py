@@ -1,7 +1,7 @@
 """ReportData -> an Excel workbook: a Summary sheet, a Changes sheet, then one sheet per plan section.
 
 Every sheet of actions has a frozen header row and a filter. openpyxl stores any string starting with "=" as
-a formula (RELIABILITY.md F11), so every text cell is neutralised (reports/safe.py) AND typed as a string;
+a formula (reliability.md F11), so every text cell is neutralised (reports/safe.py) AND typed as a string;
 counts and percentages are real numbers. Written in openpyxl's write-only mode: a 2,000-action plan never
 holds the whole workbook's cell objects in memory.
 """

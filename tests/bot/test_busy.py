@@ -1,4 +1,4 @@
-"""RELIABILITY.md S4, the 3-second rule under database contention: while another connection holds the
+"""docs/reliability.md S4, the 3-second rule under database contention: while another connection holds the
 database locked, Slack still gets its answer in time, and nothing is lost once the lock goes.
 
   * a click (or any interaction) is acked before anything touches the database; its lazy listener waits

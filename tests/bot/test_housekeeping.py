@@ -1,4 +1,4 @@
-"""The workspace allow-list (RELIABILITY.md S9), the web process's sweep (bot/sweep.py), and the coordinator
+"""The workspace allow-list (reliability.md S9), the web process's sweep (bot/sweep.py), and the coordinator
 applying a review item from App Home: the paths that run rarely, so a bug there stays hidden longest."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""RELIABILITY.md S1, S3, S11 and the token rule: what reaches /slack/events and what it answers."""
+"""docs/reliability.md S1, S3, S11 and the token rule: what reaches /slack/events and what it answers."""
 
 from __future__ import annotations
 

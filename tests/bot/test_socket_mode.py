@@ -1,4 +1,4 @@
-"""RELIABILITY.md S12: the app in Socket Mode (what `collector serve web` runs when SLACK_APP_TOKEN is set),
+"""reliability.md S12: the app in Socket Mode (what `collector serve web` runs when SLACK_APP_TOKEN is set),
 against a real WebSocket server on loopback, through slack_sdk's built-in client and bolt's handler.
 
 Envelopes are acked on the socket and land once: Slack redelivers an envelope it thinks was not acked

@@ -1,6 +1,6 @@
 """Plans laid out differently from the samples: other headers, a RAG column, bullets, --map, bad files.
 
-Each fixture is how a different kind of organisation prints its plan; none comes from ../shared/plans.
+Each fixture is how a different kind of organisation prints its plan; none comes from shared/plans.
 """
 
 from __future__ import annotations

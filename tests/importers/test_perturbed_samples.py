@@ -1,4 +1,4 @@
-"""The sample plans in ../shared/plans, perturbed in ways that keep their meaning, import as the originals do.
+"""The sample plans in shared/plans, perturbed in ways that keep their meaning, import as the originals do.
 
 Each perturbation is how another organisation might have printed the same plan: the page break shown by a
 blank line only, a ref typed twice, the action or target column headed with another word, two columns in

@@ -1,4 +1,4 @@
-"""The three real plans in ../shared/plans interpret as their expected files describe.
+"""The three real plans in shared/plans interpret as their expected files describe.
 
 Specific actions are asserted here; tests/test_plan_contract.py scores the stored import end to end.
 """

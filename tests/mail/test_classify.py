@@ -1,4 +1,4 @@
-"""Auto-replies and bounces, by header and by shape (RFC 3834, RFC 3464, RELIABILITY.md L1-L3)."""
+"""Auto-replies and bounces, by header and by shape (RFC 3834, RFC 3464, docs/reliability.md L1-L3)."""
 
 from __future__ import annotations
 

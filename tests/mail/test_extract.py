@@ -1,5 +1,5 @@
 """The extractor against the hand-written corpus in tests/fixtures/mail (one row per file in labels.json),
-plus the inputs that break the stdlib parser (RELIABILITY.md F4)."""
+plus the inputs that break the stdlib parser (docs/reliability.md F4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`collector mail parse`: the JSON contract of ARCHITECTURE.md, the readable summary, and a missing file."""
+"""`collector mail parse`: the JSON contract of contracts.md, the readable summary, and a missing file."""
 
 from __future__ import annotations
 

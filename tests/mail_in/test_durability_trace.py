@@ -1,4 +1,4 @@
-"""RELIABILITY.md M1: the 250 is written only after the message reached the disk. The real mail process runs
+"""reliability.md M1: the 250 is written only after the message reached the disk. The real mail process runs
 under strace; between the server's "354" (the message starts to arrive) and its "250" there must be an
 fsync or fdatasync of the SQLite write-ahead log."""
 

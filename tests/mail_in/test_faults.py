@@ -1,4 +1,4 @@
-"""Faults around the commit that a 250 promises (RELIABILITY.md section 1, M2 M3 M4 M12 M13).
+"""Faults around the commit that a 250 promises (docs/reliability.md section 1, M2 M3 M4 M12 M13).
 
 The mail process runs for real (`collector serve mail` in a subprocess, SQLite on disk); APP_FAULTS pauses it
 at an exact point so a SIGKILL or SIGTERM lands where it matters. The rule under test: a sender never sees a

@@ -223,7 +223,7 @@ def test_every_html_template_is_autoescaped_and_no_text_template_is():
     for kind in compose.KINDS:
         assert {f"{kind}.subject.j2", f"{kind}.text.j2", f"{kind}.html"} <= set(names)
     for name in names:
-        assert env.autoescape(name) is name.endswith(".html"), name  # RELIABILITY.md F9
+        assert env.autoescape(name) is name.endswith(".html"), name  # docs/reliability.md F9
 
 
 def _hostile_messages():

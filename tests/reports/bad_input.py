@@ -1,4 +1,4 @@
-"""Hostile and awkward progress text (RELIABILITY.md R1-R4): every format must carry it harmlessly."""
+"""Hostile and awkward progress text (docs/reliability.md R1-R4): every format must carry it harmlessly."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 The template (tests/reports/word_template.py) has a letterhead, row and paragraph loops and one table per
 section; it is filled in for the Harbourside report, whose narrative for 1.3 is hostile (bad_input.py), and
-the result is reopened with python-docx (RELIABILITY.md F10, R3).
+the result is reopened with python-docx (docs/reliability.md F10, R3).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Every format carries hostile progress text harmlessly and says what the report says (RELIABILITY.md R1-R4).
+"""Every format carries hostile progress text harmlessly and says what the report says (reliability.md R1-R4).
 
 The narrative of 1.3 holds script tags, a style break-out, template syntax, "Budget < 5% & rising", Word XML,
 emoji, Arabic, Hebrew, a bidi override and control characters; 2.3's is 20,000 characters long.

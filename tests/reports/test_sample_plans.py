@@ -1,4 +1,4 @@
-"""Every format builds for the three sample plans (../shared/plans) and the example plan, as imported, with
+"""Every format builds for the three sample plans (shared/plans) and the example plan, as imported, with
 their baseline progress: the report in each plan's own structure, sections and columns."""
 
 from __future__ import annotations

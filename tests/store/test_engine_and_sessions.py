@@ -1,4 +1,4 @@
-"""SQLite tuning, BEGIN IMMEDIATE under contention (RELIABILITY.md F8 and D1), and the session scope."""
+"""SQLite tuning, BEGIN IMMEDIATE under contention (docs/reliability.md F8 and D1), and the session scope."""
 
 from __future__ import annotations
 

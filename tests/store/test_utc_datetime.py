@@ -1,4 +1,4 @@
-"""Instants stay instants on both backends (RELIABILITY.md F12, test D8)."""
+"""Instants stay instants on both backends (docs/reliability.md F12, test D8)."""
 
 from __future__ import annotations
 
