@@ -109,7 +109,8 @@ def test_a_retry_storm_stores_the_event_once_and_answers_fast(harness, world, en
         for n in range(4)
     ]
     assert [a.status for a in answers] == [200] * 4
-    assert max(a.seconds for a in answers) < 0.3
+    # inside Slack's 3 s: a redelivery stops at the stored event_id and never waits on the listener
+    assert max(a.seconds for a in answers) < 3
     with session_scope(engine, read_only=True) as s:
         count = s.scalar(
             select(func.count())
