@@ -103,7 +103,8 @@ def bare(clients: int, messages: int) -> float:
 def ours(
     clients: int, messages: int, *, processing: bool = True, backend: str = "sqlite"
 ) -> tuple[float, float | None]:
-    """(accepted msg/s, applied msg/s); with processing=False only the store-before-250 path runs.
+    """(accepted msg/s, applied msg/s); with processing=False the store-before-250 path runs alone, then
+    the stored backlog is processed with nothing arriving (applied msg/s is then that backlog's rate).
     backend "postgresql" uses a fresh schema on TEST_DATABASE_URL."""
     with tempfile.TemporaryDirectory() as tmp, fresh_database(backend, Path(tmp)) as url:
         engine = make_engine(url)
@@ -133,8 +134,13 @@ def ours(
             if not processing:
                 accepted = _blast(server.port, to, clients, messages)
                 committer.close()
+                # then the stored backlog alone, nothing arriving: the decision and receipt path's own rate
+                start = time.perf_counter()
+                while process_pending(engine, channels, settings, clock, limit=200):
+                    pass
+                alone = time.perf_counter() - start
                 engine.dispose()
-                return messages / accepted, None
+                return messages / accepted, messages / alone
             worker.start()
             accepted = _blast(server.port, to, clients, messages)
             while True:
@@ -170,7 +176,7 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     base = bare(args.clients, args.messages)
-    stored_only, _ = ours(args.clients, args.messages, processing=False, backend=args.backend)
+    stored_only, alone = ours(args.clients, args.messages, processing=False, backend=args.backend)
     accepted, applied = ours(args.clients, args.messages, backend=args.backend)
     assert applied is not None
     print(f"{args.messages} messages over {args.clients} loopback clients\n")
@@ -178,6 +184,7 @@ def main() -> None:
         ("server", "accepted msg/s", "applied msg/s", "accepted % of bare", "applied % of bare"),
         ("bare aiosmtpd (250 at once)", f"{base:.0f}", "-", "100%", "-"),
         ("ours, storing only (no processing)", f"{stored_only:.0f}", "-", f"{stored_only / base:.0%}", "-"),
+        ("ours, the stored backlog processed alone", "-", f"{alone:.0f}", "-", f"{alone / base:.0%}"),
         (f"ours ({args.backend}, store + process)", f"{accepted:.0f}", f"{applied:.0f}",
          f"{accepted / base:.0%}", f"{applied / base:.0%}"),
         ("goal", "", "", ">= 70%", ">= 35%"),

@@ -35,7 +35,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from collector.channels.protocol import ReceiptMessage
+from collector.channels.protocol import PromptMessage, ReceiptMessage
 from collector.channels.reply_address import LOCAL, reply_address
 from collector.core.clock import Clock
 from collector.core.settings import Settings
@@ -51,7 +51,7 @@ from store.audit import audit
 from store.inbound import mark_applied, mark_auto_reply, mark_bounce, mark_for_review, mark_rejected
 from store.models.directory import Person
 from store.models.records import InboundMessage
-from store.models.rounds import Prompt
+from store.models.rounds import Delivery, Prompt
 from store.people import contact_channel
 
 log = logging.getLogger("mailin.inbound.process")  # one logger for the whole processing path
@@ -159,12 +159,11 @@ def _with_inline_answers(s: Session, parts: MailParts, prompt: Prompt | None) ->
     body = parts.body or ""
     if prompt is None:
         return body
-    from collector.channels.messages import prompt_message
     from mailin.compose import prompt_context, render
     from mailin.inbound.align import added_answers, before_copy
     from mailin.inbound.html_text import marked_text
 
-    message = prompt_message(s, prompt)
+    message = prompt_as_sent(s, prompt)
     if message is None:
         return body
     subject, sent, sent_html = render("prompt", prompt_context(message))
@@ -179,6 +178,29 @@ def _with_inline_answers(s: Session, parts: MailParts, prompt: Prompt | None) ->
     if all(" ".join(line.split()) in " ".join(body.split()) for line in lines):
         return body  # the answers were quoted with ">" and the reply already holds them
     return f"{body}\n\n{added}" if body.strip() else added
+
+
+def prompt_as_sent(s: Session, prompt: Prompt) -> PromptMessage | None:
+    """The prompt as it went out: the copy its Delivery keeps (what the lead's client quoted), else, for a
+    prompt sent before copies were kept, rebuilt from the store. Rebuilding reads the history of every
+    asked action, which is most of the cost of reading a reply; the copy is one row."""
+    from collector.channels import payload
+    from collector.channels.messages import prompt_message
+
+    kept = s.scalar(
+        select(Delivery.payload)
+        .where(Delivery.prompt_id == prompt.id, Delivery.kind == "prompt", Delivery.payload.is_not(None))
+        .order_by(Delivery.id)
+        .limit(1)
+    )
+    if kept:
+        try:
+            message, _covers = payload.load("prompt", kept)
+        except (KeyError, TypeError, ValueError):
+            message = None
+        if isinstance(message, PromptMessage):
+            return message
+    return prompt_message(s, prompt)
 
 
 def _sender(s: Session, address: str | None) -> Person | None:

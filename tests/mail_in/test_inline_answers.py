@@ -20,10 +20,12 @@ from sqlalchemy import select
 from collector.core.vocabulary import Status
 from mailin.compose import prompt_context, render
 from mailin.inbound.align import added_answers
+from mailin.inbound.decision import prompt_as_sent
 from mailin.inbound.process import process_pending
 from store.db import session_scope
 from store.models.plans import Action
 from store.models.records import InboundMessage
+from store.models.rounds import Prompt
 from store.models.updates import Update
 
 from .test_mail import (  # noqa: F401  (fixtures)
@@ -230,3 +232,32 @@ def test_a_copy_restyled_as_a_whole_gives_no_style_signal(email, jo_prompt):
     )
     assert marked_text(restyled, ours) is None
     assert marked_text(ours, ours) is None
+
+
+def test_the_copy_is_compared_with_the_prompt_as_sent_not_as_it_would_read_now(
+    server, engine, email, channels, settings, clock, jo_prompt
+):
+    """After the prompt went out, a coordinator reworded both actions. Jo's client copied the prompt she was
+    sent, so that copy, not today's wording, is what her answers are read against."""
+    copy, _, subject = sent_prompt(email)
+    with session_scope(engine) as s:
+        for action in s.scalars(select(Action).where(Action.ref.in_(["1.1", "1.2"]))):
+            action.title = f"Reworded after the round opened: {action.ref} now reads quite differently"
+    answers = {
+        "1.1": {"status": "on track", "progress": "Draft report is with the comms team"},
+        "1.2": {"status": "completed", "progress": "The carers network met in February"},
+    }
+    with session_scope(engine, read_only=True) as s:
+        as_sent = prompt_as_sent(s, s.get_one(Prompt, jo_prompt.id))
+    [sent] = [m for m in email.of("prompt") if m.recipient.email == JO]
+    assert as_sent == sent  # the copy the Delivery kept, not the prompt rebuilt from today's store
+    to = f"progress+{jo_prompt.token}@{DOMAIN}"
+    send(server.port, JO, to, mail(JO, to, outlook_reply(fill(copy, answers), "outlook", subject)))
+
+    counts = process_pending(engine, channels, settings, clock)
+    with session_scope(engine, read_only=True) as s:
+        reason = s.scalar(select(InboundMessage.reason))
+    assert counts["applied"] == 1, reason
+    got = recorded(engine)
+    assert got["1.1"] == (Status.ON_TRACK.value, "Draft report is with the comms team")
+    assert got["1.2"] == (Status.COMPLETED.value, "The carers network met in February")
