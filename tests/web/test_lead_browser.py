@@ -57,9 +57,11 @@ def test_a_lead_answers_with_the_keyboard_alone(chromium: WebDriver, site: Site,
     assert focused() == f"status-{two}"
     keys(*[Keys.ARROW_DOWN] * 3, Keys.TAB, "Waiting for a room.", Keys.TAB, "June 2027")
     assert focused() == f"target-{two}"
-    values = chromium.execute_script(
-        f"return [document.getElementById('status-{one}').value, document.getElementById('status-{two}').value]"
-    )
+    value = "return document.getElementById(arguments[0]).value"
+    values = [
+        chromium.execute_script(value, f"status-{one}"),
+        chromium.execute_script(value, f"status-{two}"),
+    ]
     assert values == ["completed", "at_risk"]
     keys(Keys.TAB)
     assert chromium.execute_script("return document.activeElement.tagName") == "BUTTON"
