@@ -58,3 +58,20 @@ def test_without_pages_other_paths_stay_404():
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_doctor_says_whether_the_links_are_on_and_safe():
+    from pydantic import SecretStr
+
+    from collector.cli.doctor import FAIL, OFF, OK, WARN, check_web
+    from collector.core.settings import Settings
+
+    def status(**kwargs: object) -> str:
+        return check_web(Settings(_env_file=None, **kwargs)).status  # type: ignore[call-arg, arg-type]
+
+    long = SecretStr("x" * 40)
+    assert status() == OFF
+    assert status(public_url="https://p.example.org") == FAIL
+    assert status(public_url="https://p.example.org", web_secret=SecretStr("short")) == FAIL
+    assert status(public_url="http://p.example.org", web_secret=long) == WARN
+    assert status(public_url="https://p.example.org", web_secret=long) == OK
