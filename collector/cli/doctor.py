@@ -235,7 +235,7 @@ def check_web(settings: Settings) -> Finding:
     if settings.web_secret is None or len(settings.web_secret.get_secret_value()) < 32:
         return Finding(
             "web links", FAIL, "PUBLIC_URL is set but WEB_SECRET is missing or shorter than 32 characters",
-            "set WEB_SECRET to 32+ random characters: `python -c 'import secrets; print(secrets.token_hex(32))'`",
+            "set WEB_SECRET to a long random value, e.g. `openssl rand -hex 32`",
         )  # fmt: skip
     if not settings.public_url.startswith("https://"):
         return Finding(
