@@ -248,11 +248,15 @@ def _web_in_thread(rt: Runtime, host: str) -> Callable[[], None] | None:
     from bot.server import SlackServer
     from bot.sweep import every
     from collector.channels.registry import close_channels
-    from collector.cli.wiring import slack_app
+    from collector.cli.wiring import slack_app, web_pages
 
     install_token_filter()
     bolt, bot = slack_app(settings, rt.engine, rt.clock)
-    server = SlackServer((host, settings.port), bolt, settings.slack_signing_secret, rt.engine, link=bot.link)
+    pages = web_pages(settings, rt.engine, rt.clock)
+    server = SlackServer(
+        (host, settings.port), bolt, settings.slack_signing_secret, rt.engine, link=bot.link,
+        pages=pages, pages_max_body=settings.web_max_body,
+    )  # fmt: skip
     swept = threading.Event()
     every(bot, 60.0, swept)
     server.start_in_thread()

@@ -12,7 +12,7 @@ from store.db import session_scope
 from store.models.records import InboundMessage
 from store.models.rounds import Delivery
 from store.models.updates import Update
-from tests.web.conftest import Site, action_ids, form_fields
+from tests.web.conftest import PUBLIC, Site, action_ids, form_fields
 
 JO = "jo.baker@harbourside.gov.uk"
 
@@ -98,3 +98,13 @@ def test_an_empty_form_records_nothing(site: Site, engine):
     answer = site.post(url, form_fields(site.get(url).body))
     assert answer.status == 400 and "Nothing to record" in answer.body
     assert _web_updates(engine) == []
+
+
+def test_the_outbox_text_copy_carries_the_link_on_a_line_of_its_own(site: Site):
+    texts = [p.read_text(encoding="utf-8") for p in sorted(site.outbox.glob("*.txt"))]
+    prompts = [t for t in texts if "progress round" in t]
+    assert prompts, [t[:200] for t in texts]
+    for text in prompts:
+        links = [line for line in text.splitlines() if line.startswith(PUBLIC + "/u/")]
+        assert len(links) == 1 and " " not in links[0]
+        assert site.get(site.local(links[0])).status == 200
