@@ -13,6 +13,9 @@ sends produces a 500; an unexpected error inside bolt is logged and answered 500
 /healthz runs on its own thread, so it answers while the workers are busy; it says whether the database
 answers (503 if not) and, with Slack configured, whether Slack's Web API takes our token (bot/link.py):
 Slack being down is reported, not a failure of this process.
+Every other path goes to `pages`, an ASGI app (the web pages, built by collector.cli; typed as a callable so
+bot never imports web), awaited on this loop with the request already read in full under the same limits,
+except the body's, which is `pages_max_body` (uploads); its answer is collected and written as ours.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import json
 import logging
 import socket
 import threading
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -49,6 +52,14 @@ LINGER, LINGER_BYTES = 2.0, 16 * 1024 * 1024  # see _linger
 WORKERS = 8  # requests handled at once: an ack is milliseconds, a DM's store-first at most ingest.ACK_BUDGET
 BACKLOG = 64  # requests read in full and waiting for a worker
 MAX_CONNECTIONS = 512  # open sockets, idle or stalled included (stays well under a default ulimit -n of 1024)
+PAGE_TIMEOUT = 30.0  # seconds a page may take to answer (503 past it)
+PAGES_MAX_BODY = 10 * 1024 * 1024
+# An ASGI application: (scope, receive, send) -> None.
+Message = MutableMapping[str, Any]
+Asgi = Callable[
+    [MutableMapping[str, Any], Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]],
+    Awaitable[None],
+]
 _SINGLE = ("content-length", "transfer-encoding", "content-type", "x-slack-signature",
            "x-slack-request-timestamp")  # fmt: skip
 
@@ -111,6 +122,8 @@ class SlackServer:
         backlog: int = BACKLOG,
         max_connections: int = MAX_CONNECTIONS,
         read_timeout: float = READ_TIMEOUT,
+        pages: Asgi | None = None,
+        pages_max_body: int = PAGES_MAX_BODY,
     ):
         """app None: Slack is not configured; /healthz still answers and /slack/events says 503. The socket
         is bound here, so `url` is known before serving starts."""
@@ -118,6 +131,7 @@ class SlackServer:
         self.verifier = SignatureVerifier(signing_secret) if app is not None else None
         self.workers, self.backlog, self.max_connections = workers, backlog, max_connections
         self.read_timeout = read_timeout
+        self.pages, self.pages_max_body = pages, pages_max_body
         self.socket = socket.create_server(address, backlog=min(max_connections, socket.SOMAXCONN))
         self.server_address = self.socket.getsockname()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="slack-web")
@@ -245,18 +259,19 @@ class SlackServer:
             if key in headers and key in _SINGLE:
                 return _error(400, f"repeated {key} header", close=True)
             headers[key] = raw[name] = value.strip(" \t")
+        path, _, query = target.partition("?")
         connection = headers.get("connection", "").lower()
         # a body we do not read (on a GET) would be taken for the next request: close after answering
         unread = method != "POST" and headers.get("content-length", "0") not in ("", "0")
         keep_alive = version == "HTTP/1.1" and "close" not in connection and not unread
-        path, _, query = target.partition("?")
         body = b""
         if method == "POST":
             length = headers.get("content-length", "")
             if "transfer-encoding" in headers or not (length.isascii() and length.isdigit()):
                 return _error(411, "a Content-Length is required", close=True)
-            if len(length) > 9 or int(length) > MAX_BODY:
-                return _error(413, f"body over {MAX_BODY} bytes", close=True)
+            limit = MAX_BODY if path == EVENTS_PATH or self.pages is None else self.pages_max_body
+            if len(length) > 9 or int(length) > limit:
+                return _error(413, f"body over {limit} bytes", close=True)
             if headers.get("expect", "").lower() == "100-continue":
                 writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
             body = await reader.readexactly(int(length))
@@ -271,7 +286,9 @@ class SlackServer:
             except TimeoutError:
                 return _error(503, "health check timed out")
         if request.path != EVENTS_PATH:
-            return _error(404, "not found")
+            if self.pages is None:
+                return _error(404, "not found")
+            return await self._page(request)
         if request.method != "POST":
             return _error(405, "POST only", headers={"Allow": "POST"})
         if self.app is None:
@@ -284,6 +301,61 @@ class SlackServer:
             return await loop.run_in_executor(self._pool, self._dispatch, request)
         finally:
             self._pending -= 1
+
+    async def _page(self, request: _Request) -> Reply:
+        """Hand the request to the pages app and collect its answer; any failure is a bare 500."""
+        assert self.pages is not None
+        if self._pending >= self.workers + self.backlog:
+            return _error(503, "busy", headers={"Retry-After": "1"})
+        scope: dict[str, Any] = {
+            "type": "http",
+            "asgi": {"version": "3.0", "spec_version": "2.3"},
+            "http_version": "1.1",
+            "method": request.method,
+            "scheme": "http",
+            "path": request.path,
+            "raw_path": request.path.encode("latin-1"),
+            "query_string": request.query.encode("latin-1"),
+            "root_path": "",
+            "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in request.headers.items()],
+            "client": None,
+            "server": self.server_address[:2],
+        }
+        sent_body = False
+
+        async def receive() -> Message:
+            nonlocal sent_body
+            if sent_body:
+                return {"type": "http.disconnect"}
+            sent_body = True
+            return {"type": "http.request", "body": request.body, "more_body": False}
+
+        answer: dict[str, Any] = {"status": 500, "headers": [], "body": []}
+
+        async def send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                answer["status"], answer["headers"] = message["status"], message.get("headers", [])
+            elif message["type"] == "http.response.body":
+                answer["body"].append(message.get("body", b""))
+
+        self._pending += 1
+        try:
+            async with asyncio.timeout(PAGE_TIMEOUT):
+                await self.pages(scope, receive, send)
+        except TimeoutError:
+            return _error(503, "the page took too long", headers={"Retry-After": "5"})
+        except Exception:
+            log.exception("the pages app failed on %s %s", request.method, request.path)
+            return Reply(500, b"", close=True)
+        finally:
+            self._pending -= 1
+        headers = {
+            bytes(k).decode("latin-1").lower(): bytes(v).decode("latin-1") for k, v in answer["headers"]
+        }
+        content_type = headers.pop("content-type", "text/plain; charset=utf-8")
+        for hop in ("content-length", "connection", "transfer-encoding"):
+            headers.pop(hop, None)
+        return Reply(answer["status"], b"".join(answer["body"]), content_type, headers)
 
     # -- in worker threads ---------------------------------------------------------------------------------
 

@@ -157,6 +157,7 @@ def prompt_context(message: PromptMessage) -> dict[str, Any]:
         "due": format_due(message.due) if message.due else None,
         "due_long": format_due(message.due, long=True) if message.due else None,
         "items": items,
+        "link": message.link,
         "contact": message.contact,
         "how_lines": how_to_answer(message.items) if message.items else [],
         "example": refs[0],

@@ -205,7 +205,10 @@ def prompt_body(message: PromptMessage, sender: str = "") -> list[str]:
     lines = [f"Hello {first_name(message.recipient.name)},", "", *_wrap(opening), "", "-" * WIDTH, ""]
     for item in message.items:
         lines += item_lines(item)
-    lines += ["-" * WIDTH, "", *how_to_answer(message.items), ""]
+    lines += ["-" * WIDTH, ""]
+    if message.link:  # on a line of its own, so a mail client or a terminal makes it clickable whole
+        lines += ["Answer on the web, no account needed:", message.link, ""]
+    lines += [*how_to_answer(message.items), ""]
     lines += [*_wrap(contact_line(message.contact, sender)), "", "Thank you,", sender_name(sender)]
     return lines
 

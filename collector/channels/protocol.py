@@ -64,6 +64,7 @@ class PromptMessage:
     thread_ref: str | None = None  # the first message's external id, so reminders thread under it
     contact: Recipient | None = None  # whom to ask about the round: the plan's coordinator, if it has one
     send_id: str | None = None  # made once per send (store Delivery): channels derive a stable id from it
+    link: str | None = None  # the lead's update page (PUBLIC_URL set): added at sending, never stored
 
 
 @dataclass(frozen=True)

@@ -228,6 +228,23 @@ def check_slack(settings: Settings) -> Finding:
     return Finding("slack", OK, f"bot {answer.get('user')} in workspace {answer.get('team')}")
 
 
+def check_web(settings: Settings) -> Finding:
+    """The leads' update-page links (docs/web.md): on only with PUBLIC_URL and WEB_SECRET both set."""
+    if not settings.public_url:
+        return Finding("web links", OFF, "PUBLIC_URL is not set: prompts carry no update-page link")
+    if settings.web_secret is None or len(settings.web_secret.get_secret_value()) < 32:
+        return Finding(
+            "web links", FAIL, "PUBLIC_URL is set but WEB_SECRET is missing or shorter than 32 characters",
+            "set WEB_SECRET to a long random value, e.g. `openssl rand -hex 32`",
+        )  # fmt: skip
+    if not settings.public_url.startswith("https://"):
+        return Finding(
+            "web links", WARN, f"{settings.public_url} is not https: links would travel in the clear",
+            "serve the web process behind https and set PUBLIC_URL to that address",
+        )  # fmt: skip
+    return Finding("web links", OK, f"prompts link to {settings.public_url.rstrip('/')}/u/...")
+
+
 def check_scheduler(settings: Settings, now: datetime | None = None) -> Finding:
     from collector.rounds import lease
     from collector.rounds.scheduler import LEASE
@@ -287,6 +304,8 @@ def findings(settings: Settings) -> list[Finding]:
         lambda: check_mailbox(settings),
         lambda: check_slack(settings),
     ]
+    if settings.public_url:  # the links are opt-in: an installation without them is not told about them
+        checks.append(lambda: check_web(settings))
     found = [database, *(check() for check in checks)]
     if database.status == OK:  # the lease, plans and people live in the database
         found += [check_reach(settings), check_scheduler(settings)]

@@ -107,7 +107,8 @@ def web(
 
     Needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET; without them only /healthz is served. Starts while
     Slack's Web API is down: the token is checked in the background and /healthz says whether Slack is
-    reachable. Stop with Ctrl-C/SIGTERM.
+    reachable. With PUBLIC_URL and WEB_SECRET set, the same server serves the leads' update pages (/u/...,
+    docs/web.md). Stop with Ctrl-C/SIGTERM.
     """
     import signal
 
@@ -115,7 +116,7 @@ def web(
     from bot.server import SlackServer
     from bot.sweep import every
     from collector.channels.registry import close_channels, describe
-    from collector.cli.wiring import slack_app
+    from collector.cli.wiring import slack_app, web_pages
 
     rt = runtime(ctx)
     _logging(rt.settings)
@@ -153,6 +154,8 @@ def web(
             rt.engine,
             link=bot.link,
             workers=workers,
+            pages=web_pages(settings, rt.engine, rt.clock),
+            pages_max_body=settings.web_max_body,
         )
         log.info("Slack app listening on %s:%d (/slack/events, /healthz)", host, settings.port)
         _until_sigterm(server)
@@ -245,11 +248,15 @@ def _web_in_thread(rt: Runtime, host: str) -> Callable[[], None] | None:
     from bot.server import SlackServer
     from bot.sweep import every
     from collector.channels.registry import close_channels
-    from collector.cli.wiring import slack_app
+    from collector.cli.wiring import slack_app, web_pages
 
     install_token_filter()
     bolt, bot = slack_app(settings, rt.engine, rt.clock)
-    server = SlackServer((host, settings.port), bolt, settings.slack_signing_secret, rt.engine, link=bot.link)
+    pages = web_pages(settings, rt.engine, rt.clock)
+    server = SlackServer(
+        (host, settings.port), bolt, settings.slack_signing_secret, rt.engine, link=bot.link,
+        pages=pages, pages_max_body=settings.web_max_body,
+    )  # fmt: skip
     swept = threading.Event()
     every(bot, 60.0, swept)
     server.start_in_thread()
@@ -274,7 +281,12 @@ def _health_only(rt: Runtime, host: str) -> None:
     log.warning(
         "Slack is off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, README: Slack): serving /healthz only"
     )
-    server = SlackServer((host, rt.settings.port), None, "", rt.engine)
+    from collector.cli.wiring import web_pages
+
+    pages = web_pages(rt.settings, rt.engine, rt.clock)
+    server = SlackServer(
+        (host, rt.settings.port), None, "", rt.engine, pages=pages, pages_max_body=rt.settings.web_max_body
+    )
     log.info("listening on %s:%d (/healthz)", host, rt.settings.port)
     _until_sigterm(server)
 

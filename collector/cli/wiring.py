@@ -14,11 +14,14 @@ from sqlalchemy import Engine
 from bot.app import build_app
 from bot.channel import slack_channel
 from bot.context import Bot, Posted, ReportSender
+from bot.server import Asgi
+from collector.channels.linking import LinkingChannel
 from collector.channels.outbox import OutboxChannel, sweep_partials
 from collector.channels.protocol import Channel
 from collector.channels.registry import FALLBACK, OutboxStandIn
 from collector.core.clock import Clock
 from collector.core.errors import UserError
+from collector.core.links import lead_link
 from collector.core.settings import Settings
 from mailin.outbound.channel import EmailChannel
 
@@ -28,15 +31,36 @@ def channels_for(settings: Settings, clock: Clock | None = None, *, slack: bool 
     leaves Slack out for a caller that builds it on its own client (`slack_app`)."""
     channels: dict[str, Channel] = {}
     if settings.smtp_url:
-        channels["email"] = EmailChannel(settings, clock)
+        channels["email"] = linked(settings, EmailChannel(settings, clock))
     if settings.slack_bot_token and slack:
-        channels["slack"] = slack_channel(settings, clock, fallback=channels.get("email"))
+        channels["slack"] = linked(settings, slack_channel(settings, clock, fallback=channels.get("email")))
     if not channels and not settings.slack_bot_token:
         directory = settings.var_dir / "outbox"
         sweep_partials(directory)  # a process starting: finish off what a crash left half-written
         text = OutboxChannel(directory, clock=clock, sender=settings.sender, mail_domain=settings.mail_domain)
-        channels[FALLBACK] = OutboxStandIn(EmailChannel(settings, clock), text)
+        channels[FALLBACK] = linked(settings, OutboxStandIn(EmailChannel(settings, clock), text))
     return channels
+
+
+def linked(settings: Settings, channel: Channel) -> Channel:
+    """`channel`, its prompts and reminders carrying the lead's update-page link when PUBLIC_URL and
+    WEB_SECRET are both set (docs/web.md); unchanged otherwise."""
+    if not settings.public_url or settings.web_secret is None:
+        return channel
+    public_url, secret = settings.public_url, settings.web_secret.get_secret_value()
+    return LinkingChannel(channel, lambda token: lead_link(public_url, secret, token))
+
+
+def web_pages(settings: Settings, engine: Engine, clock: Clock) -> Asgi | None:
+    """The lead's update page as an ASGI app for bot/server.py to serve beside Slack's endpoint; None
+    unless PUBLIC_URL and WEB_SECRET are both set (the links only exist then). Receipts go through these
+    settings' own channels."""
+    if not settings.public_url or settings.web_secret is None:
+        return None
+    from web.app import WebConfig, build_app
+
+    config = WebConfig(settings.web_secret.get_secret_value(), settings.lead_link_grace_days)
+    return build_app(engine, channels_for(settings, clock), clock, config)
 
 
 def slack_app(settings: Settings, engine: Engine, clock: Clock) -> tuple[App, Bot]:

@@ -111,6 +111,24 @@ class Settings(BaseSettings):
     slack_rate: float = Field(
         default=20.0, description="Messages per second the bot allows itself across the workspace (pacing)."
     )
+    public_url: str | None = Field(
+        default=None,
+        description="The web process's address as leads reach it (https://progress.example.org); set, "
+        "prompts and reminders carry each lead's update-page link. Needs WEB_SECRET.",
+    )
+    web_secret: SecretStr | None = Field(
+        default=None,
+        description="Signs the leads' update-page links and form tokens (docs/web.md); long and random. "
+        "Changing it stops every link sent so far.",
+    )
+    lead_link_grace_days: int = Field(
+        default=14, ge=0, description="Days a lead's update-page link keeps working after its round closes."
+    )
+    web_max_body: int = Field(
+        default=10 * 1024 * 1024,
+        ge=1024,
+        description="Largest request body the web pages accept, in bytes (Slack's endpoint keeps 1 MB).",
+    )
     log_format: Literal["text", "json"] = Field(
         default="text",
         description="Log lines of the long-running processes: text, or json (one object a line).",

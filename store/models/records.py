@@ -34,7 +34,7 @@ class InboundMessage(Base):
     __tablename__ = "inbound_messages"
     __table_args__ = (
         UniqueConstraint("channel", "external_id"),  # a redelivery is recognised, never stored twice
-        CheckConstraint("channel IN ('email', 'slack')", name="channel"),
+        CheckConstraint("channel IN ('email', 'slack', 'web')", name="channel"),
         CheckConstraint(
             "state IN ('new', 'applied', 'needs_review', 'rejected', 'auto_reply', 'bounce', 'failed')",
             name="state",

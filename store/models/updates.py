@@ -54,7 +54,7 @@ class Update(Base):
     revised_target_date: Mapped[date | None] = mapped_column(Date)
     evidence: Mapped[list[Any]] = mapped_column(default=list)  # links
     submitted_by_id: Mapped[int | None] = mapped_column(fk("people.id", "SET NULL"))
-    via: Mapped[str] = mapped_column(String(20))  # "import" | "slack" | "email" | "cli"
+    via: Mapped[str] = mapped_column(String(20))  # "import" | "slack" | "email" | "web" | "cli"
     inbound_message_id: Mapped[int | None] = mapped_column(fk("inbound_messages.id", "SET NULL"))
     late: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime]
