@@ -110,7 +110,7 @@ def echo(bot: Bot, outcome: Outcome, say: Say) -> None:
         say(outcome.refused)
         return
     if outcome.prompt_id is not None:
-        prompts.refresh(bot.engine, bot.client, outcome.prompt_id)
+        prompts.refresh(bot, outcome.prompt_id)
     if outcome.review:
         say("Recorded what I could. A coordinator will look at: " + "; ".join(outcome.review)[:2500])
 

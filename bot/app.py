@@ -30,6 +30,8 @@ from bot.client import install_token_filter, make_client
 from bot.context import Bot
 from bot.link import SlackLink
 from bot.listeners import register
+from bot.prompts import linker
+from collector.channels.linking import LinkingChannel
 from collector.channels.protocol import Channel
 from collector.core.clock import Clock
 from collector.core.settings import Settings
@@ -47,15 +49,11 @@ def build_app(
     install_token_filter()
     client = make_client(settings)
     channels = dict(others)
-    channels["slack"] = slack_channel(
-        settings, clock, engine=engine, client=client, fallback=others.get("email")
-    )
-    slack = channels.get("slack")
-    directory = getattr(slack, "directory", None)
-    if directory is None:
-        from bot.people import SlackDirectory
-
-        directory = SlackDirectory(engine, client, clock, coordinators=settings.slack_coordinators)
+    slack = slack_channel(settings, clock, engine=engine, client=client, fallback=others.get("email"))
+    directory = slack.directory
+    # prompts and reminders sent on a listener's behalf carry the lead's link, as the CLI's channels do
+    link_for = linker(settings)
+    channels["slack"] = LinkingChannel(slack, link_for) if link_for else slack
     link = SlackLink(client)
     bot = Bot(settings, engine, clock, client, directory, channels, link)
     app = App(

@@ -118,7 +118,7 @@ class SlackChannel:
         if view is None:
             view = PromptView(
                 message.kind, message.reply_token or "", message.recipient.name, message.plan_title,
-                message.round_name, message.due, message.items,
+                message.round_name, message.due, message.items, link=message.link,
             )  # fmt: skip
         thread = message.thread_ref if message.kind == "reminder" else None
         key = {"kind": message.kind, "token": message.reply_token or "", "thread": thread}

@@ -20,6 +20,7 @@ CONTEXT_ELEMENTS = 10
 ACTIONS_ELEMENTS = 25
 BUTTON_TEXT = 75
 BUTTON_VALUE = 2000
+BUTTON_URL = 3000
 OPTION_TEXT = 75
 OPTION_VALUE = 150
 OPTIONS = 100
@@ -108,6 +109,7 @@ def _element(out: list[str], where: str, e: dict[str, Any]) -> None:
     if kind == "button":
         _max(out, f"{where} button", e["text"]["text"], BUTTON_TEXT)
         _max(out, f"{where} button value", e.get("value", ""), BUTTON_VALUE)
+        _max(out, f"{where} button url", e.get("url", ""), BUTTON_URL)
         if not e["text"]["text"]:
             out.append(f"{where}: empty button text")
     elif kind == "static_select":

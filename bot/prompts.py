@@ -2,22 +2,28 @@
 
 The messages are rebuilt from the database every time (never patched from a payload), so whatever path an
 answer took (a select, a modal, a plain-text reply, an email, the CLI), the lead's messages end up showing
-what is on the record.
+what is on the record. The lead's update-page link is never stored: a prompt sent carries it on its message
+(the LinkingChannel around Slack's channel adds it), and a rebuild makes it again from the reply token and
+the settings, so an answer never takes the button away.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import replace
 
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks.prompt import PromptView, Recorded, prompt_messages
+from bot.context import Bot
 from bot.ids import parse_posted
 from collector.channels import messages
 from collector.channels.protocol import PromptMessage
+from collector.core.links import lead_link
+from collector.core.settings import Settings
 from store.db import session_scope
 from store.models.directory import Person
 from store.models.plans import Action, Plan
@@ -25,6 +31,15 @@ from store.models.rounds import Prompt, PromptAction, Round
 from store.models.updates import Update
 
 log = logging.getLogger(__name__)
+
+
+def linker(settings: Settings) -> Callable[[str], str] | None:
+    """The lead's link for a reply token, or None unless PUBLIC_URL and WEB_SECRET are both set (the same
+    rule collector/cli/wiring.py wraps channels by, which the bot may not import)."""
+    if not settings.public_url or settings.web_secret is None:
+        return None
+    public_url, secret = settings.public_url, settings.web_secret.get_secret_value()
+    return lambda token: lead_link(public_url, secret, token)
 
 
 def by_token(session: Session, token: str) -> Prompt | None:
@@ -61,7 +76,8 @@ def recorded(session: Session, prompt: Prompt) -> dict[int, Recorded]:
 
 
 def view_of(session: Session, prompt: Prompt, message: PromptMessage | None = None) -> PromptView | None:
-    """The prompt's view; `message` (a reminder's, with only the unanswered items) when given."""
+    """The prompt's view; `message` (a reminder's, with only the unanswered items) when given, whose link
+    it shows."""
     message = message or messages.prompt_message(session, prompt)
     if message is None:
         return None
@@ -78,22 +94,29 @@ def view_of(session: Session, prompt: Prompt, message: PromptMessage | None = No
         recorded=recorded(session, prompt),
         labels=dict(plan.status_labels or {}),
         open=round_.state == "open",
+        link=message.link,
     )
 
 
-def refresh(engine: Engine, client: WebClient, prompt_id: int) -> int:
-    """Update the prompt's messages in place to show what is recorded; how many messages were updated.
-    A failure is logged, not raised: the answer is already on the record, only its echo is late."""
-    with session_scope(engine, read_only=True) as s:
+def refresh(bot: Bot, prompt_id: int) -> int:
+    """Update the prompt's messages in place to show what is recorded (and the lead's link, made again
+    from the reply token); how many messages were updated. A failure is logged, not raised: the answer is
+    already on the record, only its echo is late."""
+    with session_scope(bot.engine, read_only=True) as s:
         prompt = s.get(Prompt, prompt_id)
         posted = parse_posted(prompt.message_id) if prompt else None
         view = view_of(s, prompt) if posted and prompt else None
     if posted is None or view is None:
         return 0
+    link = linker(bot.settings)
+    if link is not None:
+        view = replace(view, link=link(view.token))
     done = 0
     for ts, message in zip(posted.ts, prompt_messages(view), strict=False):
         try:
-            client.chat_update(channel=posted.channel, ts=ts, text=message["text"], blocks=message["blocks"])
+            bot.client.chat_update(
+                channel=posted.channel, ts=ts, text=message["text"], blocks=message["blocks"]
+            )
             done += 1
         except SlackApiError as exc:
             log.warning("prompt %s: chat.update %s failed: %s", prompt_id, ts, exc.response.get("error"))

@@ -84,7 +84,7 @@ def handle(bot: Bot, inbound_id: int) -> None:
         _post(bot, reply_to, "Here is what I understood.", shown)
         return
     if prompt_id is not None:
-        prompts.refresh(bot.engine, bot.client, prompt_id)
+        prompts.refresh(bot, prompt_id)
     _post(bot, reply_to, _summary(result), None)
 
 

@@ -49,6 +49,11 @@ def button(text: str, action_id: str, value: str, style: str | None = None) -> d
     return out | ({"style": style} if style else {})
 
 
+def url_button(text: str, action_id: str, url: str) -> dict[str, Any]:
+    """A button that opens `url` in the person's browser; Slack still posts its click to the app."""
+    return {"type": "button", "text": plain(text, limits.BUTTON_TEXT), "action_id": action_id, "url": url}
+
+
 def _option(status: Status, labels: dict[str, str]) -> dict[str, Any]:
     return {"text": plain(label(status, labels), limits.OPTION_TEXT), "value": status.value}
 

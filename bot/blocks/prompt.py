@@ -1,6 +1,8 @@
 """The prompt and reminder messages a lead receives: each asked action with its status select and what is
 on record, split across messages when there are more actions than one message holds (bot/limits.py).
-Pure: a PromptView in, JSON-ready dicts out.
+Pure: a PromptView in, JSON-ready dicts out. When the view carries the lead's update-page link (PUBLIC_URL
+and WEB_SECRET set, docs/web.md), the last message's buttons end with a URL button to it, as email shows
+the link: a lead who would rather answer in a browser finds it without asking.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from bot.blocks.common import (
     section,
     status_label,
     status_select,
+    url_button,
 )
 from bot.limits import clip
 from collector.channels.protocol import AskedItem
@@ -27,6 +30,7 @@ from collector.channels.protocol import AskedItem
 PER_ACTION = 3  # blocks each action takes in a prompt message
 HEAD, FOOT = 3, 3  # blocks around them in the first and last message
 EXAMPLE = "1.1 done, signed off in Feb; 1.3 slipped to June"
+WEB_ACTION = "open_web"  # the URL button's action_id: Slack still sends its click, which is only acked
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class PromptView:
     recorded: dict[int, Recorded] = field(default_factory=dict)  # action id -> what is on the record
     labels: dict[str, str] = field(default_factory=dict)  # the plan's own status labels
     open: bool = True  # the round still takes answers
+    link: str | None = None  # the lead's update page (collector/core/links.py); None when links are off
 
 
 def prompt_messages(view: PromptView) -> list[dict[str, Any]]:
@@ -155,17 +160,16 @@ def _safe_url(url: str) -> bool:
 
 
 def _foot(view: PromptView) -> list[dict[str, Any]]:
-    if not view.open:
+    if not view.open:  # the buttons go with the round, the link's with them: the head says to ask instead
         return []
+    elements = [
+        button("No change to all", "no_change_all", view.token),
+        button("Update all", "update_all", view.token, style="primary"),
+    ]
+    if view.link:
+        elements.append(url_button("Answer on the web", WEB_ACTION, view.link))
     return [
         {"type": "divider"},
-        {
-            "type": "actions",
-            "block_id": f"all:{view.token}",
-            "elements": [
-                button("No change to all", "no_change_all", view.token),
-                button("Update all", "update_all", view.token, style="primary"),
-            ],
-        },
+        {"type": "actions", "block_id": f"all:{view.token}", "elements": elements},
         context(f"Or reply here in your own words, for example: _{EXAMPLE}_"),
     ]

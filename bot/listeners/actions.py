@@ -1,7 +1,8 @@
 """Buttons and selects on prompt messages, on the bot's "here is what I understood" and in App Home.
 
 Every handler acks at once with nothing (bolt's `ack`), then works in a lazy listener: Slack shows the
-person their click landed, and the message updates in place when the answer is on the record.
+person their click landed, and the message updates in place when the answer is on the record. The URL
+button to the lead's update page is only acked: the browser does the rest.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from bot.answers import answer, responder, store_once
 from bot.blocks.common import parse_item_value
 from bot.blocks.messages import outcome_blocks
 from bot.blocks.modals import detail_modal, notice_modal, update_all_modal
-from bot.blocks.prompt import PromptView, Recorded
+from bot.blocks.prompt import WEB_ACTION, PromptView, Recorded
 from bot.context import Bot
 from bot.record import Choice, check
 from collector.core.vocabulary import Status
@@ -94,6 +95,9 @@ def register(app: App, bot: Bot) -> None:
     app.action("update_all")(ack=_ack, lazy=[open_all])
     app.action("text_confirm")(ack=_ack, lazy=[on_confirm])
     app.action("text_edit")(ack=_ack, lazy=[on_edit])
+    # the prompt's "Answer on the web" opens the link in the browser; Slack posts the click all the same
+    # and shows the person an error unless it is acknowledged. There is nothing to record.
+    app.action(WEB_ACTION)(_ack)
 
 
 def _source(body: dict[str, Any]) -> str:
@@ -170,7 +174,7 @@ def _confirm(bot: Bot, body: dict[str, Any], respond: Any) -> None:
     except Exception:
         log.warning("could not update the confirmation message", exc_info=True)
     if prompt_id is not None:
-        prompts.refresh(bot.engine, bot.client, prompt_id)
+        prompts.refresh(bot, prompt_id)
 
 
 def _edit(bot: Bot, body: dict[str, Any], client: Any) -> None:
