@@ -30,10 +30,10 @@ from bot.client import install_token_filter, make_client
 from bot.context import Bot
 from bot.link import SlackLink
 from bot.listeners import register
-from bot.prompts import linker
 from collector.channels.linking import LinkingChannel
 from collector.channels.protocol import Channel
 from collector.core.clock import Clock
+from collector.core.links import lead_links
 from collector.core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ def build_app(
     slack = slack_channel(settings, clock, engine=engine, client=client, fallback=others.get("email"))
     directory = slack.directory
     # prompts and reminders sent on a listener's behalf carry the lead's link, as the CLI's channels do
-    link_for = linker(settings)
+    link_for = lead_links(settings)
     channels["slack"] = LinkingChannel(slack, link_for) if link_for else slack
     link = SlackLink(client)
     bot = Bot(settings, engine, clock, client, directory, channels, link)

@@ -10,7 +10,6 @@ the settings, so an answer never takes the button away.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import replace
 
 from slack_sdk.errors import SlackApiError
@@ -22,8 +21,7 @@ from bot.context import Bot
 from bot.ids import parse_posted
 from collector.channels import messages
 from collector.channels.protocol import PromptMessage
-from collector.core.links import lead_link
-from collector.core.settings import Settings
+from collector.core.links import lead_links
 from store.db import session_scope
 from store.models.directory import Person
 from store.models.plans import Action, Plan
@@ -31,15 +29,6 @@ from store.models.rounds import Prompt, PromptAction, Round
 from store.models.updates import Update
 
 log = logging.getLogger(__name__)
-
-
-def linker(settings: Settings) -> Callable[[str], str] | None:
-    """The lead's link for a reply token, or None unless PUBLIC_URL and WEB_SECRET are both set (the same
-    rule collector/cli/wiring.py wraps channels by, which the bot may not import)."""
-    if not settings.public_url or settings.web_secret is None:
-        return None
-    public_url, secret = settings.public_url, settings.web_secret.get_secret_value()
-    return lambda token: lead_link(public_url, secret, token)
 
 
 def by_token(session: Session, token: str) -> Prompt | None:
@@ -108,7 +97,7 @@ def refresh(bot: Bot, prompt_id: int) -> int:
         view = view_of(s, prompt) if posted and prompt else None
     if posted is None or view is None:
         return 0
-    link = linker(bot.settings)
+    link = lead_links(bot.settings)
     if link is not None:
         view = replace(view, link=link(view.token))
     done = 0

@@ -21,7 +21,7 @@ from collector.channels.protocol import Channel
 from collector.channels.registry import FALLBACK, OutboxStandIn
 from collector.core.clock import Clock
 from collector.core.errors import UserError
-from collector.core.links import lead_link
+from collector.core.links import lead_links
 from collector.core.settings import Settings
 from mailin.outbound.channel import EmailChannel
 
@@ -45,17 +45,15 @@ def channels_for(settings: Settings, clock: Clock | None = None, *, slack: bool 
 def linked(settings: Settings, channel: Channel) -> Channel:
     """`channel`, its prompts and reminders carrying the lead's update-page link when PUBLIC_URL and
     WEB_SECRET are both set (docs/web.md); unchanged otherwise."""
-    if not settings.public_url or settings.web_secret is None:
-        return channel
-    public_url, secret = settings.public_url, settings.web_secret.get_secret_value()
-    return LinkingChannel(channel, lambda token: lead_link(public_url, secret, token))
+    link_for = lead_links(settings)
+    return channel if link_for is None else LinkingChannel(channel, link_for)
 
 
 def web_pages(settings: Settings, engine: Engine, clock: Clock) -> Asgi | None:
     """The lead's update page as an ASGI app for bot/server.py to serve beside Slack's endpoint; None
     unless PUBLIC_URL and WEB_SECRET are both set (the links only exist then). Receipts go through these
     settings' own channels."""
-    if not settings.public_url or settings.web_secret is None:
+    if lead_links(settings) is None or settings.web_secret is None:  # the second test only narrows the type
         return None
     from web.app import WebConfig, build_app
 

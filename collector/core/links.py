@@ -11,8 +11,11 @@ link is scoped to one prompt, that is one lead in one round; changing WEB_SECRET
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from itsdangerous import BadSignature, Signer
+
+from collector.core.settings import Settings
 
 SALT = "lead-link"
 PATH = "/u/"
@@ -39,3 +42,12 @@ def read_lead_token(secret: str, token: str) -> str | None:
 def lead_link(public_url: str, secret: str, reply_token: str) -> str:
     """The whole link a lead follows: PUBLIC_URL + /u/ + the token."""
     return public_url.rstrip("/") + PATH + lead_token(secret, reply_token)
+
+
+def lead_links(settings: Settings) -> Callable[[str], str] | None:
+    """The lead's link for a reply token, or None: links exist only when PUBLIC_URL and WEB_SECRET are both
+    set. The one rule for every place that adds a link (email, outbox, Slack) or serves the page."""
+    if not settings.public_url or settings.web_secret is None:
+        return None
+    public_url, secret = settings.public_url, settings.web_secret.get_secret_value()
+    return lambda token: lead_link(public_url, secret, token)
