@@ -10,7 +10,9 @@ also names the stored submission, so the same form sent twice is recorded once.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +29,12 @@ from collector.channels.protocol import Channel
 from collector.core.clock import Clock
 from store.db import session_scope
 from web import lead
+from web.limits import PageLimits, Rule
 
 FORM_MAX_AGE = 3 * 24 * 3600  # seconds a page's form may stay open before it must be reloaded
 MAX_FIELDS = 600  # form fields: three per action, for a lead asked about up to 200 actions
+PER_LINK = Rule(30, 60.0)  # a person reloads and sends a form a few times a minute at most
+PER_ADDRESS = Rule(120, 60.0)  # wider: one office's leads may share an address
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; "
     "base-uri 'none'"
@@ -46,6 +51,9 @@ HEADERS = {
 class WebConfig:
     secret: str
     grace_days: int
+    per_link: Rule = PER_LINK
+    per_address: Rule = PER_ADDRESS
+    monotonic: Callable[[], float] = field(default=time.monotonic)
 
 
 def templates() -> Environment:
@@ -59,6 +67,7 @@ def templates() -> Environment:
 def build_app(engine: Engine, channels: dict[str, Channel], clock: Clock, config: WebConfig) -> Starlette:
     env = templates()
     forms = URLSafeTimedSerializer(config.secret, salt="lead-form")
+    limits = PageLimits(config.per_link, config.per_address, config.monotonic)
 
     def html(name: str, status: int = 200, **context: Any) -> HTMLResponse:
         return HTMLResponse(env.get_template(name).render(context), status, headers=HEADERS)
@@ -76,12 +85,25 @@ def build_app(engine: Engine, channels: dict[str, Channel], clock: Clock, config
         defaults: dict[str, Any] = {"problem": None, "outcome": None, "values": {}}
         return html("lead.html", status, page=page, csrf=csrf, action=f"/u/{token}", **{**defaults, **extra})
 
+    def too_many(request: Request) -> HTMLResponse | None:
+        client = request.client.host if request.client is not None else None
+        wait = limits.check(request.path_params["token"], client)
+        if not wait:
+            return None
+        answer = html("busy.html", 429, wait=wait)
+        answer.headers["Retry-After"] = str(wait)
+        return answer
+
     async def show(request: Request) -> Response:
+        if (refused := too_many(request)) is not None:
+            return refused
         token = request.path_params["token"]
         page = await run_in_threadpool(view, token)
         return not_found() if page is None else form_page(page, token)
 
     async def record(request: Request) -> Response:
+        if (refused := too_many(request)) is not None:
+            return refused
         token = request.path_params["token"]
         page = await run_in_threadpool(view, token)
         if page is None:
