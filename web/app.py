@@ -28,7 +28,7 @@ from starlette.routing import Route
 from collector.channels.protocol import Channel
 from collector.core.clock import Clock
 from store.db import session_scope
-from web import lead
+from web import drafts, lead
 from web.limits import PageLimits, Rule
 
 FORM_MAX_AGE = 3 * 24 * 3600  # seconds a page's form may stay open before it must be reloaded
@@ -80,9 +80,13 @@ def build_app(engine: Engine, channels: dict[str, Channel], clock: Clock, config
             prompt = lead.open_prompt(s, config.secret, token, clock, config.grace_days)
             return lead.page(s, prompt) if prompt is not None else None
 
+    def saved(prompt_id: int) -> dict[str, str]:
+        with session_scope(engine, read_only=True) as s:
+            return drafts.load(s, prompt_id)
+
     def form_page(page: lead.Page, token: str, status: int = 200, **extra: Any) -> HTMLResponse:
         csrf = forms.dumps({"p": page.prompt_id, "n": secrets.token_urlsafe(16)})
-        defaults: dict[str, Any] = {"problem": None, "outcome": None, "values": {}}
+        defaults: dict[str, Any] = {"problem": None, "outcome": None, "values": {}, "saved": False}
         return html("lead.html", status, page=page, csrf=csrf, action=f"/u/{token}", **{**defaults, **extra})
 
     def too_many(request: Request) -> HTMLResponse | None:
@@ -99,7 +103,9 @@ def build_app(engine: Engine, channels: dict[str, Channel], clock: Clock, config
             return refused
         token = request.path_params["token"]
         page = await run_in_threadpool(view, token)
-        return not_found() if page is None else form_page(page, token)
+        if page is None:
+            return not_found()
+        return form_page(page, token, values=await run_in_threadpool(saved, page.prompt_id))
 
     async def record(request: Request) -> Response:
         if (refused := too_many(request)) is not None:
@@ -119,6 +125,9 @@ def build_app(engine: Engine, channels: dict[str, Channel], clock: Clock, config
                 "This form has expired or was not sent from this page. Nothing was recorded: send it again."
             )
             return form_page(page, token, 403, problem=problem, values=form)
+        if form.pop("intent", "") == "save":
+            await run_in_threadpool(drafts.save, engine, clock, page.prompt_id, form)
+            return form_page(page, token, values=form, saved=True)
         outcome = await run_in_threadpool(
             lead.submit, engine, channels, clock, page.prompt_id, form, str(signed["n"])
         )

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from collector.channels.messages import prompt_message
@@ -30,6 +30,7 @@ from store.models.directory import Person
 from store.models.plans import Action, Plan
 from store.models.records import InboundMessage
 from store.models.rounds import Prompt, PromptAction, Round
+from store.models.web import LeadDraft
 from store.people import contact_channel
 
 # The statuses a lead may choose, in the order the form lists them ("no change" is a reply word, kept too)
@@ -186,6 +187,7 @@ def submit(
             structured=updates,
         )
         result = intake.apply(s, reply, clock=clock)
+        s.execute(delete(LeadDraft).where(LeadDraft.prompt_id == prompt.id))  # sent: the draft is done
         lines = result.receipt.lines if result.receipt is not None else ()
         outcome.recorded = [
             (line.ref, _said(line.status, line.progress, line.revised_target)) for line in lines
