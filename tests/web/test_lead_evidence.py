@@ -11,13 +11,16 @@ import json
 import zipfile
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from store.db import session_scope
 from store.models.records import InboundMessage
+from store.models.rounds import Prompt
 from store.models.updates import Update
 from store.models.web import EvidenceFile
 from tests.web.conftest import EVIDENCE_MAX, Site, form_fields
+from web import lead
 from web.evidence import Upload, check, safe_name
 
 JO = "jo.baker@harbourside.gov.uk"
@@ -163,3 +166,29 @@ def test_what_the_content_must_be():
     assert safe_name("C:\\Users\\jo\\report.pdf") == "report.pdf"
     assert safe_name("a\x00b\r\n.pdf") == "ab.pdf"
     assert safe_name("...") == "file"
+
+
+def test_files_written_are_removed_when_the_transaction_fails(
+    site: Site, engine, clock, settings, monkeypatch
+):
+    one = site.world.actions["1.1"]
+    with session_scope(engine, read_only=True) as s:
+        prompt_id = s.scalar(
+            select(Prompt.id).where(
+                Prompt.person_id == site.world.people["Jo"], Prompt.round_id == site.round_id
+            )
+        )
+    assert prompt_id is not None
+
+    def broken(person: object) -> str:
+        raise RuntimeError("the database went away after the files were written")
+
+    monkeypatch.setattr(lead, "contact_channel", broken)  # called after the files are written
+    accepted = check(Upload(one, "a.pdf", PDF), EVIDENCE_MAX)
+    assert not isinstance(accepted, str)
+    with pytest.raises(RuntimeError):
+        lead.submit(
+            engine, {}, clock, prompt_id, {f"status-{one}": "on_track"}, "nonce-1", (accepted,),
+            settings.var_dir / "evidence",
+        )  # fmt: skip
+    assert _rows(engine) == [] and _stored(settings.var_dir) == []
