@@ -107,6 +107,7 @@ class _Request:
     raw_headers: dict[str, str]  # as sent, for bolt
     body: bytes
     keep_alive: bool
+    peer: tuple[str, int] | None = None  # the client's address, for the pages' rate limit
 
 
 class SlackServer:
@@ -275,7 +276,9 @@ class SlackServer:
             if headers.get("expect", "").lower() == "100-continue":
                 writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
             body = await reader.readexactly(int(length))
-        return _Request(method, path, query, headers, raw, body, keep_alive)
+        peer = writer.get_extra_info("peername")
+        client = (str(peer[0]), int(peer[1])) if isinstance(peer, tuple) and len(peer) >= 2 else None
+        return _Request(method, path, query, headers, raw, body, keep_alive, client)
 
     async def _route(self, request: _Request) -> Reply:
         loop = asyncio.get_running_loop()
@@ -318,7 +321,7 @@ class SlackServer:
             "query_string": request.query.encode("latin-1"),
             "root_path": "",
             "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in request.headers.items()],
-            "client": None,
+            "client": request.peer,
             "server": self.server_address[:2],
         }
         sent_body = False

@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from collector.channels.messages import prompt_message
@@ -23,14 +24,17 @@ from collector.core.vocabulary import Status, label
 from collector.replies import intake
 from collector.replies.types import ParsedUpdate, Reply
 from collector.rounds.delivery import Deliverer
-from collector.rounds.work import Work, ready
+from collector.rounds.work import Claim, Work, ready
 from store.db import session_scope
 from store.inbound import mark_rejected, store_raw
 from store.models.directory import Person
 from store.models.plans import Action, Plan
 from store.models.records import InboundMessage
 from store.models.rounds import Prompt, PromptAction, Round
+from store.models.updates import Update
+from store.models.web import EvidenceFile, LeadDraft
 from store.people import contact_channel
+from web.evidence import Accepted, store
 
 # The statuses a lead may choose, in the order the form lists them ("no change" is a reply word, kept too)
 CHOICES = (Status.NOT_STARTED, Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.COMPLETED,
@@ -67,6 +71,7 @@ class Outcome:
 
     recorded: list[tuple[str, str]] = field(default_factory=list)  # (ref, what was recorded)
     review: list[str] = field(default_factory=list)
+    files: list[tuple[str, str, int]] = field(default_factory=list)  # (ref, file name, bytes) received
     refused: str | None = None
     duplicate: bool = False
 
@@ -152,29 +157,66 @@ def submit(
     prompt_id: int,
     form: dict[str, str],
     nonce: str,
+    files: tuple[Accepted, ...] = (),
+    evidence_dir: Path | None = None,
 ) -> Outcome:
     """Store the form raw (channel "web", one row per form shown: a double submit is the same row), then
-    record it through intake and send the receipt, as email and Slack do."""
-    raw = json.dumps(form, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    record it through intake and send the receipt, as email and Slack do. Evidence files are written to
+    disk and referenced in the same transaction as the updates; the raw row names them (name, size,
+    sha256) but does not hold their bytes again."""
+    listed = [
+        {"action_id": f.action_id, "name": f.name, "size": len(f.data), "sha256": f.sha256} for f in files
+    ]
+    raw = json.dumps(form | ({"_evidence": listed} if listed else {}), ensure_ascii=False, sort_keys=True)
     envelope = {"prompt_id": prompt_id}
-    stored = store_raw(engine, "web", f"form:{prompt_id}:{nonce}", raw, envelope, clock.now())
+    stored = store_raw(engine, "web", f"form:{prompt_id}:{nonce}", raw.encode(), envelope, clock.now())
     if stored.duplicate:
         return Outcome(duplicate=True)
     deliverer = Deliverer(engine, channels, clock, actor="web", via="web")
     outcome = Outcome()
     claim = None
+    written: list[Path] = []
+    try:
+        claim = _record(engine, deliverer, clock, stored.id, form, files, evidence_dir, outcome, written)
+    except BaseException:
+        for path in written:  # the transaction rolled back: no row refers to these
+            path.unlink(missing_ok=True)
+        raise
+    if claim is not None:
+        deliverer.send(claim)
+    return outcome
+
+
+def _record(
+    engine: Engine,
+    deliverer: Deliverer,
+    clock: Clock,
+    inbound_id: int,
+    form: dict[str, str],
+    files: tuple[Accepted, ...],
+    evidence_dir: Path | None,
+    outcome: Outcome,
+    written: list[Path],
+) -> Claim | None:
+    """One transaction: the updates through intake, the evidence rows, the draft cleared, the receipt
+    claimed. Files written are listed in `written` so a rollback can remove them."""
+    claim = None
     with session_scope(engine) as s:
-        prompt = s.get_one(Prompt, prompt_id)
-        msg = s.get_one(InboundMessage, stored.id)
+        msg = s.get_one(InboundMessage, inbound_id)
+        prompt = s.get_one(Prompt, int(msg.envelope["prompt_id"]))
         msg.prompt_id, msg.person_id, msg.round_id = prompt.id, prompt.person_id, prompt.round_id
         asked = asked_actions(s, prompt)
         updates = answers(form, asked, clock.now().date())
+        if not isinstance(updates, str) and any(f.action_id not in asked for f in files):
+            updates = "the form names an action this link does not ask about"
         if isinstance(updates, str):
             mark_rejected(msg, at=clock.now(), reason=updates)
-            return Outcome(refused=updates)
+            outcome.refused = updates
+            return None
         if not updates:
             mark_rejected(msg, at=clock.now(), reason="the form was sent empty")
-            return Outcome(refused="Nothing to record: choose a status or write a few words for an action.")
+            outcome.refused = "Nothing to record: choose a status or write a few words for an action."
+            return None
         reply = Reply(
             channel="web",
             text="",
@@ -186,6 +228,9 @@ def submit(
             structured=updates,
         )
         result = intake.apply(s, reply, clock=clock)
+        if files and evidence_dir is not None:
+            _keep_files(s, msg.id, prompt, asked, files, evidence_dir, clock, outcome, written)
+        s.execute(delete(LeadDraft).where(LeadDraft.prompt_id == prompt.id))  # sent: the draft is done
         lines = result.receipt.lines if result.receipt is not None else ()
         outcome.recorded = [
             (line.ref, _said(line.status, line.progress, line.revised_target)) for line in lines
@@ -197,9 +242,43 @@ def submit(
                         contact_channel(lead), lead.display, ready(result.receipt))  # fmt: skip
             if work.wanted is not None:
                 claim = deliverer.claim_in(s, work)
-    if claim is not None:
-        deliverer.send(claim)
-    return outcome
+    return claim
+
+
+def _keep_files(
+    s: Session,
+    inbound_id: int,
+    prompt: Prompt,
+    asked: dict[int, Action],
+    files: tuple[Accepted, ...],
+    evidence_dir: Path,
+    clock: Clock,
+    outcome: Outcome,
+    written: list[Path],
+) -> None:
+    """Write each file under evidence_dir and add its row, tied to the update recorded for its action."""
+    s.flush()
+    recorded = {
+        u.action_id: u.id for u in s.scalars(select(Update).where(Update.inbound_message_id == inbound_id))
+    }
+    for f in files:
+        path = store(evidence_dir, prompt.round_id, f)
+        written.append(path)
+        s.add(
+            EvidenceFile(
+                inbound_message_id=inbound_id,
+                update_id=recorded.get(f.action_id),
+                action_id=f.action_id,
+                prompt_id=prompt.id,
+                original_name=f.name,
+                content_type=f.content_type,
+                size=len(f.data),
+                sha256=f.sha256,
+                stored_path=str(path.relative_to(evidence_dir)),
+                created_at=clock.now(),
+            )
+        )
+        outcome.files.append((asked[f.action_id].ref, f.name, len(f.data)))
 
 
 def _said(status: str | None, progress: str, target: str | None) -> str:

@@ -57,7 +57,12 @@ def web_pages(settings: Settings, engine: Engine, clock: Clock) -> Asgi | None:
         return None
     from web.app import WebConfig, build_app
 
-    config = WebConfig(settings.web_secret.get_secret_value(), settings.lead_link_grace_days)
+    config = WebConfig(
+        settings.web_secret.get_secret_value(),
+        settings.lead_link_grace_days,
+        evidence_dir=settings.var_dir / "evidence",
+        evidence_max_bytes=settings.evidence_max_bytes,
+    )
     return build_app(engine, channels_for(settings, clock), clock, config)
 
 

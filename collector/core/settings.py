@@ -129,6 +129,11 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest request body the web pages accept, in bytes (Slack's endpoint keeps 1 MB).",
     )
+    evidence_max_bytes: int = Field(
+        default=10 * 1024 * 1024,
+        ge=1,
+        description="Largest evidence file a lead may send with an action on the web page, in bytes.",
+    )
     log_format: Literal["text", "json"] = Field(
         default="text",
         description="Log lines of the long-running processes: text, or json (one object a line).",

@@ -8,6 +8,7 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,6 +33,7 @@ from web.app import WebConfig, build_app
 MONDAY = datetime(2027, 3, 1, 9, 30, tzinfo=UTC)
 PUBLIC = "https://progress.harbourside.test"
 SECRET = "a-test-secret-that-is-long-enough-0123456789"
+EVIDENCE_MAX = 100_000  # bytes per evidence file in these tests, so an oversize file stays a small request
 
 
 @dataclass
@@ -60,6 +62,24 @@ class Site:
         data = urllib.parse.urlencode(fields).encode()
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
         return _call(urllib.request.Request(url, data=data, headers=headers, method="POST"))
+
+    def post_files(self, url: str, fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> Answer:
+        """A multipart/form-data POST, as a browser sends a form with file inputs."""
+        boundary = "----formboundary" + uuid.uuid4().hex
+        parts: list[bytes] = []
+        for name, value in fields.items():
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+            )
+        for name, (filename, data) in files.items():
+            head = (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                "Content-Type: application/octet-stream\r\n\r\n"
+            )
+            parts.append(head.encode() + data + b"\r\n")
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        return _call(urllib.request.Request(url, data=body, headers=headers, method="POST"))
 
     def messages(self) -> list[EmailMessage]:
         return [
@@ -111,6 +131,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         mail_domain="harbourside.gov.uk",
         public_url=PUBLIC,
         web_secret=SecretStr(SECRET),
+        evidence_max_bytes=EVIDENCE_MAX,
     )
 
 
@@ -123,7 +144,13 @@ def site(engine, clock, settings) -> Iterator[Site]:
     with session_scope(engine, read_only=True) as s:
         round_id = s.scalar(select(Round.id).where(Round.kind == "collection"))
     run(engine, channels, clock)
-    pages = build_app(engine, channels, clock, WebConfig(SECRET, settings.lead_link_grace_days))
+    config = WebConfig(
+        SECRET,
+        settings.lead_link_grace_days,
+        evidence_dir=settings.var_dir / "evidence",
+        evidence_max_bytes=settings.evidence_max_bytes,
+    )
+    pages = build_app(engine, channels, clock, config)
     server = SlackServer(
         ("127.0.0.1", 0), None, "", engine, pages=pages, pages_max_body=settings.web_max_body
     )

@@ -53,7 +53,7 @@ def test_a_lead_answers_with_the_keyboard_alone(chromium: WebDriver, site: Site,
     keys(*[Keys.ARROW_DOWN] * 5)  # Choose a status, Not started, On track, At risk, Off track, Completed
     keys(Keys.TAB, "Published on the intranet.")
     assert focused() == f"progress-{one}"
-    keys(Keys.TAB, Keys.TAB)  # past the revised target: it has not moved
+    keys(Keys.TAB, Keys.TAB, Keys.TAB)  # past the revised target (it has not moved) and the evidence file
     assert focused() == f"status-{two}"
     keys(*[Keys.ARROW_DOWN] * 3, Keys.TAB, "Waiting for a room.", Keys.TAB, "June 2027")
     assert focused() == f"target-{two}"
@@ -63,7 +63,7 @@ def test_a_lead_answers_with_the_keyboard_alone(chromium: WebDriver, site: Site,
         chromium.execute_script(value, f"status-{two}"),
     ]
     assert values == ["completed", "at_risk"]
-    keys(Keys.TAB)
+    keys(Keys.TAB, Keys.TAB)  # past the evidence file to "Send update"
     assert chromium.execute_script("return document.activeElement.tagName") == "BUTTON"
     keys(Keys.ENTER)
 
