@@ -21,12 +21,13 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from collector.channels.protocol import Channel
 from collector.core.clock import Clock
 from store.db import session_scope
 from web import lead
+from web.console import ConsoleConfig, build_console
 
 FORM_MAX_AGE = 3 * 24 * 3600  # seconds a page's form may stay open before it must be reloaded
 MAX_FIELDS = 600  # form fields: three per action, for a lead asked about up to 200 actions
@@ -56,7 +57,13 @@ def templates() -> Environment:
     )
 
 
-def build_app(engine: Engine, channels: dict[str, Channel], clock: Clock, config: WebConfig) -> Starlette:
+def build_app(
+    engine: Engine,
+    channels: dict[str, Channel],
+    clock: Clock,
+    config: WebConfig,
+    console: ConsoleConfig | None = None,
+) -> Starlette:
     env = templates()
     forms = URLSafeTimedSerializer(config.secret, salt="lead-form")
 
@@ -105,7 +112,12 @@ def build_app(engine: Engine, channels: dict[str, Channel], clock: Clock, config
         fresh = await run_in_threadpool(view, token)
         return form_page(fresh or page, token, outcome=outcome)
 
-    routes = [Route("/u/{token}", show, methods=["GET"]), Route("/u/{token}", record, methods=["POST"])]
+    routes: list[Route | Mount] = [
+        Route("/u/{token}", show, methods=["GET"]),
+        Route("/u/{token}", record, methods=["POST"]),
+    ]
+    if console is not None:  # the coordinators' console (web/console.py) answers every other path
+        routes.append(Mount("", app=build_console(engine, channels, clock, console)))
     app = Starlette(routes=routes)
 
     async def missing(request: Request, exc: Exception) -> Response:

@@ -58,9 +58,12 @@ def web_pages(settings: Settings, engine: Engine, clock: Clock) -> Asgi | None:
     if not settings.public_url or settings.web_secret is None:
         return None
     from web.app import WebConfig, build_app
+    from web.console import ConsoleConfig
 
-    config = WebConfig(settings.web_secret.get_secret_value(), settings.lead_link_grace_days)
-    return build_app(engine, channels_for(settings, clock), clock, config)
+    secret = settings.web_secret.get_secret_value()
+    config = WebConfig(secret, settings.lead_link_grace_days)
+    console = ConsoleConfig(secret, settings.public_url, settings.admin_emails)
+    return build_app(engine, channels_for(settings, clock), clock, config, console)
 
 
 def slack_app(settings: Settings, engine: Engine, clock: Clock) -> tuple[App, Bot]:
