@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from collector.core.vocabulary import Status, label
 from collector.rounds.figures import plan_figures, plan_rounds, round_figures, walk
 from store.models.plans import ActionLead, Plan
 from store.queries import PlanTree, load_tree
@@ -84,6 +85,7 @@ def plan_page(s: Session, plan_id: int) -> PlanPage | None:
     figures = plan_figures(s, plan.id, rounds, [a for a, _s, _d in order]).current
     refs = tree.refs()
     labels = {str(k): str(v) for k, v in (plan.status_labels or {}).items()}
+    statuses = {st.value for st in Status}
     titles = {sec.id: (f"{sec.ref} {sec.title}" if sec.ref else sec.title) for sec in tree.sections}
     blocks: dict[int | None, list[ActionRow]] = {}
     for action, section_id, depth in order:
@@ -91,7 +93,7 @@ def plan_page(s: Session, plan_id: int) -> PlanPage | None:
         status = figure.now.status if figure is not None else None
         leads = ", ".join(_lead_name(tree, lead) for lead in tree.leads.get(action.id, []))
         row = ActionRow(refs.get(action.id, action.ref), action.text, depth, leads, action.target_text or "",
-                        labels.get(status, status) if status else "")  # fmt: skip
+                        label(Status(status), labels) if status in statuses else (status or ""))  # fmt: skip
         blocks.setdefault(section_id, []).append(row)
     sections = [SectionBlock(titles[sec.id], blocks.pop(sec.id, [])) for sec in tree.sections]
     sections += [SectionBlock("Other actions", rows) for rows in blocks.values() if rows]
