@@ -10,6 +10,8 @@ Every POST must carry the session's CSRF token.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +31,8 @@ from collector.channels.protocol import Channel
 from collector.core.clock import Clock
 from store.db import session_scope
 from web import auth, console_data
+
+log = logging.getLogger(__name__)
 
 SESSION_LIFETIME = 8 * 3600  # seconds
 COOKIE = "console_session"
@@ -69,6 +73,15 @@ def build_console(
     by_address = auth.RateLimit(config.per_address, RATE_WINDOW)
     by_client = auth.RateLimit(config.per_client, RATE_WINDOW)
     base = config.public_url.rstrip("/")
+
+    pending: set[asyncio.Future[None]] = set()
+
+    def mail_link(email: str) -> None:
+        try:
+            token = auth.new_link(engine, clock, email)
+            auth.send_link(engine, channels, email, f"{base}/signin/{token}")
+        except Exception:  # logged; the person asks again
+            log.exception("console sign-in: no link was made for a known address")
 
     def csrf(request: Request) -> str:
         token = request.session.get("csrf")
@@ -118,9 +131,10 @@ def build_console(
         if not by_client.allow(client) or not by_address.allow(email):
             return html(request, "signin.html", 429, email=email, limited=True)
         who = await run_in_threadpool(auth.access, engine, admins, email) if "@" in email else None
-        if who is not None:
-            token = await run_in_threadpool(auth.new_link, engine, clock, email)
-            await run_in_threadpool(auth.send_link, engine, channels, email, f"{base}/signin/{token}")
+        if who is not None:  # made and mailed after the answer, so its time does not say who is known
+            pending.add(asyncio.get_running_loop().run_in_executor(None, mail_link, email))
+            for done in [f for f in pending if f.done()]:
+                pending.discard(done)
         return html(request, "sent.html", message=SENT)
 
     async def signin_use(request: Request) -> Response:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import re
+import time
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -109,10 +110,19 @@ class Console:
                 ]
         return out
 
+    def wait_for(self, address: str, count: int) -> list[str]:
+        """The links mailed to `address` once there are `count` (they are mailed after the answer)."""
+        deadline = time.monotonic() + 10
+        while len(links := self.links(address)) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(links) == count, links
+        return links
+
     def sign_in(self, address: str) -> Browser:
         b = self.browser()
+        before = len(self.links(address))
         assert b.post("/signin", {"csrf": b.csrf(), "email": address}).status == 200
-        link = self.links(address)[-1]
+        link = self.wait_for(address, before + 1)[-1]
         answer = b.get(link[len(self.public) :])
         assert answer.status == 303 and answer.headers["location"] == "/console", answer
         return b
@@ -191,8 +201,9 @@ def test_a_link_works_once(console):
 def test_an_expired_link_is_refused(console):
     b = console.browser()
     b.post("/signin", {"csrf": b.csrf(), "email": PRIYA})
+    link = console.wait_for(PRIYA, 1)[-1]
     console.clock.advance(timedelta(minutes=15, seconds=1))
-    answer = b.get(console.links(PRIYA)[-1][len(PUBLIC) :])
+    answer = b.get(link[len(PUBLIC) :])
     assert answer.status == 404 and "no longer works" in answer.body
     assert b.get("/console").status == 303
 
@@ -205,11 +216,13 @@ def test_an_unknown_token_is_the_same_dead_page(console):
 def test_every_address_gets_the_same_answer_and_only_a_known_one_mail(console, engine):
     b = console.browser()
     known = b.post("/signin", {"csrf": b.csrf(), "email": PRIYA})
+    console.wait_for(PRIYA, 1)
     before = sorted(console.outbox.glob("*.eml"))
     unknown = b.post("/signin", {"csrf": b.csrf(), "email": "nobody@example.org"})
     lead = b.post("/signin", {"csrf": b.csrf(), "email": "jo.baker@harbourside.gov.uk"})  # a lead, not coord.
     assert known.status == unknown.status == lead.status == 200
     assert known.body == unknown.body == lead.body
+    time.sleep(0.5)  # time enough for a mail that should not come
     assert sorted(console.outbox.glob("*.eml")) == before
     with session_scope(engine, read_only=True) as s:
         assert list(s.scalars(select(SigninToken.email))) == [PRIYA]
@@ -228,6 +241,7 @@ def test_forms_without_the_csrf_token_are_refused(console):
     b.csrf()
     assert b.post("/signin", {"email": PRIYA}).status == 403
     assert b.post("/signin", {"email": PRIYA, "csrf": "forged"}).status == 403
+    time.sleep(0.3)
     assert console.links(PRIYA) == []
     signed = console.sign_in(PRIYA)
     assert signed.post("/signout", {}).status == 403
@@ -275,6 +289,8 @@ def test_sign_in_requests_are_rate_limited_per_address(console):
     b = console.browser()
     answers = [b.post("/signin", {"csrf": b.csrf(), "email": PRIYA}).status for _ in range(6)]
     assert answers == [200] * 5 + [429]
+    console.wait_for(PRIYA, 5)
+    time.sleep(0.3)
     assert len(console.links(PRIYA)) == 5
 
 

@@ -58,7 +58,7 @@ def test_a_coordinator_signs_in_and_reads_the_plan(chromium: WebDriver, engine, 
         ActionChains(chromium).send_keys(PRIYA, Keys.ENTER).perform()
         assert "on its way" in chromium.find_element("tag name", "main").text
         accessible()
-        chromium.get(site.url + site.links(PRIYA)[-1][len(PLAIN) :])
+        chromium.get(site.url + site.wait_for(PRIYA, 1)[-1][len(PLAIN) :])
         assert chromium.current_url.endswith("/console")
         assert "Equality Action Plan" in chromium.find_element("tag name", "main").text
         accessible()
