@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.server import SlackServer
-from collector.cli.wiring import channels_for
+from collector.cli.wiring import channels_for, web_pages
 from collector.core.clock import FrozenClock
 from collector.rounds.figures import plan_rounds, round_figures
 from store.db import session_scope
@@ -29,6 +29,7 @@ from tests.rounds import personas
 from tests.rounds.helpers import open_harbourside, run
 from tests.web.conftest import PUBLIC, SECRET, Answer
 from web.app import WebConfig, build_app
+from web.auth import RateLimit
 from web.console import ConsoleConfig
 
 PRIYA = "priya@harbourside.gov.uk"
@@ -307,3 +308,32 @@ def test_pages_carry_the_safety_headers(console):
     assert answer.headers["referrer-policy"] == "no-referrer"
     assert "default-src 'none'" in answer.headers["content-security-policy"]
     assert answer.headers["cache-control"] == "no-store"
+
+
+def test_the_rate_limit_window_slides():
+    limit = RateLimit(2, 60.0)
+    assert [limit.allow("a", t) for t in (0.0, 1.0, 2.0)] == [True, True, False]
+    assert limit.allow("b", 2.0)  # each key its own
+    assert limit.allow("a", 60.5) and not limit.allow(
+        "a", 60.6
+    )  # the first has left the window, not the second
+
+
+def test_serve_web_wires_the_console_from_the_settings(engine, clock, settings):
+    """`serve web` builds its pages with wiring.web_pages: the console is there, ADMIN_EMAILS is read."""
+    with session_scope(engine) as s:
+        personas.build(s, clock)
+    admin_settings = settings.model_copy(update={"admin_emails": ADMIN})
+    pages = web_pages(admin_settings, engine, clock)
+    assert pages is not None
+    server = SlackServer(
+        ("127.0.0.1", 0), None, "", engine, pages=pages, pages_max_body=settings.web_max_body
+    )
+    server.start_in_thread()
+    try:
+        site = Console(server.url, settings.var_dir / "outbox", clock, 0, 0)
+        home = site.sign_in(ADMIN).get("/console")
+        assert home.status == 200 and "Equality Action Plan" in home.body
+    finally:
+        server.shutdown()
+        server.server_close()
