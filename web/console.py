@@ -55,7 +55,8 @@ class ConsoleConfig:
     public_url: str
     admin_emails: str = ""
     per_address: int = 5  # sign-in requests per address per RATE_WINDOW
-    per_client: int = 30  # and per client address (all clients share one when the server gives none)
+    per_client: int = 30  # and per client address, when the server gives one
+    overall: int = 300  # and for the whole process: a backstop that one client cannot use to lock out others
 
 
 RATE_WINDOW = 15 * 60.0
@@ -72,6 +73,7 @@ def build_console(
     admins = auth.admins(config.admin_emails)
     by_address = auth.RateLimit(config.per_address, RATE_WINDOW)
     by_client = auth.RateLimit(config.per_client, RATE_WINDOW)
+    overall = auth.RateLimit(config.overall, RATE_WINDOW)
     base = config.public_url.rstrip("/")
 
     pending: set[asyncio.Future[None]] = set()
@@ -127,8 +129,9 @@ def build_console(
         if form is None:
             return refused(request)
         email = auth.normal(form.get("email", ""))[:320]
-        client = request.client.host if request.client else "-"
-        if not by_client.allow(client) or not by_address.allow(email):
+        client = request.client.host if request.client else None
+        allowed = by_address.allow(email) and (client is None or by_client.allow(client))
+        if not (allowed and overall.allow("all")):
             return html(request, "signin.html", 429, email=email, limited=True)
         who = await run_in_threadpool(auth.access, engine, admins, email) if "@" in email else None
         if who is not None:  # made and mailed after the answer, so its time does not say who is known

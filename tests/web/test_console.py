@@ -337,3 +337,14 @@ def test_serve_web_wires_the_console_from_the_settings(engine, clock, settings):
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # nothing here differs by database
+def test_the_process_wide_backstop_refuses_a_spray_of_addresses(engine, clock, settings):
+    with _console(engine, clock, settings) as site:
+        b = site.browser()
+        token = b.csrf()
+        statuses = [
+            b.post("/signin", {"csrf": token, "email": f"n{i}@example.org"}).status for i in range(301)
+        ]
+    assert statuses == [200] * 300 + [429]
