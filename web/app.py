@@ -21,12 +21,13 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Route
 
 from collector.channels.protocol import Channel
 from collector.core.clock import Clock
 from store.db import session_scope
 from web import lead
+from web.console import PATHS as CONSOLE_PATHS
 from web.console import ConsoleConfig, build_console
 
 FORM_MAX_AGE = 3 * 24 * 3600  # seconds a page's form may stay open before it must be reloaded
@@ -112,12 +113,10 @@ def build_app(
         fresh = await run_in_threadpool(view, token)
         return form_page(fresh or page, token, outcome=outcome)
 
-    routes: list[Route | Mount] = [
-        Route("/u/{token}", show, methods=["GET"]),
-        Route("/u/{token}", record, methods=["POST"]),
-    ]
-    if console is not None:  # the coordinators' console (web/console.py) answers every other path
-        routes.append(Mount("", app=build_console(engine, channels, clock, console)))
+    routes = [Route("/u/{token}", show, methods=["GET"]), Route("/u/{token}", record, methods=["POST"])]
+    if console is not None:  # the coordinators' console (web/console.py), an app of its own on its paths
+        console_app = build_console(engine, channels, clock, console)
+        routes += [Route(path, console_app) for path in CONSOLE_PATHS]
     app = Starlette(routes=routes)
 
     async def missing(request: Request, exc: Exception) -> Response:

@@ -183,7 +183,7 @@ def build_console(
             return html(request, "not_found.html", 404, who=who)
         return html(request, "plan.html", who=who, page=page)
 
-    routes = [
+    routes = [  # PATHS below lists these paths for web/app.py
         Route("/signin", signin_form, methods=["GET"]),
         Route("/signin", signin_ask, methods=["POST"]),
         Route("/signin/{token}", signin_use, methods=["GET"]),
@@ -207,3 +207,7 @@ def build_console(
     app.add_exception_handler(404, missing)
     app.add_exception_handler(405, missing)
     return app
+
+
+# The paths web/app.py sends to this app; any other path stays the lead pages' plain 404.
+PATHS = ("/signin", "/signin/{token}", "/signout", "/console", "/console/plans/{plan_id:int}")

@@ -348,3 +348,11 @@ def test_the_process_wide_backstop_refuses_a_spray_of_addresses(engine, clock, s
             b.post("/signin", {"csrf": token, "email": f"n{i}@example.org"}).status for i in range(301)
         ]
     assert statuses == [200] * 300 + [429]
+
+
+def test_other_paths_keep_the_lead_pages_plain_404(console):
+    b = console.browser()
+    answers = [b.get("/elsewhere"), b.get("/u/nothing-at-all"), b.get("/console/plans/not-a-number")]
+    assert {a.status for a in answers} == {404}
+    assert len({a.body for a in answers}) == 1
+    assert b.post("/console", {}).status == 404  # a console path, the wrong method
