@@ -30,6 +30,8 @@ from collector.channels.protocol import Channel
 from collector.core.clock import Clock
 from store.db import session_scope
 from web import drafts, evidence, lead
+from web.console import PATHS as CONSOLE_PATHS
+from web.console import ConsoleConfig, build_console
 from web.limits import PageLimits, Rule
 
 FORM_MAX_AGE = 3 * 24 * 3600  # seconds a page's form may stay open before it must be reloaded
@@ -67,7 +69,13 @@ def templates() -> Environment:
     )
 
 
-def build_app(engine: Engine, channels: dict[str, Channel], clock: Clock, config: WebConfig) -> Starlette:
+def build_app(
+    engine: Engine,
+    channels: dict[str, Channel],
+    clock: Clock,
+    config: WebConfig,
+    console: ConsoleConfig | None = None,
+) -> Starlette:
     env = templates()
     forms = URLSafeTimedSerializer(config.secret, salt="lead-form")
     limits = PageLimits(config.per_link, config.per_address, config.monotonic)
@@ -165,6 +173,9 @@ def build_app(engine: Engine, channels: dict[str, Channel], clock: Clock, config
         return form_page(fresh or page, token, outcome=outcome, problem=files_problem, values=kept)
 
     routes = [Route("/u/{token}", show, methods=["GET"]), Route("/u/{token}", record, methods=["POST"])]
+    if console is not None:  # the coordinators' console (web/console.py), an app of its own on its paths
+        console_app = build_console(engine, channels, clock, console)
+        routes += [Route(path, console_app) for path in CONSOLE_PATHS]
     app = Starlette(routes=routes)
 
     async def missing(request: Request, exc: Exception) -> Response:

@@ -56,14 +56,17 @@ def web_pages(settings: Settings, engine: Engine, clock: Clock) -> Asgi | None:
     if lead_links(settings) is None or settings.web_secret is None:  # the second test only narrows the type
         return None
     from web.app import WebConfig, build_app
+    from web.console import ConsoleConfig
 
+    secret = settings.web_secret.get_secret_value()
     config = WebConfig(
-        settings.web_secret.get_secret_value(),
+        secret,
         settings.lead_link_grace_days,
         evidence_dir=settings.var_dir / "evidence",
         evidence_max_bytes=settings.evidence_max_bytes,
     )
-    return build_app(engine, channels_for(settings, clock), clock, config)
+    console = ConsoleConfig(secret, settings.public_url, settings.admin_emails)
+    return build_app(engine, channels_for(settings, clock), clock, config, console)
 
 
 def slack_app(settings: Settings, engine: Engine, clock: Clock) -> tuple[App, Bot]:

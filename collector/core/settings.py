@@ -124,6 +124,10 @@ class Settings(BaseSettings):
     lead_link_grace_days: int = Field(
         default=14, ge=0, description="Days a lead's update-page link keeps working after its round closes."
     )
+    admin_emails: str = Field(
+        default="",
+        description="Addresses that may sign in to the web console as admins (every plan), comma-separated.",
+    )
     web_max_body: int = Field(
         default=10 * 1024 * 1024,
         ge=1024,

@@ -10,6 +10,7 @@ caller asked for. Nothing is re-exported: import each model from the module that
   rounds     rounds, prompts, prompt actions, deliveries, the scheduler lease
   updates    updates, and the rule that hides withdrawn ones
   records    inbound messages, mailbox positions, reports, the audit log
+  console    the console's sign-in links (hashes only)
   web        the lead page's saved drafts and evidence files
 
 Conventions that hold for every table:
@@ -20,6 +21,6 @@ Conventions that hold for every table:
   * JSON columns are not mutation-tracked: assign a new dict/list rather than editing one in place.
 """
 
-from store.models import base, directory, plans, records, rounds, updates, web
+from store.models import base, console, directory, plans, records, rounds, updates, web
 
-__all__ = ["base", "directory", "plans", "records", "rounds", "updates", "web"]
+__all__ = ["base", "console", "directory", "plans", "records", "rounds", "updates", "web"]
