@@ -53,19 +53,20 @@ def web_pages(settings: Settings, engine: Engine, clock: Clock) -> Asgi | None:
     """The lead's update page as an ASGI app for bot/server.py to serve beside Slack's endpoint; None
     unless PUBLIC_URL and WEB_SECRET are both set (the links only exist then). Receipts go through these
     settings' own channels."""
-    if lead_links(settings) is None or settings.web_secret is None:  # the second test only narrows the type
+    web_secret, public_url = settings.web_secret, settings.public_url
+    if lead_links(settings) is None or web_secret is None or public_url is None:  # the last two narrow types
         return None
     from web.app import WebConfig, build_app
     from web.console import ConsoleConfig
 
-    secret = settings.web_secret.get_secret_value()
+    secret = web_secret.get_secret_value()
     config = WebConfig(
         secret,
         settings.lead_link_grace_days,
         evidence_dir=settings.var_dir / "evidence",
         evidence_max_bytes=settings.evidence_max_bytes,
     )
-    console = ConsoleConfig(secret, settings.public_url, settings.admin_emails)
+    console = ConsoleConfig(secret, public_url, settings.admin_emails)
     return build_app(engine, channels_for(settings, clock), clock, config, console)
 
 
