@@ -130,7 +130,7 @@ class Console:
 
 
 @contextmanager
-def _console(engine, clock, settings, public: str = PUBLIC) -> Iterator[Console]:
+def _console(engine, clock, settings, public: str = PUBLIC, per_client: int = 30) -> Iterator[Console]:
     with session_scope(engine) as s:
         world = personas.build(s, clock)
         now = clock.now()
@@ -144,7 +144,11 @@ def _console(engine, clock, settings, public: str = PUBLIC) -> Iterator[Console]
     open_harbourside(engine, world, clock)
     run(engine, channels, clock)
     pages = build_app(
-        engine, channels, clock, WebConfig(SECRET, 14), ConsoleConfig(SECRET, public, f" {ADMIN.upper()} ,")
+        engine,
+        channels,
+        clock,
+        WebConfig(SECRET, 14),
+        ConsoleConfig(SECRET, public, f" {ADMIN.upper()} ,", per_client=per_client),
     )
     server = SlackServer(
         ("127.0.0.1", 0), None, "", engine, pages=pages, pages_max_body=settings.web_max_body
@@ -340,8 +344,20 @@ def test_serve_web_wires_the_console_from_the_settings(engine, clock, settings):
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # nothing here differs by database
-def test_the_process_wide_backstop_refuses_a_spray_of_addresses(engine, clock, settings):
+def test_one_client_is_held_to_its_own_limit_before_the_backstop(engine, clock, settings):
     with _console(engine, clock, settings) as site:
+        b = site.browser()
+        token = b.csrf()
+        statuses = [
+            b.post("/signin", {"csrf": token, "email": f"n{i}@example.org"}).status for i in range(31)
+        ]
+    assert statuses == [200] * 30 + [429]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # nothing here differs by database
+def test_the_process_wide_backstop_refuses_a_spray_of_addresses(engine, clock, settings):
+    # every request here comes from one loopback client: lift its own limit to reach the backstop
+    with _console(engine, clock, settings, per_client=1000) as site:
         b = site.browser()
         token = b.csrf()
         statuses = [
