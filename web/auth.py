@@ -85,6 +85,19 @@ def new_link(engine: Engine, clock: Clock, email: str) -> str:
     return token
 
 
+def link_email(engine: Engine, clock: Clock, token: str) -> str | None:
+    """The address a live link was made for, without spending it: opening a link only shows the sign-in
+    button, because mail scanners (Outlook's Safe Links among them) fetch links before the person does."""
+    with session_scope(engine, read_only=True) as s:
+        return s.scalar(
+            select(SigninToken.email).where(
+                SigninToken.token_sha256 == digest(token),
+                SigninToken.used_at.is_(None),
+                SigninToken.expires_at > clock.now(),
+            )
+        )
+
+
 def use_link(engine: Engine, clock: Clock, token: str) -> str | None:
     """Spend the token: the address it was made for, or None when unknown, used or expired."""
     now = clock.now()

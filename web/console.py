@@ -140,7 +140,16 @@ def build_console(
                 pending.discard(done)
         return html(request, "sent.html", message=SENT)
 
+    async def signin_confirm(request: Request) -> Response:
+        """Opening the link spends nothing: it shows a button that does (a scanner's GET signs nobody in)."""
+        email = await run_in_threadpool(auth.link_email, engine, clock, request.path_params["token"])
+        if email is None or await run_in_threadpool(auth.access, engine, admins, email) is None:
+            return plain("link_dead.html", 404)
+        return html(request, "confirm.html", token=request.path_params["token"])
+
     async def signin_use(request: Request) -> Response:
+        if await form_ok(request) is None:
+            return refused(request)
         email = await run_in_threadpool(auth.use_link, engine, clock, request.path_params["token"])
         if email is None or await run_in_threadpool(auth.access, engine, admins, email) is None:
             return plain("link_dead.html", 404)
@@ -186,7 +195,8 @@ def build_console(
     routes = [  # PATHS below lists these paths for web/app.py
         Route("/signin", signin_form, methods=["GET"]),
         Route("/signin", signin_ask, methods=["POST"]),
-        Route("/signin/{token}", signin_use, methods=["GET"]),
+        Route("/signin/{token}", signin_confirm, methods=["GET"]),
+        Route("/signin/{token}", signin_use, methods=["POST"]),
         Route("/signout", signout, methods=["POST"]),
         Route("/console", home, methods=["GET"]),
         Route("/console/plans/{plan_id:int}", plan, methods=["GET"]),

@@ -124,7 +124,9 @@ class Console:
         before = len(self.links(address))
         assert b.post("/signin", {"csrf": b.csrf(), "email": address}).status == 200
         link = self.wait_for(address, before + 1)[-1]
-        answer = b.get(link[len(self.public) :])
+        path = link[len(self.public) :]
+        assert b.get(path).status == 200  # the link shows a button; only pressing it signs in
+        answer = b.post(path, {"csrf": b.csrf(path)})
         assert answer.status == 303 and answer.headers["location"] == "/console", answer
         return b
 
@@ -203,13 +205,38 @@ def test_a_link_works_once(console):
     assert b.get("/console").status == 200  # the first session is unaffected
 
 
+def test_opening_a_link_spends_nothing_so_a_mail_scanner_cannot_use_it_up(console):
+    b = console.browser()
+    b.post("/signin", {"csrf": b.csrf(), "email": PRIYA})
+    path = console.wait_for(PRIYA, 1)[-1][len(PUBLIC) :]
+    scanner = console.browser()
+    assert scanner.get(path).status == 200 and scanner.get(path).status == 200
+    assert scanner.get("/console").status == 303  # fetching the link signed the scanner in to nothing
+    assert b.get(path).status == 200
+    assert b.post(path, {"csrf": b.csrf(path)}).status == 303
+    assert b.get("/console").status == 200
+    assert scanner.get(path).status == 404  # spent once pressed
+
+
+def test_pressing_the_button_needs_the_pages_form_token(console):
+    b = console.browser()
+    b.post("/signin", {"csrf": b.csrf(), "email": PRIYA})
+    path = console.wait_for(PRIYA, 1)[-1][len(PUBLIC) :]
+    assert b.post(path, {}).status == 403
+    assert b.get("/console").status == 303
+    assert b.get(path).status == 200  # the refused press did not spend the link
+
+
 def test_an_expired_link_is_refused(console):
     b = console.browser()
     b.post("/signin", {"csrf": b.csrf(), "email": PRIYA})
     link = console.wait_for(PRIYA, 1)[-1]
+    path = link[len(PUBLIC) :]
+    token = b.csrf(path)  # the page was opened in time ...
     console.clock.advance(timedelta(minutes=15, seconds=1))
-    answer = b.get(link[len(PUBLIC) :])
+    answer = b.post(path, {"csrf": token})  # ... the button pressed too late
     assert answer.status == 404 and "no longer works" in answer.body
+    assert b.get(path).status == 404
     assert b.get("/console").status == 303
 
 
