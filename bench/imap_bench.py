@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, select
 
-from bench.mail_bench import _message, _Quiet, ours
+from bench.mail_bench import _message, ours
 from collector.channels.reply_address import reply_address
 from collector.core.clock import FrozenClock
 from collector.core.settings import Settings
@@ -38,6 +38,7 @@ from mailin.inbound.process import process_pending
 from store.db import make_engine, session_scope, upgrade
 from store.models.records import InboundMessage
 from tests.databases import fresh_database
+from tests.fakes.channels import RecordingChannel
 from tests.mail_imap.dovecot import PASSWORD, USER, Dovecot
 from tests.rounds import personas
 from tests.rounds.helpers import open_harbourside, prompts
@@ -60,7 +61,7 @@ def mailbox(messages: int, backend: str) -> tuple[float, float]:
             engine = make_engine(url)
             upgrade(engine)
             clock = FrozenClock(datetime(2027, 3, 1, 9, 30, tzinfo=UTC))
-            channel = _Quiet(name="email")
+            channel = RecordingChannel(name="email")
             channels = {"email": channel, "outbox": channel}
             settings = Settings(database_url=url, mail_domain=DOMAIN, var_dir=Path(tmp) / "var")
             with session_scope(engine) as s:

@@ -54,13 +54,6 @@ NOW = datetime(2027, 3, 4, 10, 30, tzinfo=UTC)  # the corpus's replies are dated
 BASELINE = {"1.1": "on_track", "1.2": "not_started", "2.3": "at_risk"}  # what "no change" carries forward
 
 
-class EmailChannel(RecordingChannel):
-    """The recording fake standing in for the email channel (receipts and bounce notices)."""
-
-    def send_notice(self, message):
-        return self._record("notice", message)
-
-
 @dataclass
 class Backend:
     engine: Engine
@@ -76,7 +69,7 @@ class Seen:
     sent: bytes
     rows: list[InboundMessage]
     updates: dict[str, tuple[str | None, str | None]]  # ref -> (status, revised due) recorded for the reply
-    channel: EmailChannel
+    channel: RecordingChannel
     counts: dict[str, int]
     receipt_deliveries: int
 
@@ -210,7 +203,7 @@ def deliver(where: Backend, name: str) -> Seen:
     mail_from = "" if label["bounce"] else from_address(raw)  # a DSN comes from the null sender
     with smtplib.SMTP("127.0.0.1", where.port, timeout=10) as client:
         client.sendmail(mail_from, [f"progress+{token}@{DOMAIN}"], raw)
-    channel = EmailChannel(name="email")
+    channel = RecordingChannel(name="email")
     counts = process_pending(where.engine, {"email": channel, "outbox": channel}, where.settings, where.clock)
     with session_scope(where.engine, read_only=True) as s:
         rows = list(s.scalars(select(InboundMessage).where(InboundMessage.id > before)))

@@ -22,7 +22,8 @@ from mailin.inbound.store import GroupCommitter
 from store.db import session_scope
 from store.models.directory import Person
 from store.models.records import AuditEvent, InboundMessage
-from tests.mail_in.test_mail import DOMAIN, DSN, JO, MONDAY, EmailChannel, mail, rows, send, updates
+from tests.fakes.channels import RecordingChannel
+from tests.mail_in.test_mail import DOMAIN, DSN, JO, MONDAY, mail, rows, send, updates
 from tests.rounds import personas
 from tests.rounds.helpers import open_harbourside, prompts
 
@@ -35,8 +36,8 @@ def clock() -> FrozenClock:
 
 
 @pytest.fixture
-def email() -> EmailChannel:
-    return EmailChannel(name="email")
+def email() -> RecordingChannel:
+    return RecordingChannel(name="email")
 
 
 @pytest.fixture
@@ -185,7 +186,7 @@ def test_one_address_gets_at_most_its_cap_of_sessions(server):
 # -- who sent it -------------------------------------------------------------------------------------------
 
 
-def _notices_to(channel: EmailChannel, address: str) -> list:
+def _notices_to(channel: RecordingChannel, address: str) -> list:
     return [n for n in channel.of("notice") if n.recipient.email == address]
 
 

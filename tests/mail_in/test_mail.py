@@ -32,21 +32,14 @@ MONDAY = datetime(2027, 3, 1, 9, 30, tzinfo=UTC)
 JO, CHRIS = "jo.baker@harbourside.gov.uk", "chris@harbourside.gov.uk"
 
 
-class EmailChannel(RecordingChannel):
-    """The recording fake, standing in for the email channel, with notices too."""
-
-    def send_notice(self, message):
-        return self._record("notice", message)
-
-
 @pytest.fixture
 def clock() -> FrozenClock:
     return FrozenClock(MONDAY)
 
 
 @pytest.fixture
-def email() -> EmailChannel:
-    return EmailChannel(name="email")
+def email() -> RecordingChannel:
+    return RecordingChannel(name="email")
 
 
 @pytest.fixture
